@@ -1,0 +1,132 @@
+"""Administrative divisions (GB/T 2260, region → village), grids and buildings."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from lianxin.core.fields import EncryptedTextField
+from lianxin.core.models import BaseModel
+
+from .querysets import BuildingQuerySet, DivisionQuerySet, GridQuerySet
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", "自治区"
+    CITY = "city", "市"
+    COUNTY = "county", "县(区)"
+    TOWNSHIP = "township", "乡镇(街道)"
+    VILLAGE = "village", "社区(村)"
+
+
+LEVEL_BY_LENGTH = {
+    2: Level.PROVINCE,
+    4: Level.CITY,
+    6: Level.COUNTY,
+    9: Level.TOWNSHIP,
+    12: Level.VILLAGE,
+}
+
+
+class Division(models.Model):
+    """One administrative division. Codes nest by prefix, so a subtree is ``code LIKE '6401%'``."""
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=60)
+    short_name = models.CharField("简称", max_length=60, db_index=True)
+    level = models.CharField("级别", max_length=10, choices=Level)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = DivisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["code"], name="division_code_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["level", "code"], name="division_level_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def area_code(self) -> str:
+        return self.code
+
+
+class Grid(BaseModel):
+    """A grid (网格) inside a community or village: the grid worker's patch."""
+
+    division = models.ForeignKey(
+        Division,
+        verbose_name="社区(村)",
+        on_delete=models.PROTECT,
+        related_name="grids",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+    name = models.CharField("网格名称", max_length=60)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = GridQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "网格"
+        verbose_name_plural = "网格"
+        ordering = ["area_code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "name"], name="grid_unique_name")
+        ]
+        indexes = [
+            models.Index(
+                fields=["area_code"], name="grid_area_idx", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.division.short_name}{self.name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.division_id
+        super().save(*args, **kwargs)
+
+
+class Building(BaseModel):
+    """A building (楼栋) or a cluster of rural homes inside a grid, with its party-member household."""
+
+    SENSITIVE_FIELDS = ("party_member_phone",)
+
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", on_delete=models.PROTECT, related_name="buildings"
+    )
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+    name = models.CharField("楼栋", max_length=60)
+    party_member_household = models.CharField("党员中心户", max_length=60, blank=True)
+    party_member_phone = EncryptedTextField("党员中心户电话", blank=True)
+
+    objects = BuildingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "楼栋"
+        verbose_name_plural = "楼栋"
+        ordering = ["grid", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.grid.area_code
+        super().save(*args, **kwargs)

@@ -1,0 +1,108 @@
+"""Resident ID numbers (居民身份证号, GB 11643-1999).
+
+Normalisation turns what people type into the canonical 18 characters: full-width digits and
+letters become ASCII, a lower-case ``x`` becomes ``X``, spaces and dashes go. Validation uses
+python-stdnum's check-digit and birth-date helpers, *not* ``stdnum.cn.ric.validate``, whose
+region table rejects valid Ningxia numbers (640104 兴庆区 and others). The region code is the
+place of first registration and is often an abolished code: it is looked up by the caller in
+the divisions (with historical codes) and at most warned about, never rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from stdnum.cn import ric
+
+_STRIP = re.compile(r"[\s\-_\u3000]+")
+ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+
+
+class IdNumberError(ValueError):
+    """The value is not a resident ID number; the message is Chinese and says why."""
+
+
+def normalise(value: object) -> str:
+    """Canonical form: ASCII digits, upper-case X, no spaces. Does not validate."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = _STRIP.sub("", text).upper()
+    if text.endswith(".0") and text[:-2].isdigit():  # an Excel number cell
+        text = text[:-2]
+    return text
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    region_code: str
+
+    def age_on(self, day: dt.date) -> int:
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+def parse(value: object) -> IdNumber:
+    """Normalise and check an ID number: 18 characters, a real birth date, the GB 11643 check digit."""
+    number = normalise(value)
+    if not number:
+        raise IdNumberError("身份证号为空")
+    if len(number) != 18:
+        raise IdNumberError(f"身份证号应为18位，实际为{len(number)}位")
+    if not ID_PATTERN.match(number):
+        raise IdNumberError("身份证号只能由数字和末位X组成")
+    try:
+        birth = ric.get_birth_date(number)
+    except ValueError as exc:  # stdnum raises InvalidComponent (a ValueError) for bad dates
+        raise IdNumberError("身份证号中的出生日期无效") from exc
+    if birth > dt.datetime.now(tz=dt.UTC).date() or birth.year < 1880:
+        raise IdNumberError("身份证号中的出生日期无效")
+    if ric.calc_check_digit(number[:17]) != number[17]:
+        raise IdNumberError("身份证号校验位错误")
+    sex = "M" if int(number[16]) % 2 else "F"
+    return IdNumber(number=number, birth_date=birth, sex=sex, region_code=number[:6])
+
+
+def is_valid(value: object) -> bool:
+    try:
+        parse(value)
+    except IdNumberError:
+        return False
+    return True
+
+
+class MaskTier(enum.StrEnum):
+    """Who sees how much of an ID number (SECURITY.md PII-01)."""
+
+    FULL = "full"  # an audited reveal by a permitted role
+    CASE_WORKER = "case_worker"  # the case's own worker: first 6 + last 4
+    STAFF = "staff"  # other staff: first 1 + last 1
+    NONE = "none"  # volunteers, enterprises, partners: nothing
+
+
+def mask(number: str, tier: MaskTier) -> str:
+    if not number:
+        return ""
+    if tier is MaskTier.FULL:
+        return number
+    if tier is MaskTier.CASE_WORKER:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    if tier is MaskTier.STAFF:
+        return number[:1] + "*" * (len(number) - 2) + number[-1:]
+    return "（不可见）"
+
+
+def search_hash(number: str) -> str:
+    """Keyed hash (HMAC-SHA256) of a normalised number, for exact search without plaintext."""
+    key = settings.SEARCH_HASH_KEY.encode()
+    return hmac.new(key, normalise(number).encode(), hashlib.sha256).hexdigest()

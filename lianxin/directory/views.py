@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lianxin.areas.models import Level
+from lianxin.core.pagination import paginate
+
+from . import selectors
+from .models import DeptType, OrgKind
+
+
+@login_required
+def organisation_index(request: HttpRequest) -> HttpResponse:
+    filters = {
+        k: request.GET.get(k, "").strip()
+        for k in ("search", "dept_type", "level", "kind", "area_code")
+    }
+    context = {
+        "filters": filters,
+        "dept_types": DeptType.choices,
+        "levels": Level.choices[:4],
+        "kinds": OrgKind.choices,
+    }
+    context.update(paginate(request, selectors.organisation_list(user=request.user, **filters)))
+    template = (
+        "directory/partials/organisation_rows.html"
+        if request.htmx
+        else "directory/organisation_index.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get_for_user(user=request.user, pk=pk)
+    return render(request, "directory/organisation_detail.html", {"org": organisation})

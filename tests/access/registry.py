@@ -1,0 +1,48 @@
+"""The access harness's route registry. Every URL pattern of the project must be described here
+(or in a ``routes_<app>.py`` module beside this file, each defining ``ROUTES``), otherwise
+``test_every_route_is_covered`` fails. A RouteSpec says how to point the route at an object of
+site B, and what a user of site A must get for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    # kwargs for reverse(), built from the test world (objects of site B); None: no kwargs
+    kwargs: Callable[[Any], dict[str, Any]] | None = None
+    # public routes answer anonymous visitors (login page, Open311 discovery…)
+    public: bool = False
+    # list routes: the marker text of a site-B object that must not appear for site-A users
+    leak_marker: Callable[[Any], str] | None = None
+    # methods to try; writes are tried with ``post_data`` and must change nothing
+    methods: tuple[str, ...] = ("get",)
+    post_data: Callable[[Any], dict[str, Any]] | None = None
+    # is the route reached with an object of B (then a user of A gets 404/403)?
+    object_route: bool = False
+    # roles of site A to try (None: every non-admin role)
+    roles: tuple[str, ...] | None = None
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# Routes outside the harness, each with its reason.
+EXEMPT_PREFIXES = {
+    "admin:": "Django admin: only is_staff system administrators; covered by test_admin_requires_staff",
+}
+
+
+def all_routes() -> dict[str, RouteSpec]:
+    routes: dict[str, RouteSpec] = {}
+    for path in sorted(Path(__file__).parent.glob("routes_*.py")):
+        module = import_module(f"tests.access.{path.stem}")
+        for name, spec in module.ROUTES.items():
+            if name in routes:
+                raise AssertionError(f"route {name} described twice")
+            routes[name] = spec
+    return routes

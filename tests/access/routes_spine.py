@@ -1,0 +1,43 @@
+"""Routes of the spine: accounts, areas, directory, home, API shell."""
+
+from __future__ import annotations
+
+from tests.access.registry import RouteSpec
+
+
+def _b_grid(w):
+    return {"pk": w.b.grid.pk}
+
+
+def _b_village(w):
+    return {"code": w.b.village.code}
+
+
+def _b_org(w):
+    return {"pk": w.b.orgs["township_government"].pk}
+
+
+ROUTES: dict[str, RouteSpec] = {
+    "home": RouteSpec(),
+    "accounts:login": RouteSpec(public=True),
+    "accounts:logout": RouteSpec(public=True, methods=("post",)),
+    "accounts:my_areas": RouteSpec(leak_marker=lambda w: w.b.village.short_name),
+    "areas:division_index": RouteSpec(leak_marker=lambda w: w.b.village.short_name),
+    "areas:division_detail": RouteSpec(kwargs=_b_village, object_route=True),
+    "areas:grid_index": RouteSpec(leak_marker=lambda w: w.b.village.short_name),
+    "areas:grid_detail": RouteSpec(kwargs=_b_grid, object_route=True),
+    "directory:organisation_index": RouteSpec(
+        leak_marker=lambda w: w.b.orgs["township_government"].name
+    ),
+    "directory:organisation_detail": RouteSpec(kwargs=_b_org, object_route=True),
+    "api:auth_token": RouteSpec(public=True, methods=("post",)),
+    "api:me": RouteSpec(),
+    "api:division_list": RouteSpec(leak_marker=lambda w: w.b.village.code),
+    "api:division_detail": RouteSpec(kwargs=_b_village, object_route=True),
+    "api:grid_list": RouteSpec(leak_marker=lambda w: w.b.village.code),
+    "api:grid_detail": RouteSpec(kwargs=_b_grid, object_route=True),
+    "api:organisation_list": RouteSpec(leak_marker=lambda w: w.b.orgs["township_government"].code),
+    "api:organisation_detail": RouteSpec(kwargs=_b_org, object_route=True),
+    "schema": RouteSpec(notes="the OpenAPI schema: structure only, no data; requires login"),
+    "api_docs": RouteSpec(notes="Swagger UI served locally; requires login"),
+}
