@@ -1,0 +1,167 @@
+"""Normalisers for ID numbers, names and dates: SQL (vectorised) and a Python reference.
+
+The SQL builders are what the pipeline runs, over millions of rows at once. The Python
+functions are the reference the property tests compare them with; they use
+python-stdnum's `calc_check_digit` and `get_birth_date` for GB 11643 (never its
+`validate`, whose region table rejects valid Ningxia numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum.cn import ric
+
+from .engines import Engine
+
+FULLWIDTH_DIGITS = "０１２３４５６７８９ｘＸ"
+ASCII_DIGITS = "0123456789xX"
+# Whitespace typed into cells: ASCII space, tab, CR/LF, no-break space, ideographic space.
+WHITESPACE_CLASS = "[ \t\r\n\u00a0\u3000]"
+ID_SHAPE = "^[0-9]{17}[0-9X]$"
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+DATE_YMD = "^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?([ T][0-9:.]*)?$"
+DATE_COMPACT = "^[0-9]{8}$"
+EXCEL_SERIAL = "^[0-9]{4,5}([.][0-9]+)?$"
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+# ---------------------------------------------------------------- Python reference
+
+
+def normalise_id_number(value: str | None) -> str:
+    """Full-width digits to ASCII, `x` to `X`, all whitespace removed."""
+    if value is None:
+        return ""
+    table = str.maketrans(FULLWIDTH_DIGITS, ASCII_DIGITS)
+    return "".join(ch for ch in value.translate(table) if not _is_space(ch)).upper()
+
+
+def _is_space(ch: str) -> bool:
+    return ch in " \t\r\n\u00a0\u3000"
+
+
+def id_number_is_valid(normalised: str) -> bool:
+    """GB 11643: 17 digits, a valid birth date, and the right check character."""
+    if not re.fullmatch(ID_SHAPE, normalised):
+        return False
+    try:
+        ric.get_birth_date(normalised)
+    except (ValueError, ric.InvalidComponent):
+        return False
+    return ric.calc_check_digit(normalised[:17]) == normalised[17]
+
+
+def id_birth_date(normalised: str) -> dt.date | None:
+    """Birth date encoded in an 18-character ID number, None when it is no real date."""
+    if not re.fullmatch(ID_SHAPE, normalised):
+        return None
+    try:
+        return ric.get_birth_date(normalised)
+    except (ValueError, ric.InvalidComponent):
+        return None
+
+
+def normalise_name(value: str | None) -> str:
+    """Strip every whitespace character (incl. full-width space); keep all other chars."""
+    if value is None:
+        return ""
+    return "".join(ch for ch in value if not _is_space(ch))
+
+
+def parse_roster_date(value: str | None) -> dt.date | None:
+    """Parse a date as departments type it; None when it is not a date.
+
+    Accepts 1980-01-02, 1980/1/2, 1980.1.2, 19800102, 1980年1月2日, an optional time
+    after the date, full-width digits, and an Excel serial day number (4–5 digits).
+    """
+    if value is None:
+        return None
+    text = value.translate(str.maketrans(FULLWIDTH_DIGITS, ASCII_DIGITS))
+    text = text.strip(" \t\r\n\u00a0\u3000")
+    try:
+        if re.fullmatch(DATE_COMPACT, text):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        match = re.fullmatch(DATE_YMD, text)
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if re.fullmatch(EXCEL_SERIAL, text):
+            return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    except ValueError:
+        return None
+    return None
+
+
+# ---------------------------------------------------------------- SQL builders
+
+
+def sql_text(engine: Engine, column: str) -> str:
+    """Cell text with surrounding whitespace removed; NULL when empty."""
+    stripped = engine.regex_replace_all(
+        f"CAST({column} AS STRING)", f"^{WHITESPACE_CLASS}+|{WHITESPACE_CLASS}+$", ""
+    )
+    return f"NULLIF({stripped}, '')"
+
+
+def sql_id_number(engine: Engine, column: str) -> str:
+    """Normalised ID number: full-width → ASCII, x → X, no whitespace; '' when missing."""
+    no_space = engine.regex_replace_all(f"coalesce({column}, '')", WHITESPACE_CLASS, "")
+    return f"upper(translate({no_space}, '{FULLWIDTH_DIGITS}', '{ASCII_DIGITS}'))"
+
+
+def sql_name(engine: Engine, column: str) -> str:
+    """Normalised name: every whitespace character removed; NULL when empty."""
+    return f"NULLIF({engine.regex_replace_all(f'coalesce({column}, {chr(39)}{chr(39)})', WHITESPACE_CLASS, '')}, '')"
+
+
+def sql_id_check_char(engine: Engine, column: str) -> str:
+    """The GB 11643 check character the first 17 digits call for (NULL if not digits)."""
+    terms = " + ".join(
+        f"CAST(substr({column}, {i + 1}, 1) AS INT) * {w}" for i, w in enumerate(ID_WEIGHTS)
+    )
+    shape = engine.regex_match(column, ID_SHAPE)
+    return f"CASE WHEN {shape} THEN substr('{CHECK_CHARS}', CAST(({terms}) % 11 AS INT) + 1, 1) END"
+
+
+def sql_id_birth_date(engine: Engine, column: str) -> str:
+    """Birth date encoded in positions 7–14 of a normalised ID number (NULL if none)."""
+    shape = engine.regex_match(column, ID_SHAPE)
+    iso = f"substr({column}, 7, 4) || '-' || substr({column}, 11, 2) || '-' || substr({column}, 13, 2)"
+    return f"CASE WHEN {shape} THEN TRY_CAST({iso} AS DATE) END"
+
+
+def sql_date(engine: Engine, column: str) -> str:
+    """Date typed in any of the accepted forms (see parse_roster_date), else NULL."""
+    text = f"translate(coalesce({sql_text(engine, column)}, ''), '{FULLWIDTH_DIGITS}', '{ASCII_DIGITS}')"
+    compact = (
+        f"TRY_CAST(substr({text}, 1, 4) || '-' || substr({text}, 5, 2) || '-' "
+        f"|| substr({text}, 7, 2) AS DATE)"
+    )
+    part = "regexp_extract({text}, '{pattern}', {group})"
+    year = part.format(text=text, pattern=DATE_YMD, group=1)
+    month = part.format(text=text, pattern=DATE_YMD, group=2)
+    day = part.format(text=text, pattern=DATE_YMD, group=3)
+    ymd = f"TRY_CAST({year} || '-' || lpad({month}, 2, '0') || '-' || lpad({day}, 2, '0') AS DATE)"
+    serial_days = f"CAST(floor(CAST({text} AS DOUBLE)) AS INT)"
+    serial = engine.add_days("DATE '1899-12-30'", serial_days)
+    return (
+        f"CASE WHEN {engine.regex_match(text, DATE_COMPACT)} THEN {compact} "
+        f"WHEN {engine.regex_match(text, DATE_YMD)} THEN {ymd} "
+        f"WHEN {engine.regex_match(text, EXCEL_SERIAL)} THEN {serial} END"
+    )
+
+
+def sql_amount(engine: Engine, column: str) -> str:
+    """Money in yuan (`1,234.50`, `１２３４元`) as DECIMAL(18,2), NULL when not a number."""
+    text = f"translate(coalesce({column}, ''), '０１２３４５６７８９．', '0123456789.')"
+    cleaned = engine.regex_replace_all(text, "[ \t\u00a0\u3000,，元¥￥]", "")
+    return f"TRY_CAST(NULLIF({cleaned}, '') AS DECIMAL(18,2))"
+
+
+def sql_integer(engine: Engine, column: str) -> str:
+    """Whole number typed as `2`, `2.0`, `二级`, `2级`, `２０２４年`; NULL otherwise."""
+    text = f"translate(coalesce({column}, ''), '０１２３４５６７８９一二三四', '01234567891234')"
+    digits = f"regexp_extract({text}, '([0-9]+)', 1)"
+    return f"TRY_CAST(NULLIF({digits}, '') AS INT)"

@@ -1,0 +1,400 @@
+"""`run_pipeline`: roster files in, alerts.csv and review.csv out (contracts/monitoring.md)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from . import normalise as n
+from .engines import DuckDBEngine, Engine, SparkEngine, quote_literal
+from .errors import PipelineError, RosterMissingError
+from .linkage import link_exact, link_probabilistic
+from .params import RuleParams
+from .rosters import ROSTER_COLUMNS, ROSTER_TITLES, RosterFile, find_roster_files, stage_roster
+from .rules import RULE_CODES, alerts_sql, applicable_rules, facts_sql
+
+EngineName = Literal["duckdb", "spark"]
+LinkMode = Literal["pipeline", "exact_raw"]
+ROSTER_ORDER: tuple[str, ...] = tuple(ROSTER_COLUMNS)
+UID_STRIDE = 10_000_000_000
+ALERT_HEADER = ("id_number", "rule", "detail")
+REVIEW_HEADER = (
+    "file",
+    "row",
+    "id_number",
+    "name",
+    "birth_date",
+    "reason",
+    "candidate_id_number",
+    "match_probability",
+)
+
+
+@dataclass(frozen=True)
+class Alert:
+    id_number: str
+    rule: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RosterLinkStats:
+    """How the rows of one roster were linked."""
+
+    rows: int
+    exact: int
+    probabilistic: int
+    review: int
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """What a run produced: the files, and counts for the summary and the platform."""
+
+    alerts_path: Path
+    review_path: Path
+    engine: str
+    as_of: dt.date
+    rosters_present: tuple[str, ...]
+    rosters_missing: tuple[str, ...]
+    rules_skipped: tuple[str, ...]
+    rows_per_roster: dict[str, int]
+    link_stats: dict[str, RosterLinkStats]
+    exact_matches: int
+    probabilistic_matches: int
+    review_rows: int
+    alerts_per_rule: dict[str, int]
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def alerts_total(self) -> int:
+        return sum(self.alerts_per_rule.values())
+
+    def iter_alerts(self) -> Iterator[Alert]:
+        """Stream the alerts back from alerts.csv (never all in memory at once)."""
+        with self.alerts_path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                yield Alert(row["id_number"], row["rule"], row["detail"])
+
+    def iter_review(self) -> Iterator[dict[str, str]]:
+        """Stream the rows put up for manual review from review.csv."""
+        with self.review_path.open(encoding="utf-8", newline="") as handle:
+            yield from csv.DictReader(handle)
+
+
+def _empty_raw(roster: str) -> str:
+    columns = ", ".join(f"CAST(NULL AS STRING) AS {c}" for c in ROSTER_COLUMNS[roster])
+    return f"SELECT CAST(NULL AS BIGINT) AS row_no, {columns} WHERE 1 = 0"
+
+
+def _normalise_residents(engine: Engine, mode: LinkMode) -> None:
+    """`res`: one row per resident with normalised ID, name, birth date, sex, household."""
+    if mode == "exact_raw":
+        engine.materialise(
+            "res",
+            "SELECT row_no AS resident_key, id_number AS id_raw, "
+            f"{n.sql_date(engine, 'birth_date')} AS birth_date, "
+            f"{n.sql_text(engine, 'household_no')} AS household_no FROM raw_residents",
+        )
+        return
+    sex_text = n.sql_text(engine, "sex")
+    engine.materialise(
+        "res",
+        f"""SELECT resident_key, id_raw, id_norm,
+  coalesce(check_char = substr(id_norm, 18, 1) AND id_birth IS NOT NULL, FALSE) AS id_valid,
+  id_birth, coalesce(birth_parsed, id_birth) AS birth_date, name_norm, sex, household_no,
+  division_code
+FROM (SELECT *, {n.sql_id_check_char(engine, "id_norm")} AS check_char,
+             {n.sql_id_birth_date(engine, "id_norm")} AS id_birth
+      FROM (SELECT row_no AS resident_key, id_number AS id_raw,
+                   {n.sql_id_number(engine, "id_number")} AS id_norm,
+                   {n.sql_name(engine, "name")} AS name_norm,
+                   {n.sql_date(engine, "birth_date")} AS birth_parsed,
+                   CASE WHEN {sex_text} IN ('男', '男性', 'M', 'm', '1') THEN 'M'
+                        WHEN {sex_text} IN ('女', '女性', 'F', 'f', '2') THEN 'F' END AS sex,
+                   {n.sql_text(engine, "household_no")} AS household_no,
+                   {n.sql_text(engine, "division_code")} AS division_code
+            FROM raw_residents) a) b""",
+    )
+
+
+def _roster_specific(engine: Engine, roster: str) -> str:
+    text = n.sql_text
+    if roster == "civil_affairs":
+        t = text(engine, "assistance_type")
+        return (
+            f"CASE WHEN {t} LIKE '%边缘%' THEN '低保边缘' WHEN {t} LIKE '%特困%' THEN '特困' "
+            f"WHEN {t} LIKE '%低保%' THEN '低保' ELSE {t} END AS assistance_type, "
+            f"{text(engine, 'household_no')} AS household_no"
+        )
+    if roster == "disability":
+        certificate = n.sql_id_number(engine, "certificate_no")
+        return (
+            f"{text(engine, 'disability_type')} AS disability_type, "
+            f"{n.sql_integer(engine, 'disability_grade')} AS grade, "
+            f"NULLIF({certificate}, '') AS certificate_no"
+        )
+    if roster == "two_subsidies":
+        s = f"lower(coalesce({text(engine, 'subsidy')}, ''))"
+        return (
+            f"CASE WHEN {s} LIKE '%living%' OR {s} LIKE '%生活%' THEN 'living' "
+            f"WHEN {s} LIKE '%nursing%' OR {s} LIKE '%护理%' THEN 'nursing' END AS subsidy, "
+            f"{n.sql_amount(engine, 'monthly_amount')} AS monthly_amount"
+        )
+    if roster == "deaths":
+        return f"{n.sql_date(engine, 'death_date')} AS death_date"
+    if roster == "medical":
+        return (
+            f"{n.sql_amount(engine, 'out_of_pocket_yuan')} AS amount, "
+            f"{n.sql_integer(engine, 'year')} AS year"
+        )
+    raise KeyError(roster)
+
+
+def _normalise_roster(engine: Engine, roster: str, mode: LinkMode) -> None:
+    """`n_<roster>`: a department roster with its row identity and normalised fields."""
+    index = ROSTER_ORDER.index(roster)
+    common = (
+        f"CAST({index} AS BIGINT) * {UID_STRIDE} + row_no AS uid, row_no, "
+        f"'{roster}' AS source, id_number AS id_raw, name AS name_raw, "
+        f"birth_date AS birth_raw, {_roster_specific(engine, roster)}"
+    )
+    if mode == "exact_raw":
+        engine.materialise(f"n_{roster}", f"SELECT {common} FROM raw_{roster}")
+        return
+    engine.materialise(
+        f"n_{roster}",
+        f"""SELECT b.*,
+  coalesce(check_char = substr(id_norm, 18, 1) AND id_birth IS NOT NULL, FALSE) AS id_valid
+FROM (SELECT a.*, {n.sql_id_check_char(engine, "id_norm")} AS check_char,
+             {n.sql_id_birth_date(engine, "id_norm")} AS id_birth
+      FROM (SELECT {common}, {n.sql_id_number(engine, "id_number")} AS id_norm,
+                   {n.sql_name(engine, "name")} AS name_norm,
+                   {n.sql_date(engine, "birth_date")} AS birth_date
+            FROM raw_{roster}) a) b""",
+    )
+
+
+def _stack_rows(engine: Engine, rosters: list[str], mode: LinkMode) -> None:
+    columns = "uid, source, row_no, id_raw, name_raw, birth_raw"
+    if mode == "pipeline":
+        columns += (
+            ", id_norm, id_valid, id_birth, birth_date, name_norm, CAST(NULL AS STRING) AS sex"
+        )
+    parts = [f"SELECT {columns} FROM n_{r}" for r in rosters]
+    engine.materialise("roster_rows", " UNION ALL ".join(parts))
+
+
+def _link(engine: Engine, mode: LinkMode, params: RuleParams) -> None:
+    """`link(uid, resident_key, method)` and `review(...)` for every roster row."""
+    if mode == "exact_raw":
+        engine.materialise(
+            "link",
+            "SELECT r.uid, min(x.resident_key) AS resident_key, 'exact' AS method "
+            "FROM roster_rows r JOIN res x ON x.id_raw = r.id_raw GROUP BY r.uid",
+        )
+        engine.materialise(
+            "review",
+            "SELECT r.*, '身份证号与户籍名册不完全一致' AS reason, CAST(NULL AS STRING) AS "
+            "candidate_id_number, CAST(NULL AS STRING) AS match_probability "
+            "FROM roster_rows r LEFT JOIN link l ON l.uid = r.uid WHERE l.uid IS NULL",
+        )
+        return
+    link_exact(engine)
+    link_probabilistic(engine, params.link)
+    engine.materialise(
+        "link",
+        "SELECT uid, resident_key, 'exact' AS method FROM link_exact UNION ALL "
+        "SELECT uid, resident_key, 'probabilistic' AS method FROM link_prob",
+    )
+    threshold = params.link.match_threshold
+    probability = "CAST(CAST(round(b.match_probability, 4) AS DECIMAL(6,4)) AS STRING)"
+    engine.materialise(
+        "review",
+        f"""SELECT r.uid, r.source, r.row_no, r.id_raw, r.name_raw, r.birth_raw,
+  CASE r.id_status WHEN 'missing' THEN '身份证号缺失'
+    WHEN 'invalid' THEN '身份证号无效（校验码或出生日期不符合 GB 11643）'
+    WHEN 'birth_mismatch' THEN '身份证号中的出生日期与所填出生日期不一致'
+    WHEN 'duplicate' THEN '该身份证号在户籍名册中出现多次'
+    ELSE '身份证号不在户籍名册中' END || '；' ||
+  CASE WHEN b.uid IS NULL THEN '按姓名、出生日期和身份证号未找到相近的居民'
+    WHEN b.match_probability < {threshold!r} THEN '最相近的居民匹配概率仅为 ' || {probability}
+      || '，低于阈值 {threshold}'
+    ELSE '有多名居民同样相符，无法确定是哪一位' END AS reason,
+  x.id_raw AS candidate_id_number,
+  CASE WHEN b.uid IS NOT NULL THEN {probability} END AS match_probability
+FROM residual r
+LEFT JOIN link_prob p ON p.uid = r.uid
+LEFT JOIN best_pairs b ON b.uid = r.uid
+LEFT JOIN res x ON x.resident_key = b.resident_key
+WHERE p.uid IS NULL""",
+    )
+
+
+def _make_engine(
+    engine: EngineName, staging: Path, spark_session: Any, threads: int | None, memory: str | None
+) -> Engine:
+    if engine == "duckdb":
+        return DuckDBEngine(temp_dir=staging, threads=threads, memory_limit=memory)
+    if engine == "spark":
+        return SparkEngine(spark_session=spark_session)
+    raise PipelineError(f"未知的引擎 {engine!r}，可选 duckdb 或 spark。")
+
+
+def run_pipeline(
+    sources: Path,
+    as_of: dt.date,
+    out: Path,
+    engine: EngineName = "duckdb",
+    params: RuleParams | None = None,
+    *,
+    mode: LinkMode = "pipeline",
+    spark_session: Any = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> PipelineResult:
+    """Compare the rosters in `sources`, write `out` (alerts) and review.csv beside it.
+
+    mode="exact_raw" is the VLOOKUP baseline used by the benchmarks: rows are linked
+    only when their ID number is byte-for-byte the one in residents.
+    Raises PipelineError (Chinese message naming the file) when a roster cannot be used.
+    """
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    params = params or RuleParams()
+    sources, out = Path(sources), Path(out)
+    review_path = out.parent / "review.csv"
+    if out.resolve() == review_path.resolve():
+        raise PipelineError("预警输出文件不能命名为 review.csv（该名称留给待人工核查的名单）。")
+    files = find_roster_files(sources)
+    if "residents" not in files:
+        raise RosterMissingError(
+            f"目录 {sources} 中没有户籍人口名册（residents.csv 或 residents.xlsx），无法比对。"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lianxin-monitor-") as tmp:
+        staging = Path(tmp)
+        staged: dict[str, RosterFile] = {
+            roster: stage_roster(roster, path, staging) for roster, path in files.items()
+        }
+        timings["stage"] = time.perf_counter() - started
+        db = _make_engine(engine, staging, spark_session, threads, memory_limit)
+        try:
+            for roster in ROSTER_ORDER:
+                if roster in staged:
+                    db.load_roster(f"raw_{roster}", staged[roster])
+                else:
+                    db.materialise(f"raw_{roster}", _empty_raw(roster))
+            timings["load"] = time.perf_counter() - started
+            _normalise_residents(db, mode)
+            others = [r for r in ROSTER_ORDER if r != "residents"]
+            for roster in others:
+                _normalise_roster(db, roster, mode)
+            _stack_rows(db, others, mode)
+            timings["normalise"] = time.perf_counter() - started
+            _link(db, mode, params)
+            timings["link"] = time.perf_counter() - started
+            run_rules, skipped = applicable_rules(set(staged))
+            db.materialise("facts", facts_sql(as_of, params))
+            db.materialise("alerts", alerts_sql(run_rules, as_of, params))
+            db.write_csv(
+                "SELECT id_number, rule, detail FROM alerts ORDER BY id_number, rule, detail",
+                out,
+                ALERT_HEADER,
+            )
+            file_case = " ".join(
+                f"WHEN {quote_literal(r)} THEN {quote_literal(f.source_path.name)}"
+                for r, f in staged.items()
+            )
+            db.write_csv(
+                f"SELECT CASE source {file_case} END AS file, row_no + 1 AS row, "
+                "id_raw AS id_number, name_raw AS name, birth_raw AS birth_date, reason, "
+                "candidate_id_number, match_probability FROM review ORDER BY uid",
+                review_path,
+                REVIEW_HEADER,
+            )
+            timings["rules"] = time.perf_counter() - started
+            result = _collect(db, mode, staged, files, skipped, run_rules, out, review_path, as_of)
+        finally:
+            db.close()
+    seconds = time.perf_counter() - started
+    return PipelineResult(**result, engine=engine, seconds=seconds, timings=timings)
+
+
+def _collect(
+    db: Engine,
+    mode: LinkMode,
+    staged: dict[str, RosterFile],
+    files: dict[str, Path],
+    skipped: list[Any],
+    run_rules: list[Any],
+    out: Path,
+    review_path: Path,
+    as_of: dt.date,
+) -> dict[str, Any]:
+    rows = {r: db.count(f"raw_{r}") for r in ROSTER_ORDER if r in staged}
+    link_rows = dict(
+        ((source, method), count)
+        for source, method, count in db.rows(
+            "SELECT r.source, l.method, count(*) FROM link l JOIN roster_rows r ON r.uid = l.uid "
+            "GROUP BY r.source, l.method"
+        )
+    )
+    review_rows = dict(db.rows("SELECT source, count(*) FROM review GROUP BY source"))
+    link_stats = {
+        roster: RosterLinkStats(
+            rows=rows[roster],
+            exact=int(link_rows.get((roster, "exact"), 0)),
+            probabilistic=int(link_rows.get((roster, "probabilistic"), 0)),
+            review=int(review_rows.get(roster, 0)),
+        )
+        for roster in ROSTER_ORDER
+        if roster in staged and roster != "residents"
+    }
+    per_rule = dict(db.rows("SELECT rule, count(*) FROM alerts GROUP BY rule"))
+    return {
+        "alerts_path": out,
+        "review_path": review_path,
+        "as_of": as_of,
+        "rosters_present": tuple(r for r in ROSTER_ORDER if r in files),
+        "rosters_missing": tuple(r for r in ROSTER_ORDER if r not in files),
+        "rules_skipped": tuple(r.code for r in skipped),
+        "rows_per_roster": rows,
+        "link_stats": link_stats,
+        "exact_matches": sum(s.exact for s in link_stats.values()),
+        "probabilistic_matches": sum(s.probabilistic for s in link_stats.values()),
+        "review_rows": sum(s.review for s in link_stats.values()),
+        "alerts_per_rule": {
+            code: int(per_rule.get(code, 0))
+            for code in RULE_CODES
+            if code in {r.code for r in run_rules}
+        },
+    }
+
+
+def summary_lines(result: PipelineResult) -> list[str]:
+    """A short Chinese summary of a run, for the command line."""
+    lines = [
+        f"比对日期 {result.as_of.isoformat()}，引擎 {result.engine}，用时 {result.seconds:.1f} 秒。"
+    ]
+    for roster, count in result.rows_per_roster.items():
+        lines.append(f"  {ROSTER_TITLES[roster]}（{roster}）：{count} 行")
+    for roster in result.rosters_missing:
+        lines.append(f"  {ROSTER_TITLES[roster]}（{roster}）：未提供，相关规则跳过")
+    lines.append(
+        f"关联：身份证号精确匹配 {result.exact_matches} 行，概率匹配 {result.probabilistic_matches} 行，"
+        f"待人工核查 {result.review_rows} 行（{result.review_path}）。"
+    )
+    lines.append(f"预警共 {result.alerts_total} 条（{result.alerts_path}）：")
+    for code, count in result.alerts_per_rule.items():
+        lines.append(f"  {code}：{count}")
+    if result.rules_skipped:
+        lines.append(f"因名册缺失而跳过的规则：{'、'.join(result.rules_skipped)}")
+    return lines
