@@ -6,6 +6,11 @@ urlpatterns = [
     path("accounts/", include("lianxin.accounts.urls")),
     path("areas/", include("lianxin.areas.urls")),
     path("directory/", include("lianxin.directory.urls")),
+    path("registry/", include("lianxin.registry.urls")),
+    path("hotline/", include("lianxin.hotline.urls")),
+    path("care/", include("lianxin.care.urls")),
+    path("monitoring/", include("lianxin.monitoring.urls")),
+    path("open311/", include("lianxin.hotline.open311_urls")),
     path("api/", include("lianxin.api.urls")),
     path("admin/", admin.site.urls),
 ]

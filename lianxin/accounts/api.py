@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -51,3 +52,9 @@ class MeApi(APIView):
                 "assignments": assignments,
             }
         )
+
+
+urlpatterns = [
+    path("auth/token/", TokenObtainApi.as_view(), name="auth_token"),
+    path("me/", MeApi.as_view(), name="me"),
+]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -67,3 +68,11 @@ class GridDetailApi(APIView):
     @extend_schema(responses=GridOutput)
     def get(self, request: Request, pk: int) -> Response:
         return Response(GridOutput(selectors.grid_get_for_user(user=request.user, pk=pk)).data)
+
+
+urlpatterns = [
+    path("areas/divisions/", DivisionListApi.as_view(), name="division_list"),
+    path("areas/divisions/<str:code>/", DivisionDetailApi.as_view(), name="division_detail"),
+    path("areas/grids/", GridListApi.as_view(), name="grid_list"),
+    path("areas/grids/<int:pk>/", GridDetailApi.as_view(), name="grid_detail"),
+]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -45,3 +46,9 @@ class OrganisationDetailApi(APIView):
         return Response(
             OrganisationOutput(selectors.organisation_get_for_user(user=request.user, pk=pk)).data
         )
+
+
+urlpatterns = [
+    path("directory/organisations/", OrganisationListApi.as_view(), name="organisation_list"),
+    path("directory/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="organisation_detail"),
+]
