@@ -173,6 +173,7 @@ def get_spark_session(*, cores: int | None = None) -> Any:
         SparkSession.builder.master(f"local[{threads}]")
         .appName("lianxin-monitor")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(max(2, threads * 2)))
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
@@ -269,7 +270,11 @@ class SparkEngine:
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=self.spark, register_udfs_automatically=False)
+        return SparkAPI(
+            spark_session=self.spark,
+            register_udfs_automatically=False,
+            break_lineage_method="persist",
+        )
 
     def drop(self, table: str) -> None:
         self.spark.catalog.dropTempView(table)
