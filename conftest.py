@@ -145,6 +145,10 @@ class World:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    if not Division.objects.filter(code="64").exists():  # flushed by a transactional test
+        from lianxin.areas.services import divisions_load
+
+        divisions_load()
     return World(a=_site("a", "640104001007"), b=_site("b", "640521103208"))
 
 
