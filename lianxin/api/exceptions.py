@@ -42,6 +42,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"code": "invalid", "detail": "提交的数据有误", "errors": response.data}
     else:
-        detail = MESSAGES.get(response.status_code, str(getattr(exc, "detail", "")))
+        code = getattr(exc, "default_code", "")
+        if code in ("not_authenticated", "authentication_failed"):
+            detail = MESSAGES[status.HTTP_401_UNAUTHORIZED]
+        else:
+            detail = MESSAGES.get(response.status_code, str(getattr(exc, "detail", "")))
         response.data = {"code": getattr(exc, "default_code", "error"), "detail": detail}
     return response

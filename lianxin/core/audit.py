@@ -76,6 +76,48 @@ def record(
     return event
 
 
+def record_many(entries: Iterable[dict[str, Any]], *, batch_size: int = 1000) -> int:
+    """Append many audit rows at once (bulk imports), chained exactly like ``record()``. Each
+    entry has the keyword arguments of ``record()`` (actor, action, target, changes, ...)."""
+    ctx = current.get()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        now = timezone.now()
+        batch: list[AuditEvent] = []
+        count = 0
+        for entry in entries:
+            actor, target = entry.get("actor"), entry.get("target")
+            event = AuditEvent(
+                occurred_at=now,
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_name=getattr(actor, "username", "") or "",
+                action=entry["action"],
+                target_type=target._meta.label if target is not None else "",
+                target_id=str(target.pk) if target is not None else "",
+                target_repr=(entry.get("target_repr") or (str(target) if target is not None else ""))[:200],
+                area_code=entry.get("area_code") or str(getattr(target, "area_code", "") or ""),
+                changes=_plain(entry.get("changes") or {}),
+                ip=ctx.ip,
+                request_id=ctx.request_id,
+                result=entry.get("result", AuditEvent.Result.SUCCESS),
+                prev_hash=prev,
+            )
+            event.hash = event.content_digest()
+            prev = event.hash
+            batch.append(event)
+            if len(batch) >= batch_size:
+                AuditEvent.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            AuditEvent.objects.bulk_create(batch)
+            count += len(batch)
+    return count
+
+
 def record_view(
     *, actor: Any, target: models.Model, fields: Iterable[str], reason: str = ""
 ) -> AuditEvent:

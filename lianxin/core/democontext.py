@@ -38,7 +38,7 @@ class DemoContext:
         )
 
     def write_accounts(self) -> Path:
-        path = Path(settings.VAR_DIR) / "demo_accounts.json"
+        path = Path(getattr(settings, "DEMO_ACCOUNTS_PATH", Path(settings.VAR_DIR) / "demo_accounts.json"))
         payload: dict[str, Any] = {"accounts": self.accounts, **self.extras}
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
         return path

@@ -1,0 +1,52 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lianxin.core import audit
+from lianxin.core.models import AppendOnlyError, AuditEvent
+from lianxin.core.roles import Role
+
+
+def test_record_chains_rows(world):
+    user = world.user(Role.COMMUNITY_STAFF, "a")
+    first = audit.record(actor=user, action="test.thing.do", target=world.a.grid, changes={"x": [1, 2]})
+    second = audit.record(actor=user, action="test.thing.redo", target=world.a.grid)
+    assert second.prev_hash == first.hash
+    assert first.area_code == world.a.village.code
+    assert first.target_type == "areas.Grid"
+    assert audit.verify_chain()[1] == []
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(world):
+    event = audit.record(actor=None, action="test.thing.do")
+    event.action = "tampered"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="tampered")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.thing.do"
+
+
+def test_verify_detects_tampering_done_in_sql(world):
+    audit.record(actor=None, action="test.a")
+    middle = audit.record(actor=None, action="test.b")
+    audit.record(actor=None, action="test.c")
+    call_command("audit", "verify")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = %s WHERE id = %s", ["test.forged", middle.pk])
+    with pytest.raises(CommandError, match="审计日志被篡改"):
+        call_command("audit", "verify")
+
+
+def test_sensitive_fields_are_named_not_shown_in_diffs(world):
+    from lianxin.areas.models import Building
+
+    building = Building(grid=world.a.grid, name="1号楼", party_member_phone="13800000000")
+    changes = audit.diff(building, {"party_member_phone": "13900000000", "name": "2号楼"}, ["party_member_phone", "name"])
+    assert changes == {"party_member_phone": ["***", "***"], "name": ["2号楼", "1号楼"]}
