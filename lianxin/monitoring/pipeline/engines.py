@@ -83,7 +83,7 @@ class DuckDBEngine:
         source = (
             f"read_csv({quote_literal(str(roster.staged_path))}, header = false, skip = 1, "
             f"delim = ',', quote = '\"', escape = '\"', columns = {{{columns}}}, "
-            "null_padding = true, strict_mode = false, encoding = 'utf-8')"
+            "strict_mode = false, encoding = 'utf-8', auto_detect = false)"
         )
         try:
             self.con.execute(
@@ -92,7 +92,7 @@ class DuckDBEngine:
             )
         except self._duckdb.Error as error:
             message = str(error)
-            if "unicode" in message.lower() or "utf" in message.lower():
+            if "invalid unicode" in message.lower():
                 raise RosterEncodingError(
                     f"文件 {roster.file_name} 含有不是 UTF-8 的内容（可能混有 GBK 编码），"
                     "请整份另存为 UTF-8 编码的 CSV。"

@@ -51,7 +51,7 @@ def id_number_is_valid(normalised: str) -> bool:
         ric.get_birth_date(normalised)
     except (ValueError, ric.InvalidComponent):
         return False
-    return ric.calc_check_digit(normalised[:17]) == normalised[17]
+    return ric.calc_check_digit(normalised) == normalised[17]
 
 
 def id_birth_date(normalised: str) -> dt.date | None:

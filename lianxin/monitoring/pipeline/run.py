@@ -238,6 +238,30 @@ WHERE p.uid IS NULL""",
     )
 
 
+def _write_scores(db: Engine, staged: dict[str, RosterFile], path: Path) -> None:
+    header = ("file", "row", "resident_id_number", "match_weight", "match_probability")
+    if db.count("residual") == 0:
+        db.write_csv(
+            "SELECT CAST(NULL AS STRING) AS file, 0 AS row, CAST(NULL AS STRING) AS x, "
+            "0.0 AS w, 0.0 AS p WHERE 1 = 0",
+            path,
+            header,
+        )
+        return
+    file_case = " ".join(
+        f"WHEN {quote_literal(r)} THEN {quote_literal(f.source_path.name)}"
+        for r, f in staged.items()
+    )
+    db.write_csv(
+        f"SELECT CASE r.source {file_case} END AS file, r.row_no + 1 AS row, "
+        "x.id_raw AS resident_id_number, s.match_weight, s.match_probability "
+        "FROM scored_pairs s JOIN roster_rows r ON r.uid = s.uid "
+        "JOIN res x ON x.resident_key = s.resident_key ORDER BY s.uid, s.resident_key",
+        path,
+        header,
+    )
+
+
 def _make_engine(
     engine: EngineName, staging: Path, spark_session: Any, threads: int | None, memory: str | None
 ) -> Engine:
@@ -259,11 +283,14 @@ def run_pipeline(
     spark_session: Any = None,
     threads: int | None = None,
     memory_limit: str | None = None,
+    scores_out: Path | None = None,
 ) -> PipelineResult:
     """Compare the rosters in `sources`, write `out` (alerts) and review.csv beside it.
 
     mode="exact_raw" is the VLOOKUP baseline used by the benchmarks: rows are linked
     only when their ID number is byte-for-byte the one in residents.
+    scores_out: also write every pair Splink scored (roster file, row, resident ID,
+    match weight and probability), for auditing a run and for engine parity checks.
     Raises PipelineError (Chinese message naming the file) when a roster cannot be used.
     """
     started = time.perf_counter()
@@ -301,6 +328,8 @@ def run_pipeline(
             timings["normalise"] = time.perf_counter() - started
             _link(db, mode, params)
             timings["link"] = time.perf_counter() - started
+            if scores_out is not None and mode == "pipeline":
+                _write_scores(db, staged, Path(scores_out))
             run_rules, skipped = applicable_rules(set(staged))
             db.materialise("facts", facts_sql(as_of, params))
             db.materialise("alerts", alerts_sql(run_rules, as_of, params))

@@ -1,0 +1,36 @@
+"""`lianxin monitor`: compare roster files and write alerts (contracts/monitoring.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lianxin.monitoring.pipeline import PipelineError, run_pipeline, summary_lines
+
+
+def _as_of(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"比对日期 {value!r} 不是 YYYY-MM-DD 格式的日期。") from error
+
+
+class Command(BaseCommand):
+    help = "比对各部门名册与户籍人口名册，输出预警（alerts.csv）和待人工核查名单（review.csv）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--sources", required=True, type=Path, help="名册文件所在目录")
+        parser.add_argument("--as-of", required=True, help="比对日期 YYYY-MM-DD")
+        parser.add_argument("--out", required=True, type=Path, help="预警输出文件 alerts.csv")
+        parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = _as_of(options["as_of"])
+        try:
+            result = run_pipeline(options["sources"], as_of, options["out"], engine=options["engine"])
+        except PipelineError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write("\n".join(summary_lines(result)))
