@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -10,6 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -21,12 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        signal.signal(signal.SIGTERM, _interrupt)
         worker = None
         if not options["no_worker"]:
             if getattr(settings, "REDIS_URL", ""):
                 worker_cmd = [sys.executable, "-m", "lianxin", "rqworker", "default"]
             else:
-                worker_cmd = [sys.executable, "-m", "lianxin", "db_worker"]
+                worker_cmd = [sys.executable, "-m", "lianxin", "db_worker", "--no-reload"]
             worker = subprocess.Popen(worker_cmd, env=os.environ.copy())  # noqa: S603
             self.stdout.write(f"后台任务进程已启动（pid {worker.pid}）")
         self.stdout.write(
