@@ -359,7 +359,7 @@ class Model:
             feats = [
                 f
                 for f, w in sorted(contrib.items(), key=lambda kv: -kv[1])
-                if w > 0 and len(f.strip()) >= 2
+                if w > 0 and len(f) >= 2 and f.isalnum()
             ][:3]
             out.append(Prediction(ranked, hits, feats, known))
         return out

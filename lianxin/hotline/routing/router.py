@@ -144,9 +144,9 @@ class Router:
                     hint = "township" if area.level == "village" else area.level
             return resolver.resolve(t, code, hint)
 
-        alternatives = [
-            {"dept_type": t, "unit": unit_for(t), "confidence": round(p, 4)}
-            for t, p in prediction.ranked[1:4]
+        ranked_alts = prediction.ranked[1:4]
+        alternatives: list[dict[str, Any]] = [
+            {"dept_type": t, "unit": unit_for(t), "confidence": round(p, 4)} for t, p in ranked_alts
         ]
         low = confidence < self.threshold
         parts = [f"类型：{DEPT_NAMES.get(dept_type, dept_type)}（{prediction.explain()}）"]
@@ -157,9 +157,9 @@ class Router:
         if regional:
             parts.append(f"按自治区级办理：{regional}")
         else:
-            parts.append(f"层级：{LEVEL_NAMES_ZH.get(area_level or 'region', '')}")
+            parts.append(f"地点层级：{LEVEL_NAMES_ZH.get(area_level or 'region', '')}")
         if low:
-            names = "、".join(DEPT_NAMES.get(a["dept_type"], a["dept_type"]) for a in alternatives)
+            names = "、".join(DEPT_NAMES.get(t, t) for t, _ in ranked_alts)
             parts.append(f"置信度较低（{confidence:.2f}），请坐席确认，备选：{names}")
         return RouteProposal(
             dept_type=dept_type,
