@@ -32,7 +32,9 @@ def _grant(
 def load(ctx: DemoContext) -> None:
     for site, village_code in SITES.items():
         village = Division.objects.get(code=village_code)
-        township, county, city = village.parent, village.parent.parent, village.parent.parent.parent
+        township = Division.objects.get(code=village_code[:9])
+        county = Division.objects.get(code=village_code[:6])
+        city = Division.objects.get(code=village_code[:4])
         grid = Grid.objects.filter(division=village).order_by("name").first()
         org = lambda code: Organisation.objects.filter(code=code).first()  # noqa: E731
         plan = [

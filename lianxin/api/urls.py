@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 API_APPS = ["accounts", "areas", "directory", "registry", "hotline", "care", "monitoring"]
 
-v1 = []
+v1: list = []
 for app in API_APPS:
     module = import_module(f"lianxin.{app}.api")
     v1.extend(getattr(module, "urlpatterns", []))

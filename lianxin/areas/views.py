@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +16,7 @@ from .models import Level
 def division_index(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    context = {"search": search, "level": level, "levels": Level.choices}
+    context: dict[str, Any] = {"search": search, "level": level, "levels": Level.choices}
     if search or level:
         context.update(
             paginate(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.conf import settings
 
@@ -14,7 +14,7 @@ DEMO_PASSWORD = "Lianxin@2026"  # noqa: S105  (printed demo accounts)
 
 @dataclass
 class DemoContext:
-    stdout: TextIO
+    stdout: Any  # a TextIO or Django's OutputWrapper
     households: int = 0
     seed: int = 20261122
     accounts: list[dict[str, str]] = field(default_factory=list)

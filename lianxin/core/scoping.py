@@ -12,6 +12,7 @@ from operator import or_
 from typing import Any, Self, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -113,5 +114,5 @@ def get_for_user_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) 
     scoped = queryset.for_user(user)  # type: ignore[attr-defined]
     try:
         return scoped.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到或无权访问") from exc

@@ -537,9 +537,17 @@ def stale() -> list[str]:
     return sorted(
         f"{model}.{name}"
         for model, labels in LABELS.items()
+        if model in fields or model.partition(".")[0] in _installed_labels()
         for name in labels
         if name not in fields.get(model, set())
     )
+
+
+def _installed_labels() -> set[str]:
+    """App labels whose models module is importable (apps still being built are skipped)."""
+    from django.apps import apps
+
+    return {c.label for c in apps.get_app_configs() if c.models_module is not None}
 
 
 def stubs() -> str:

@@ -12,7 +12,7 @@ from lianxin.core.scoping import ancestors_of, get_for_user_or_404
 from .models import Organisation
 
 LEVEL_ORDER = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
-CONTRACT_LEVEL = {
+CONTRACT_LEVEL: dict[str, str] = {
     Level.PROVINCE: "region",
     Level.CITY: "city",
     Level.COUNTY: "county",

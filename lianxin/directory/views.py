@@ -26,7 +26,7 @@ def organisation_index(request: HttpRequest) -> HttpResponse:
     context.update(paginate(request, selectors.organisation_list(user=request.user, **filters)))
     template = (
         "directory/partials/organisation_rows.html"
-        if request.htmx
+        if getattr(request, "htmx", False)
         else "directory/organisation_index.html"
     )
     return render(request, template, context)
