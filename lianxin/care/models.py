@@ -1,0 +1,724 @@
+"""Care for people in special hardship (特殊困难群众关爱帮扶): the six-stage case of one household.
+
+The stages follow the region's guide (DOMAIN.md section 2): discovery (对象发现) → household
+investigation (入户调查) → community review (评议) and township recognition (认定) → plan
+(确定方案, 一户一策) → tracking (跟踪指导) → evaluation and acceptance (评估验收). ``TRANSITIONS``
+beside ``CareCase`` is the only source of the allowed moves; each move has one service in
+``services.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from lianxin.areas.models import Grid
+from lianxin.core.models import BaseModel
+from lianxin.directory.models import Organisation
+from lianxin.registry.models import Household
+
+from .querysets import (
+    BatchQuerySet,
+    CareCaseQuerySet,
+    CaseRelatedQuerySet,
+    EscalationQuerySet,
+    JointMeetingQuerySet,
+    MeasureQuerySet,
+)
+
+
+class Stage(models.TextChoices):
+    DISCOVERED = "discovered", "已发现"
+    INVESTIGATED = "investigated", "已入户调查"
+    REVIEWED = "reviewed", "社区已评议"
+    RECOGNISED = "recognised", "乡镇(街道)已认定"
+    REJECTED = "rejected", "不予认定"
+    PLANNED = "planned", "方案已确定"
+    TRACKING = "tracking", "跟踪指导中"
+    EVALUATED = "evaluated", "已评估"
+    CLOSED = "closed", "验收结案"
+    CONTINUED = "continued", "继续帮扶"
+
+
+# The region's guide as a table: stage → stages it may move to. Nothing else moves a case.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Stage.DISCOVERED: frozenset({Stage.INVESTIGATED}),
+    Stage.INVESTIGATED: frozenset({Stage.REVIEWED}),
+    Stage.REVIEWED: frozenset({Stage.RECOGNISED, Stage.REJECTED}),
+    Stage.RECOGNISED: frozenset({Stage.PLANNED}),
+    Stage.PLANNED: frozenset({Stage.TRACKING}),
+    Stage.TRACKING: frozenset({Stage.EVALUATED}),
+    Stage.EVALUATED: frozenset({Stage.CLOSED, Stage.CONTINUED}),
+    Stage.CONTINUED: frozenset({Stage.TRACKING}),
+    Stage.REJECTED: frozenset(),
+    Stage.CLOSED: frozenset(),
+}
+FINAL_STAGES = frozenset({Stage.REJECTED, Stage.CLOSED})
+# Stages in which the household's plan may still receive measures.
+PLAN_OPEN_STAGES = frozenset({Stage.RECOGNISED, Stage.PLANNED, Stage.TRACKING, Stage.CONTINUED})
+
+
+class Grade(models.TextChoices):
+    """Three-colour management (红黄蓝三色管理): red most urgent."""
+
+    RED = "red", "红色（紧急）"
+    YELLOW = "yellow", "黄色（较急）"
+    BLUE = "blue", "蓝色（一般）"
+
+
+# Sort key of a grade: red first, ungraded cases last.
+GRADE_RANK = {Grade.RED: 1, Grade.YELLOW: 2, Grade.BLUE: 3, "": 9}
+
+
+class DiscoverySource(models.TextChoices):
+    GRID_VISIT = "grid_visit", "网格员入户摸排"
+    DATA_COMPARISON = "data_comparison", "大数据比对预警"
+    HOTLINE_REFERRAL = "hotline_referral", "12345热线转介"
+    APPLICATION = "application", "本人申请"
+    PROXY_APPLICATION = "proxy_application", "申请代办"
+
+
+class CareAction(models.TextChoices):
+    """The twelve care actions (十二项关爱行动)."""
+
+    BASIC_LIVING = "basic_living", "基本生活保障"
+    HARDSHIP_FARMERS = "hardship_farmers", "特困农民关爱"
+    DISABLED = "disabled", "残疾人关爱"
+    MEDICAL = "medical", "医疗救助"
+    EDUCATION = "education", "教育帮扶"
+    HOUSING = "housing", "住房保障"
+    EMPLOYMENT = "employment", "就业帮扶"
+    ELDERLY = "elderly", "养老服务"
+    CHILDREN = "children", "儿童关爱"
+    HEATING = "heating", "取暖保障"
+    LEGAL_AID = "legal_aid", "法律援助"
+    PSYCHOLOGICAL = "psychological", "心理关爱"
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", "计划"
+    IN_PROGRESS = "in_progress", "实施中"
+    IMPLEMENTED = "implemented", "已落实"
+    CANCELLED = "cancelled", "已取消"
+
+
+MEASURE_TRANSITIONS: dict[str, frozenset[str]] = {
+    MeasureStatus.PLANNED: frozenset(
+        {MeasureStatus.IN_PROGRESS, MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED}
+    ),
+    MeasureStatus.IN_PROGRESS: frozenset({MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED}),
+    MeasureStatus.IMPLEMENTED: frozenset(),
+    MeasureStatus.CANCELLED: frozenset(),
+}
+OPEN_MEASURE_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+# What a measure may point at elsewhere (``delivery_type`` = "<app>.<entity>"). Apps that land
+# later add their type here or simply use the pattern; nothing in care changes.
+DELIVERY_TYPES = {
+    "benefits.entitlement": "救助待遇",
+    "resources.microwish": "微心愿",
+    "resources.lovecard": "爱心卡",
+    "volunteers.service": "志愿服务",
+    "hotline.workorder": "12345工单",
+}
+
+
+class Batch(BaseModel):
+    """A batch (批次) of recognised cases: its information database and progress."""
+
+    name = models.CharField("批次名称", max_length=40)
+    sequence = models.PositiveSmallIntegerField("批次序号")
+    area_code = models.CharField("组织区划代码", max_length=12, default="64")
+    started_on = models.DateField("开始日期", null=True, blank=True)
+    is_open = models.BooleanField("接收认定", default=True)
+    notes = models.TextField("说明", blank=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "关爱批次"
+        verbose_name_plural = "关爱批次"
+        ordering = ["area_code", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["area_code", "sequence"], name="care_batch_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareCase(BaseModel):
+    """One household's care case. ``grade`` is the effective colour: the override when one is
+    set (with its reason), else the grade computed from the investigation."""
+
+    number = models.CharField("案件编号", max_length=40, unique=True)
+    household = models.ForeignKey(
+        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
+    )
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stage = models.CharField(
+        "阶段", max_length=20, choices=Stage, default=Stage.DISCOVERED, db_index=True
+    )
+    stage_changed_at = models.DateTimeField("阶段变更时间", null=True, blank=True)
+    source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
+    computed_grade = models.CharField("规则分级", max_length=10, choices=Grade, blank=True)
+    grade_reasons = models.JSONField("分级依据", default=list, blank=True)
+    grade_override = models.CharField("人工调整分级", max_length=10, choices=Grade, blank=True)
+    grade_override_reason = models.CharField("调整理由", max_length=300, blank=True)
+    grade = models.CharField("分级", max_length=10, choices=Grade, blank=True)
+    grade_rank = models.PositiveSmallIntegerField("紧急程度排序", default=9)
+    priority = models.PositiveSmallIntegerField("复杂程度分", default=0)
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name="批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    person_count = models.PositiveSmallIntegerField("家庭人口", default=0)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="包抓领导",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paired_unit = models.ForeignKey(
+        Organisation,
+        verbose_name="结对单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+
+    objects = CareCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "关爱帮扶案件"
+        verbose_name_plural = "关爱帮扶案件"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=~Q(stage__in=["closed", "rejected"]),
+                name="care_case_one_open_per_household",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["area_code", "grade_rank", "priority"],
+                name="care_case_area_idx",
+                opclasses=["varchar_pattern_ops", "int2_ops", "int2_ops"],
+            ),
+            models.Index(fields=["grid", "stage"], name="care_case_grid_idx"),
+            models.Index(fields=["leader", "grade_rank", "priority"], name="care_case_leader_idx"),
+            models.Index(fields=["batch", "stage"], name="care_case_batch_idx"),
+            models.Index(fields=["paired_unit"], name="care_case_paired_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage not in FINAL_STAGES
+
+    def can_move_to(self, stage: str) -> bool:
+        return stage in TRANSITIONS.get(self.stage, frozenset())
+
+
+class Discovery(BaseModel):
+    """How the household came to notice (对象发现). A case has its first discovery and may gain
+    more (a later hotline referral or alert about the same household). ``source_type`` +
+    ``source_id`` point at the record elsewhere (``hotline.workorder``, ``monitoring.alert``)."""
+
+    case = models.ForeignKey(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="discoveries"
+    )
+    source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报告人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    description = models.TextField("初步情况")
+    applicant_name = models.CharField("申请人/代办人", max_length=40, blank=True)
+    source_type = models.CharField("来源对象类型", max_length=40, blank=True)
+    source_id = models.CharField("来源对象ID", max_length=64, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "发现报告"
+        verbose_name_plural = "发现报告"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=~Q(source_type=""),
+                name="care_discovery_source_once",
+            )
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="care_discovery_src_idx")]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+class Housing(models.TextChoices):
+    OWN_SAFE = "own_safe", "自有住房，安全"
+    RENTED = "rented", "租住"
+    DANGEROUS = "dangerous", "危房或不安全住所"
+    NONE = "none", "无固定住所"
+
+
+class Heating(models.TextChoices):
+    ADEQUATE = "adequate", "取暖正常"
+    INSUFFICIENT = "insufficient", "取暖不足"
+    NONE = "none", "无取暖"
+
+
+class Investigation(BaseModel):
+    """The household investigation (入户调查), filled on a phone. Money in integer fen."""
+
+    SENSITIVE_FIELDS = ("health_notes", "disability_notes", "care_notes")
+
+    case = models.OneToOneField(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="investigation"
+    )
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="调查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visited_on = models.DateField("入户日期", null=True, blank=True)
+    residents = models.TextField("共同生活人员", blank=True)
+    resident_count = models.PositiveSmallIntegerField("共同生活人数", null=True, blank=True)
+    monthly_income_fen = models.BigIntegerField("家庭月收入（分）", null=True, blank=True)
+    monthly_expenses_fen = models.BigIntegerField("家庭月支出（分）", null=True, blank=True)
+    income_notes = models.TextField("收支说明", blank=True)
+    housing = models.CharField("住房情况", max_length=20, choices=Housing, blank=True)
+    housing_notes = models.TextField("住房说明", blank=True)
+    has_severe_illness = models.BooleanField("有重病成员", default=False)
+    illness_assisted = models.BooleanField("重病已获医疗救助", default=False)
+    health_notes = models.TextField("健康状况", blank=True)
+    has_disabled_member = models.BooleanField("有残疾成员", default=False)
+    disability_notes = models.TextField("残疾情况", blank=True)
+    has_school_age_child = models.BooleanField("有在学或学龄儿童", default=False)
+    child_out_of_school = models.BooleanField("有失学辍学儿童", default=False)
+    schooling_notes = models.TextField("就学情况", blank=True)
+    child_without_carer = models.BooleanField("儿童无人照料（事实无人抚养）", default=False)
+    disabled_adult_without_carer = models.BooleanField("残疾成年人无人照料", default=False)
+    elderly_alone = models.BooleanField("老人独居或仅由高龄老人照料", default=False)
+    care_notes = models.TextField("照料情况", blank=True)
+    heating = models.CharField("取暖情况", max_length=20, choices=Heating, blank=True)
+    needs = models.TextField("主要需求", blank=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "入户调查"
+        verbose_name_plural = "入户调查"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+def _photo_path(instance: InvestigationPhoto, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"care/{instance.area_code}/{instance.investigation_id}/{instance.uuid_name}.{suffix}"
+
+
+class InvestigationPhoto(BaseModel):
+    """A photo taken on the visit; served only through the scoped view, never as public media."""
+
+    investigation = models.ForeignKey(
+        Investigation, verbose_name="入户调查", on_delete=models.PROTECT, related_name="photos"
+    )
+    uuid_name = models.CharField(max_length=40, editable=False)
+    file = models.FileField("照片", upload_to=_photo_path)
+    content_type = models.CharField("类型", max_length=40)
+    caption = models.CharField("说明", max_length=100, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "入户照片"
+        verbose_name_plural = "入户照片"
+
+
+class CommunityReview(BaseModel):
+    """The community's review (社区评议): who took part and their opinion."""
+
+    case = models.OneToOneField(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="community_review"
+    )
+    held_on = models.DateField("评议日期")
+    participants = models.TextField("参加人员")
+    opinion = models.TextField("评议意见")
+    recommends = models.BooleanField("建议认定", default=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社区评议"
+        verbose_name_plural = "社区评议"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+# The township's recognition standard (认定标准): every item must be confirmed to recognise.
+RECOGNITION_CRITERIA: dict[str, str] = {
+    "target_group": "属于关爱对象范围（独居老人、重病重残、困境儿童、单亲家庭等）",
+    "investigation_verified": "入户调查情况真实、完整",
+    "community_reviewed": "社区评议程序完成，意见明确",
+    "beyond_single_department": "困难靠单一部门政策难以解决，需要综合帮扶",
+}
+
+
+class Recognition(BaseModel):
+    """The township's decision (乡镇(街道)认定): checklist, decision and, for a refusal, why."""
+
+    class Decision(models.TextChoices):
+        RECOGNISED = "recognised", "认定为关爱对象"
+        REJECTED = "rejected", "不予认定"
+
+    case = models.OneToOneField(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="recognition"
+    )
+    checklist = models.JSONField("认定标准核对", default=dict)
+    decision = models.CharField("认定结论", max_length=20, choices=Decision)
+    reason = models.TextField("理由", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="认定人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("认定时间")
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "认定"
+        verbose_name_plural = "认定"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+class Plan(BaseModel):
+    """One plan per household (一户一策)."""
+
+    case = models.OneToOneField(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="plan"
+    )
+    goal = models.TextField("帮扶目标", blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审定人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("审定时间", null=True, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "一户一策方案"
+        verbose_name_plural = "一户一策方案"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+class Measure(BaseModel):
+    """One measure (措施) of a household's plan. ``grade_rank``, ``priority`` and ``batch`` are
+    copied from the case so that a department's queue and a batch's progress need no join.
+    ``delivery_type`` + ``delivery_id`` link what delivers it elsewhere (DELIVERY_TYPES)."""
+
+    case = models.ForeignKey(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="measures"
+    )
+    action = models.CharField("关爱行动", max_length=30, choices=CareAction)
+    title = models.CharField("措施内容", max_length=200)
+    responsible_unit = models.ForeignKey(
+        Organisation, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    paired_unit = models.ForeignKey(
+        Organisation,
+        verbose_name="结对单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField("完成时限")
+    budget_fen = models.BigIntegerField("预算（分）", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=MeasureStatus, default=MeasureStatus.PLANNED
+    )
+    evidence = models.TextField("落实佐证", blank=True)
+    cancel_reason = models.CharField("取消理由", max_length=300, blank=True)
+    started_at = models.DateTimeField("开始实施时间", null=True, blank=True)
+    implemented_at = models.DateTimeField("落实时间", null=True, blank=True)
+    implemented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="落实确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delivery_type = models.CharField("承接对象类型", max_length=40, blank=True)
+    delivery_id = models.CharField("承接对象ID", max_length=64, blank=True)
+    delivery_label = models.CharField("承接说明", max_length=200, blank=True)
+    decided_by_meeting = models.ForeignKey(
+        "JointMeeting",
+        verbose_name="联席会议决定",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_measures",
+    )
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name="批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grade_rank = models.PositiveSmallIntegerField("紧急程度排序", default=9)
+    priority = models.PositiveSmallIntegerField("复杂程度分", default=0)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "帮扶措施"
+        verbose_name_plural = "帮扶措施"
+        indexes = [
+            models.Index(
+                fields=["responsible_unit", "status", "grade_rank", "deadline"],
+                name="care_measure_unit_idx",
+            ),
+            models.Index(fields=["batch", "status"], name="care_measure_batch_idx"),
+            models.Index(fields=["case", "status"], name="care_measure_case_idx"),
+            models.Index(
+                fields=["area_code", "status", "deadline"],
+                name="care_measure_area_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
+            ),
+            models.Index(fields=["delivery_type", "delivery_id"], name="care_measure_delivery_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MEASURE_STATUSES
+
+    def is_overdue(self, today) -> bool:  # type: ignore[no-untyped-def]
+        return self.is_open and self.deadline < today
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+class FollowUp(BaseModel):
+    """A follow-up visit (跟踪回访) with the progress of measures: ``{measure_id: note}``."""
+
+    case = models.ForeignKey(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="followups"
+    )
+    visited_on = models.DateField("回访日期")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回访人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    notes = models.TextField("回访情况")
+    measure_progress = models.JSONField("措施进展", default=dict, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "跟踪回访"
+        verbose_name_plural = "跟踪回访"
+        ordering = ["-visited_on", "-pk"]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+class Evaluation(BaseModel):
+    """Evaluation and acceptance (评估验收): outcome, and whether the case closes or continues."""
+
+    class Decision(models.TextChoices):
+        CLOSE = "close", "验收结案"
+        CONTINUE = "continue", "继续帮扶"
+
+    case = models.ForeignKey(
+        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="evaluations"
+    )
+    evaluated_on = models.DateField("评估日期")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评估人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.TextField("帮扶成效")
+    decision = models.CharField("评估结论", max_length=10, choices=Decision)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="验收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("验收时间", null=True, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = CaseRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "评估验收"
+        verbose_name_plural = "评估验收"
+        ordering = ["-evaluated_on", "-pk"]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.case.area_code
+        super().save(*args, **kwargs)
+
+
+class JointMeeting(BaseModel):
+    """A joint meeting (联席会议) of an area: agenda from escalated measures, minutes, decisions."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "已排期"
+        HELD = "held", "已召开"
+        CLOSED = "closed", "已闭环"
+
+    title = models.CharField("会议名称", max_length=120)
+    area_code = models.CharField("区划代码", max_length=12)
+    scheduled_on = models.DateField("会议日期")
+    convener = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="召集人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.SCHEDULED)
+    minutes = models.TextField("会议纪要", blank=True)
+    held_on = models.DateField("召开日期", null=True, blank=True)
+
+    objects = JointMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "联席会议"
+        verbose_name_plural = "联席会议"
+        ordering = ["-scheduled_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Escalation(BaseModel):
+    """A measure its unit cannot deliver, taken to consultation (会商) or a higher level (提级)."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", "会商"
+        HIGHER_LEVEL = "higher_level", "提级办理"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待上会"
+        ON_AGENDA = "on_agenda", "已列入议程"
+        RESOLVED = "resolved", "已决定"
+
+    measure = models.ForeignKey(
+        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="escalations"
+    )
+    kind = models.CharField("方式", max_length=20, choices=Kind)
+    reason = models.TextField("原因")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField("状态", max_length=20, choices=Status, default=Status.OPEN)
+    meeting = models.ForeignKey(
+        JointMeeting,
+        verbose_name="联席会议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda",
+    )
+    decision = models.TextField("会议决定", blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会商提级"
+        verbose_name_plural = "会商提级"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"],
+                condition=~Q(status="resolved"),
+                name="care_escalation_one_open_per_measure",
+            )
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.measure.area_code
+        super().save(*args, **kwargs)

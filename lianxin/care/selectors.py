@@ -1,0 +1,382 @@
+"""Reads of the care app for pages, the API and other apps. Every list starts from
+``for_user()``; queues are ordered urgent (red) and complex first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from lianxin.core.roles import AREA_STAFF_ROLES, Role
+from lianxin.core.scoping import NOTHING, get_for_user_or_404, prefix_q, scope_of
+
+from .models import (
+    CareAction,
+    CareCase,
+    Escalation,
+    FollowUp,
+    InvestigationPhoto,
+    JointMeeting,
+    Measure,
+    MeasureStatus,
+    Stage,
+)
+from .querysets import UNIT_ROLES
+
+FOLLOWUP_INTERVAL_DAYS = 30
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def case_list(
+    *,
+    user: Any,
+    stage: str = "",
+    grade: str = "",
+    search: str = "",
+    batch_id: int | None = None,
+    open_only: bool = False,
+) -> QuerySet[CareCase]:
+    qs = CareCase.objects.for_user(user)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if grade:
+        qs = qs.filter(grade=grade)
+    if batch_id:
+        qs = qs.filter(batch_id=batch_id)
+    if open_only:
+        qs = qs.open()
+    if search:
+        term = search.strip()
+        qs = qs.filter(Q(number__startswith=term) | Q(household__number__startswith=term))
+    return qs.select_related("household", "household__head", "grid", "batch").urgent_first()
+
+
+def case_get_for_user(*, user: Any, pk: int) -> CareCase:
+    """One case the user may see; 404 for missing and not-yours alike."""
+    return get_for_user_or_404(
+        CareCase.objects.select_related(
+            "household",
+            "household__head",
+            "household__division",
+            "grid",
+            "batch",
+            "leader",
+            "paired_unit",
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def measure_get_for_user(*, user: Any, pk: int) -> Measure:
+    return get_for_user_or_404(
+        Measure.objects.select_related("case", "responsible_unit", "paired_unit"), user, pk=pk
+    )
+
+
+def photo_get_for_user(*, user: Any, pk: int) -> InvestigationPhoto:
+    return get_for_user_or_404(InvestigationPhoto.objects.all(), user, pk=pk)
+
+
+def case_measures(case: CareCase) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(case=case)
+        .select_related("responsible_unit", "paired_unit", "decided_by_meeting")
+        .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: Any
+    stage: str
+    title: str
+    who: Any
+    detail: str
+
+
+def case_timeline(case: CareCase) -> list[TimelineEntry]:
+    """Every stage record of the case in the order it happened."""
+    entries: list[TimelineEntry] = []
+    for d in case.discoveries.select_related("reporter"):
+        entries.append(
+            TimelineEntry(
+                d.created_at,
+                "discovered",
+                f"发现：{d.get_source_display()}",
+                d.reporter,
+                d.description,
+            )
+        )
+    inv = getattr(case, "investigation", None)
+    if inv is not None and inv.submitted_at:
+        entries.append(
+            TimelineEntry(inv.submitted_at, "investigated", "入户调查", inv.investigator, inv.needs)
+        )
+    review = getattr(case, "community_review", None)
+    if review is not None:
+        entries.append(
+            TimelineEntry(
+                review.created_at,
+                "reviewed",
+                "社区评议" + ("（建议认定）" if review.recommends else "（不建议认定）"),
+                review.reviewer,
+                f"参加人员：{review.participants}；意见：{review.opinion}",
+            )
+        )
+    rec = getattr(case, "recognition", None)
+    if rec is not None:
+        entries.append(
+            TimelineEntry(
+                rec.decided_at, rec.decision, rec.get_decision_display(), rec.decided_by, rec.reason
+            )
+        )
+    plan = getattr(case, "plan", None)
+    if plan is not None and plan.approved_at:
+        entries.append(
+            TimelineEntry(
+                plan.approved_at, "planned", "一户一策方案审定", plan.approved_by, plan.goal
+            )
+        )
+    for m in case.measures.filter(implemented_at__isnull=False).select_related("implemented_by"):
+        entries.append(
+            TimelineEntry(
+                m.implemented_at, "measure", f"措施落实：{m.title}", m.implemented_by, m.evidence
+            )
+        )
+    for fu in case.followups.select_related("visitor"):
+        entries.append(
+            TimelineEntry(
+                fu.created_at,
+                "tracking",
+                f"跟踪回访（{fu.visited_on:%Y-%m-%d}）",
+                fu.visitor,
+                fu.notes,
+            )
+        )
+    for ev in case.evaluations.select_related("evaluator", "accepted_by"):
+        entries.append(
+            TimelineEntry(
+                ev.created_at,
+                "evaluated",
+                f"评估：{ev.get_decision_display()}",
+                ev.evaluator,
+                ev.outcome,
+            )
+        )
+        if ev.accepted_at:
+            entries.append(TimelineEntry(ev.accepted_at, "accepted", "验收", ev.accepted_by, ""))
+    return sorted(entries, key=lambda e: e.at)
+
+
+# --- queues -----------------------------------------------------------------------------------
+
+
+def grid_worker_todos(*, user: Any) -> dict[str, QuerySet[CareCase]]:
+    """The grid worker's to-dos in his grids: households waiting for their investigation, and
+    cases in tracking whose last visit is older than FOLLOWUP_INTERVAL_DAYS (or never)."""
+    grids = scope_of(user).grid_ids()
+    base = CareCase.objects.filter(grid_id__in=grids).select_related("household", "grid")
+    since = _today() - dt.timedelta(days=FOLLOWUP_INTERVAL_DAYS)
+    recent = FollowUp.objects.filter(case_id=OuterRef("pk"), visited_on__gte=since)
+    return {
+        "to_investigate": base.filter(stage=Stage.DISCOVERED).urgent_first(),
+        "to_visit": base.filter(stage__in=[Stage.PLANNED, Stage.TRACKING, Stage.CONTINUED])
+        .exclude(Exists(recent))
+        .urgent_first(),
+    }
+
+
+def review_queue(*, user: Any) -> dict[str, QuerySet[CareCase]]:
+    """Community staff: investigated cases of their communities to review; township staff:
+    reviewed cases of their township to recognise, and recognised cases whose plan waits."""
+    scope = scope_of(user)
+    community = prefix_q(
+        "area_code", scope.area_prefixes([Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF])
+    )
+    township = prefix_q("area_code", scope.area_prefixes([Role.TOWNSHIP_STAFF]))
+    qs = CareCase.objects.select_related("household", "grid")
+    return {
+        "to_review": qs.filter(community, stage=Stage.INVESTIGATED).urgent_first()
+        if community != NOTHING
+        else qs.none(),
+        "to_recognise": qs.filter(township, stage=Stage.REVIEWED).urgent_first()
+        if township != NOTHING
+        else qs.none(),
+        "to_plan": qs.filter(township, stage=Stage.RECOGNISED).urgent_first()
+        if township != NOTHING
+        else qs.none(),
+    }
+
+
+def unit_ids_of(user: Any) -> frozenset[int]:
+    return scope_of(user).organisation_ids(UNIT_ROLES)
+
+
+def measure_queue(
+    *, user: Any, overdue_only: bool = False, status: str = "", action: str = ""
+) -> QuerySet[Measure]:
+    """A department's measures: those whose responsible unit is the user's organisation, open
+    first, red first, nearest deadline first. Area staff without a unit get the measures of
+    their area."""
+    units = unit_ids_of(user)
+    if units:
+        qs = Measure.objects.filter(responsible_unit_id__in=units)
+    else:
+        qs = Measure.objects.for_user(user)
+    if status:
+        qs = qs.filter(status=status)
+    elif not overdue_only:
+        qs = qs.open()
+    if overdue_only:
+        qs = qs.overdue(_today())
+    if action:
+        qs = qs.filter(action=action)
+    return qs.select_related("case", "responsible_unit").urgent_first()
+
+
+def leader_cases(*, user: Any) -> QuerySet[CareCase]:
+    """The households a leader leads (包抓), urgent first."""
+    return (
+        CareCase.objects.filter(leader_id=user.pk)
+        .select_related("household", "grid", "paired_unit", "batch")
+        .annotate(
+            open_measures=Count(
+                "measures", filter=Q(measures__status__in=["planned", "in_progress"])
+            ),
+            overdue_measures=Count(
+                "measures",
+                filter=Q(
+                    measures__status__in=["planned", "in_progress"], measures__deadline__lt=_today()
+                ),
+            ),
+        )
+        .urgent_first()
+    )
+
+
+def area_codes_for_aggregates(user: Any) -> tuple[str, ...]:
+    """Areas whose aggregates the user sees: staff and leaders their subtrees."""
+    return scope_of(user).area_prefixes([*AREA_STAFF_ROLES, Role.LEADER])
+
+
+def area_aggregates(*, user: Any) -> dict[str, Any]:
+    """Counts of the user's areas by colour and stage (no names): what a leader sees."""
+    codes = area_codes_for_aggregates(user)
+    if not codes:
+        return {"by_grade": {}, "by_stage": {}, "overdue": 0}
+    cases = CareCase.objects.filter(prefix_q("area_code", codes))
+    by_grade = dict(cases.open().values_list("grade").annotate(n=Count("pk")).order_by())
+    by_stage = dict(cases.values_list("stage").annotate(n=Count("pk")).order_by())
+    overdue = Measure.objects.filter(prefix_q("area_code", codes)).overdue(_today()).count()
+    return {"by_grade": by_grade, "by_stage": by_stage, "overdue": overdue}
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+def batch_list(*, user: Any) -> QuerySet[Any]:
+    from .models import Batch
+
+    return Batch.objects.for_user(user).order_by("area_code", "sequence")
+
+
+def batch_get_for_user(*, user: Any, pk: int) -> Any:
+    from .models import Batch
+
+    return get_for_user_or_404(Batch.objects.all(), user, pk=pk)
+
+
+def _covers_region(codes: tuple[str, ...], batch_area: str) -> bool:
+    return any(batch_area.startswith(c) for c in codes)
+
+
+def batch_progress(*, user: Any, batch: Any) -> dict[str, Any]:
+    """The batch's information database in the user's areas: households, persons, measures
+    planned (all but cancelled) and implemented, and the same by care action. Grid workers
+    see their grids' figures."""
+    scope = scope_of(user)
+    codes = scope.area_prefixes([*AREA_STAFF_ROLES, Role.LEADER])
+    cases = CareCase.objects.filter(batch=batch)
+    measures = Measure.objects.filter(batch=batch)
+    if codes and not _covers_region(codes, batch.area_code):
+        cases = cases.filter(prefix_q("area_code", codes))
+        measures = measures.filter(prefix_q("area_code", codes))
+    elif not codes:
+        grids = scope.grid_ids()
+        cases = cases.filter(grid_id__in=grids)
+        measures = measures.filter(case__grid_id__in=grids)
+    totals = cases.aggregate(households=Count("pk"), persons=Sum("person_count"))
+    by_status = dict(measures.values_list("status").annotate(n=Count("pk")).order_by())
+    planned = sum(n for s, n in by_status.items() if s != MeasureStatus.CANCELLED)
+    implemented = by_status.get(MeasureStatus.IMPLEMENTED, 0)
+    rows = (
+        measures.exclude(status=MeasureStatus.CANCELLED)
+        .values("action")
+        .annotate(
+            planned=Count("pk"), implemented=Count("pk", filter=Q(status=MeasureStatus.IMPLEMENTED))
+        )
+        .order_by()
+    )
+    labels = dict(CareAction.choices)
+    by_action = sorted(
+        (
+            {
+                "action": r["action"],
+                "label": labels.get(r["action"], r["action"]),
+                "planned": r["planned"],
+                "implemented": r["implemented"],
+            }
+            for r in rows
+        ),
+        key=lambda r: list(labels).index(r["action"]) if r["action"] in labels else 99,
+    )
+    overdue = measures.overdue(_today()).count()
+    return {
+        "households": totals["households"] or 0,
+        "persons": totals["persons"] or 0,
+        "measures": planned,
+        "implemented": implemented,
+        "in_progress": by_status.get(MeasureStatus.IN_PROGRESS, 0),
+        "overdue": overdue,
+        "rate": round(100 * implemented / planned, 1) if planned else 0.0,
+        "by_action": by_action,
+    }
+
+
+# --- joint meetings ---------------------------------------------------------------------------
+
+
+def meeting_list(*, user: Any) -> QuerySet[JointMeeting]:
+    return JointMeeting.objects.for_user(user).order_by("-scheduled_on", "-pk")
+
+
+def meeting_get_for_user(*, user: Any, pk: int) -> JointMeeting:
+    return get_for_user_or_404(JointMeeting.objects.all(), user, pk=pk)
+
+
+def meeting_agenda(*, user: Any, meeting: JointMeeting) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.for_user(user)
+        .filter(meeting=meeting)
+        .select_related("measure", "measure__case", "measure__responsible_unit")
+        .order_by("measure__grade_rank", "pk")
+    )
+
+
+def open_escalations(*, user: Any) -> QuerySet[Escalation]:
+    return (
+        Escalation.objects.for_user(user)
+        .filter(status=Escalation.Status.OPEN)
+        .select_related("measure", "measure__case", "measure__responsible_unit")
+        .order_by("measure__grade_rank", "pk")
+    )
