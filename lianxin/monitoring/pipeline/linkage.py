@@ -182,29 +182,32 @@ def _candidate_columns(engine: Engine, alias: str) -> str:
 def link_exact(engine: Engine) -> None:
     """Pass 1: `link_exact(uid, resident_key)` and `residual` (every other roster row).
 
+    Enforces: a row links exactly only when its ID is valid, held by one resident, and
+    agrees with the birth date the row gives.
+
     `residual.id_status` says why a row was not linked exactly: missing, invalid
     (checksum or date), birth_mismatch, duplicate (held by several residents), not_found.
     """
     engine.materialise(
-        "resident_ids",
-        "SELECT id_norm, min(resident_key) AS resident_key, count(*) AS holders "
-        "FROM res WHERE id_valid GROUP BY id_norm",
+        "exact_pairs",
+        "SELECT r.uid, min(x.resident_key) AS resident_key, count(*) AS holders "
+        "FROM roster_rows r JOIN res x ON x.id_norm = r.id_norm "
+        "WHERE r.id_valid GROUP BY r.uid",
     )
     engine.materialise(
         "link_exact",
-        "SELECT r.uid, i.resident_key FROM roster_rows r "
-        "JOIN resident_ids i ON i.id_norm = r.id_norm AND i.holders = 1 "
-        "WHERE r.id_valid AND (r.birth_date IS NULL OR r.birth_date = r.id_birth)",
+        "SELECT e.uid, e.resident_key FROM exact_pairs e JOIN roster_rows r ON r.uid = e.uid "
+        "WHERE e.holders = 1 AND (r.birth_date IS NULL OR r.birth_date = r.id_birth)",
     )
     engine.materialise(
         "residual",
         "SELECT r.*, CASE WHEN r.id_norm = '' THEN 'missing' "
         "WHEN NOT r.id_valid THEN 'invalid' "
         "WHEN r.birth_date IS NOT NULL AND r.birth_date <> r.id_birth THEN 'birth_mismatch' "
-        "WHEN i.holders > 1 THEN 'duplicate' ELSE 'not_found' END AS id_status "
-        "FROM roster_rows r LEFT JOIN link_exact e ON e.uid = r.uid "
-        "LEFT JOIN resident_ids i ON i.id_norm = r.id_norm "
-        "WHERE e.uid IS NULL",
+        "WHEN e.holders > 1 THEN 'duplicate' ELSE 'not_found' END AS id_status "
+        "FROM roster_rows r LEFT JOIN link_exact k ON k.uid = r.uid "
+        "LEFT JOIN exact_pairs e ON e.uid = r.uid "
+        "WHERE k.uid IS NULL",
     )
 
 

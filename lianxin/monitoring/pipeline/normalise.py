@@ -18,12 +18,15 @@ from .engines import Engine
 FULLWIDTH_DIGITS = "０１２３４５６７８９ｘＸ"
 ASCII_DIGITS = "0123456789xX"
 # Whitespace typed into cells: ASCII space, tab, CR/LF, no-break space, ideographic space.
+WHITESPACE_CHARS = " \t\r\n\u00a0\u3000"
 WHITESPACE_CLASS = "[ \t\r\n\u00a0\u3000]"
 ID_SHAPE = "^[0-9]{17}[0-9X]$"
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 DATE_YMD = "^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?([ T][0-9:.]*)?$"
 DATE_COMPACT = "^[0-9]{8}$"
+DATE_ISO = "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+SERIAL_MAX = 73051  # 2100-01-01; dates are accepted from 1900 to 2099
 EXCEL_SERIAL = "^[0-9]{4,5}([.][0-9]+)?$"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -72,7 +75,8 @@ def normalise_name(value: str | None) -> str:
 
 
 def parse_roster_date(value: str | None) -> dt.date | None:
-    """Parse a date as departments type it; None when it is not a date.
+    """Parse a date as departments type it; None when it is not a date (or not in
+    1900–2099, which is a typo in a roster of living people).
 
     Accepts 1980-01-02, 1980/1/2, 1980.1.2, 19800102, 1980年1月2日, an optional time
     after the date, full-width digits, and an Excel serial day number (4–5 digits).
@@ -81,6 +85,13 @@ def parse_roster_date(value: str | None) -> dt.date | None:
         return None
     text = value.translate(str.maketrans(FULLWIDTH_DIGITS, ASCII_DIGITS))
     text = text.strip(" \t\r\n\u00a0\u3000")
+    parsed = _parse_date_text(text)
+    if parsed is None or not 1900 <= parsed.year <= 2099:
+        return None
+    return parsed
+
+
+def _parse_date_text(text: str) -> dt.date | None:
     try:
         if re.fullmatch(DATE_COMPACT, text):
             return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
@@ -97,23 +108,37 @@ def parse_roster_date(value: str | None) -> dt.date | None:
 # ---------------------------------------------------------------- SQL builders
 
 
+def _has_edge_space(column: str) -> str:
+    """SQL: the text starts or ends with whitespace (cheap test, no regex)."""
+    chars = ", ".join(f"'{c}'" for c in WHITESPACE_CHARS)
+    return (
+        f"(substr({column}, 1, 1) IN ({chars}) "
+        f"OR substr({column}, length({column}), 1) IN ({chars}))"
+    )
+
+
 def sql_text(engine: Engine, column: str) -> str:
     """Cell text with surrounding whitespace removed; NULL when empty."""
     stripped = engine.regex_replace_all(
-        f"CAST({column} AS STRING)", f"^{WHITESPACE_CLASS}+|{WHITESPACE_CLASS}+$", ""
+        column, f"^{WHITESPACE_CLASS}+|{WHITESPACE_CLASS}+$", ""
     )
-    return f"NULLIF({stripped}, '')"
+    return f"NULLIF(CASE WHEN {_has_edge_space(column)} THEN {stripped} ELSE {column} END, '')"
 
 
 def sql_id_number(engine: Engine, column: str) -> str:
-    """Normalised ID number: full-width → ASCII, x → X, no whitespace; '' when missing."""
+    """Normalised ID number: full-width → ASCII, x → X, no whitespace; '' when missing.
+
+    Clean IDs (the vast majority) take the fast path: one regular-expression test.
+    """
     no_space = engine.regex_replace_all(f"coalesce({column}, '')", WHITESPACE_CLASS, "")
-    return f"upper(translate({no_space}, '{FULLWIDTH_DIGITS}', '{ASCII_DIGITS}'))"
+    slow = f"upper(translate({no_space}, '{FULLWIDTH_DIGITS}', '{ASCII_DIGITS}'))"
+    return f"CASE WHEN {engine.regex_match(column, ID_SHAPE)} THEN {column} ELSE {slow} END"
 
 
 def sql_name(engine: Engine, column: str) -> str:
     """Normalised name: every whitespace character removed; NULL when empty."""
-    return f"NULLIF({engine.regex_replace_all(f'coalesce({column}, {chr(39)}{chr(39)})', WHITESPACE_CLASS, '')}, '')"
+    no_space = engine.regex_replace_all(column, WHITESPACE_CLASS, "")
+    return f"NULLIF({no_space}, '')"
 
 
 def sql_id_check_char(engine: Engine, column: str) -> str:
@@ -132,9 +157,20 @@ def sql_id_birth_date(engine: Engine, column: str) -> str:
     return f"CASE WHEN {shape} THEN TRY_CAST({iso} AS DATE) END"
 
 
-def sql_date(engine: Engine, column: str) -> str:
-    """Date typed in any of the accepted forms (see parse_roster_date), else NULL."""
-    text = f"translate(coalesce({sql_text(engine, column)}, ''), '{FULLWIDTH_DIGITS}', '{ASCII_DIGITS}')"
+def sql_date_text(engine: Engine, column: str) -> str:
+    """First step of sql_date: NULL for a plain ISO date (parsed directly), otherwise the
+    cell with surrounding whitespace removed and full-width digits made ASCII."""
+    cleaned = sql_text(engine, column)
+    ascii_ = (
+        f"CASE WHEN {engine.regex_match(cleaned, '[０-９]')} THEN "
+        f"translate({cleaned}, '{FULLWIDTH_DIGITS}', '{ASCII_DIGITS}') ELSE {cleaned} END"
+    )
+    return f"CASE WHEN {engine.regex_match(column, DATE_ISO)} THEN NULL ELSE {ascii_} END"
+
+
+def sql_date_parse(engine: Engine, column: str, text: str) -> str:
+    """Second step of sql_date: the date from the raw `column` (ISO fast path) or from
+    `text`, the output of sql_date_text, in any other accepted form."""
     compact = (
         f"TRY_CAST(substr({text}, 1, 4) || '-' || substr({text}, 5, 2) || '-' "
         f"|| substr({text}, 7, 2) AS DATE)"
@@ -147,10 +183,23 @@ def sql_date(engine: Engine, column: str) -> str:
     serial_days = f"CAST(floor(CAST({text} AS DOUBLE)) AS INT)"
     serial = engine.add_days("DATE '1899-12-30'", serial_days)
     return (
-        f"CASE WHEN {engine.regex_match(text, DATE_COMPACT)} THEN {compact} "
-        f"WHEN {engine.regex_match(text, DATE_YMD)} THEN {ymd} "
-        f"WHEN {engine.regex_match(text, EXCEL_SERIAL)} THEN {serial} END"
+        f"CASE WHEN {text} IS NULL THEN TRY_CAST({column} AS DATE) "
+        f"WHEN {engine.regex_match(text, DATE_COMPACT)} AND substr({text}, 1, 2) IN ('19', '20') "
+        f"THEN {compact} "
+        f"WHEN {engine.regex_match(text, DATE_YMD)} AND substr({text}, 1, 2) IN ('19', '20') "
+        f"THEN {ymd} "
+        f"WHEN {engine.regex_match(text, EXCEL_SERIAL)} AND CAST({text} AS DOUBLE) < {SERIAL_MAX} "
+        f"THEN {serial} END"
     )
+
+
+def sql_date(engine: Engine, column: str) -> str:
+    """Date typed in any of the accepted forms (see parse_roster_date), else NULL.
+
+    A single expression; the pipeline uses the two steps (sql_date_text then
+    sql_date_parse) in nested queries so that the cleaning runs once per cell.
+    """
+    return sql_date_parse(engine, column, f"({sql_date_text(engine, column)})")
 
 
 def sql_amount(engine: Engine, column: str) -> str:

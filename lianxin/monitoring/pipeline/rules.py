@@ -72,8 +72,10 @@ def _str(expr: str) -> str:
 
 
 def facts_sql(as_of: dt.date, params: RuleParams) -> str:
-    """One row per resident with everything the rules look at."""
+    """One row per resident the rules can concern (linked to a roster row, or old enough
+    to be flagged as living alone) with everything the rules look at."""
     assisted = ", ".join(quote_literal(t) for t in params.assisted_household_types)
+    cutoff = birthday_cutoff(as_of, params.elderly_age)
     year_filter = "" if params.medical_year is None else f" AND m.year = {int(params.medical_year)}"
     return f"""
 WITH dead AS (
@@ -120,11 +122,17 @@ WITH dead AS (
            row_number() OVER (PARTITION BY resident_key ORDER BY total DESC, year DESC) AS rank_no
     FROM med_year) t
   WHERE rank_no = 1
+), elderly AS (
+  SELECT resident_key, household_no FROM res WHERE birth_date <= {_date(cutoff)}
 ), alive_household AS (
   SELECT x.household_no, count(*) AS alive_members
   FROM res x LEFT JOIN dead d ON d.resident_key = x.resident_key
-  WHERE d.resident_key IS NULL AND x.household_no IS NOT NULL
+  WHERE d.resident_key IS NULL
+    AND x.household_no IN (SELECT household_no FROM elderly WHERE household_no IS NOT NULL)
   GROUP BY x.household_no
+), subjects AS (
+  SELECT DISTINCT resident_key FROM link
+  UNION SELECT resident_key FROM elderly
 )
 SELECT x.resident_key, x.id_raw, x.birth_date, x.household_no,
        d.resident_key IS NOT NULL AS deceased, d.death_date,
@@ -137,7 +145,8 @@ SELECT x.resident_key, x.id_raw, x.birth_date, x.household_no,
        coalesce(s.gets_nursing, 0) = 1 AS gets_nursing, s.nursing_amount,
        m.year AS medical_year, m.total AS medical_total,
        ah.alive_members
-FROM res x
+FROM subjects j
+JOIN res x ON x.resident_key = j.resident_key
 LEFT JOIN dead d ON d.resident_key = x.resident_key
 LEFT JOIN cert c ON c.resident_key = x.resident_key
 LEFT JOIN civ v ON v.resident_key = x.resident_key

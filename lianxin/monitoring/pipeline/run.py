@@ -95,33 +95,38 @@ def _empty_raw(roster: str) -> str:
 
 
 def _normalise_residents(engine: Engine, mode: LinkMode) -> None:
-    """`res`: one row per resident with normalised ID, name, birth date, sex, household."""
+    """`res`: one row per resident with normalised ID, name, birth date, sex, household.
+
+    Residents' ID numbers are not checksum-tested here: a roster row only links exactly
+    to a resident whose ID equals its own valid one.
+    """
+    birth = n.sql_date_parse(engine, "birth_date", "birth_t")
+    household = n.sql_text(engine, "household_no")
+    inner = f"{n.sql_date_text(engine, 'birth_date')} AS birth_t"
     if mode == "exact_raw":
         engine.materialise(
             "res",
-            "SELECT row_no AS resident_key, id_number AS id_raw, "
-            f"{n.sql_date(engine, 'birth_date')} AS birth_date, "
-            f"{n.sql_text(engine, 'household_no')} AS household_no FROM raw_residents",
+            f"SELECT row_no AS resident_key, id_number AS id_raw, {birth} AS birth_date, "
+            f"{household} AS household_no FROM (SELECT *, {inner} FROM raw_residents) a",
         )
         return
-    sex_text = n.sql_text(engine, "sex")
+    sex = (
+        "CASE WHEN sex IN ('男', '男性', 'M', 'm', '1') THEN 'M' "
+        "WHEN sex IN ('女', '女性', 'F', 'f', '2') THEN 'F' END"
+    )
     engine.materialise(
         "res",
-        f"""SELECT resident_key, id_raw, id_norm,
-  coalesce(check_char = substr(id_norm, 18, 1) AND id_birth IS NOT NULL, FALSE) AS id_valid,
-  id_birth, coalesce(birth_parsed, id_birth) AS birth_date, name_norm, sex, household_no,
-  division_code
-FROM (SELECT *, {n.sql_id_check_char(engine, "id_norm")} AS check_char,
-             {n.sql_id_birth_date(engine, "id_norm")} AS id_birth
+        f"""SELECT resident_key, id_raw, id_norm, coalesce(birth_parsed, id_birth) AS birth_date,
+  id_birth, name_norm, {sex.replace("sex", "sex_text")} AS sex, household_no
+FROM (SELECT *, CASE WHEN birth_parsed IS NULL THEN {n.sql_id_birth_date(engine, "id_norm")} END
+             AS id_birth
       FROM (SELECT row_no AS resident_key, id_number AS id_raw,
                    {n.sql_id_number(engine, "id_number")} AS id_norm,
                    {n.sql_name(engine, "name")} AS name_norm,
-                   {n.sql_date(engine, "birth_date")} AS birth_parsed,
-                   CASE WHEN {sex_text} IN ('男', '男性', 'M', 'm', '1') THEN 'M'
-                        WHEN {sex_text} IN ('女', '女性', 'F', 'f', '2') THEN 'F' END AS sex,
-                   {n.sql_text(engine, "household_no")} AS household_no,
-                   {n.sql_text(engine, "division_code")} AS division_code
-            FROM raw_residents) a) b""",
+                   {birth} AS birth_parsed,
+                   {n.sql_text(engine, "sex")} AS sex_text,
+                   {household} AS household_no
+            FROM (SELECT *, {inner} FROM raw_residents) r) a) b""",
     )
 
 
@@ -149,7 +154,7 @@ def _roster_specific(engine: Engine, roster: str) -> str:
             f"{n.sql_amount(engine, 'monthly_amount')} AS monthly_amount"
         )
     if roster == "deaths":
-        return f"{n.sql_date(engine, 'death_date')} AS death_date"
+        return f"{n.sql_date_parse(engine, 'death_date', 'death_t')} AS death_date"
     if roster == "medical":
         return (
             f"{n.sql_amount(engine, 'out_of_pocket_yuan')} AS amount, "
@@ -166,8 +171,12 @@ def _normalise_roster(engine: Engine, roster: str, mode: LinkMode) -> None:
         f"'{roster}' AS source, id_number AS id_raw, name AS name_raw, "
         f"birth_date AS birth_raw, {_roster_specific(engine, roster)}"
     )
+    texts = f"{n.sql_date_text(engine, 'birth_date')} AS birth_t"
+    if roster == "deaths":
+        texts += f", {n.sql_date_text(engine, 'death_date')} AS death_t"
+    raw = f"(SELECT *, {texts} FROM raw_{roster}) t"
     if mode == "exact_raw":
-        engine.materialise(f"n_{roster}", f"SELECT {common} FROM raw_{roster}")
+        engine.materialise(f"n_{roster}", f"SELECT {common} FROM {raw}")
         return
     engine.materialise(
         f"n_{roster}",
@@ -177,8 +186,8 @@ FROM (SELECT a.*, {n.sql_id_check_char(engine, "id_norm")} AS check_char,
              {n.sql_id_birth_date(engine, "id_norm")} AS id_birth
       FROM (SELECT {common}, {n.sql_id_number(engine, "id_number")} AS id_norm,
                    {n.sql_name(engine, "name")} AS name_norm,
-                   {n.sql_date(engine, "birth_date")} AS birth_date
-            FROM raw_{roster}) a) b""",
+                   {n.sql_date_parse(engine, "birth_date", "birth_t")} AS birth_date
+            FROM {raw}) a) b""",
     )
 
 
