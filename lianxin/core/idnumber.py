@@ -67,10 +67,17 @@ def parse(value: object) -> IdNumber:
         raise IdNumberError("身份证号中的出生日期无效") from exc
     if birth > dt.datetime.now(tz=dt.UTC).date() or birth.year < 1880:
         raise IdNumberError("身份证号中的出生日期无效")
-    if ric.calc_check_digit(number[:17]) != number[17]:
+    if check_digit(number[:17]) != number[17]:
         raise IdNumberError("身份证号校验位错误")
     sex = "M" if int(number[16]) % 2 else "F"
     return IdNumber(number=number, birth_date=birth, sex=sex, region_code=number[:6])
+
+
+def check_digit(first17: str) -> str:
+    """The GB 11643 check digit of the first 17 digits. (stdnum's ``calc_check_digit`` expects
+    the number *with* a check digit and drops its last character: passing 17 digits to it
+    silently ignores the 17th digit.)"""
+    return ric.calc_check_digit(first17[:17] + "0")
 
 
 def is_valid(value: object) -> bool:

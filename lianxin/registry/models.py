@@ -160,6 +160,7 @@ class Person(BaseModel):
             models.Index(fields=["area_code", "id"], name="person_area_idx", opclasses=["varchar_pattern_ops", "int8_ops"]),
             models.Index(fields=["grid", "id"], name="person_grid_idx"),
             models.Index(fields=["birth_date", "name"], name="person_birth_name_idx"),
+            models.Index(fields=["birth_date", "name_pinyin", "area_code"], name="person_homophone_idx"),
         ]
 
     def __str__(self) -> str:
@@ -271,3 +272,75 @@ class AssistanceStatus(BaseModel):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.area_code = self.household.area_code
         super().save(*args, **kwargs)
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "待核实"
+    MERGED = "merged", "已合并"
+    DISMISSED = "dismissed", "非同一人"
+
+
+class DuplicateCandidate(BaseModel):
+    """Two persons without a matching ID number who are probably the same resident: same name
+    or a homophone (pypinyin), same birth date, same community. A worker merges or dismisses."""
+
+    person = models.ForeignKey(Person, verbose_name="居民", on_delete=models.PROTECT, related_name="+")
+    other = models.ForeignKey(Person, verbose_name="疑似重复居民", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("原因", max_length=60)
+    status = models.CharField("状态", max_length=10, choices=DuplicateStatus, default=DuplicateStatus.OPEN)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolution_note = models.CharField("处理说明", max_length=200, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, editable=False)
+
+    objects = PersonRelatedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "疑似重复居民"
+        verbose_name_plural = "疑似重复居民"
+        constraints = [models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_unique")]
+        indexes = [models.Index(fields=["status", "area_code"], name="duplicate_queue_idx")]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.area_code = self.person.area_code
+        super().save(*args, **kwargs)
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "已上传"
+    CHECKING = "checking", "正在检查"
+    CHECKED = "checked", "检查完成"
+    REFUSED = "refused", "文件不可用"
+    IMPORTING = "importing", "正在导入"
+    DONE = "done", "导入完成"
+    FAILED = "failed", "导入失败"
+
+
+class ImportJob(BaseModel):
+    """One upload of a household file through the staff UI: checked (preview), then confirmed."""
+
+    file_name = models.CharField("文件名", max_length=200)
+    stored_path = models.CharField("存储路径", max_length=300, editable=False)
+    sha256 = models.CharField("文件摘要", max_length=64, editable=False)
+    size = models.PositiveBigIntegerField("大小", default=0)
+    status = models.CharField("状态", max_length=10, choices=ImportStatus, default=ImportStatus.UPLOADED)
+    rows_total = models.PositiveIntegerField("数据行数", default=0)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    report = models.JSONField("报告", default=dict, blank=True)
+    area_code = models.CharField("区划代码", max_length=12, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.IMPORTING}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lianxin.core import idnumber, phone
 from lianxin.core.idnumber import MaskTier
+from lianxin.core.models import AuditEvent
 from lianxin.core.roles import NO_PII_ROLES, Role
 from lianxin.core.scoping import get_for_user_or_404, scope_of
 
@@ -16,11 +17,15 @@ from .models import Household, Membership, Person
 
 def household_get_for_user(*, user: Any, pk: int) -> Household:
     """One household the user may see; 404 for missing and not-yours alike."""
-    return get_for_user_or_404(Household.objects.select_related("division", "grid", "building", "head"), user, pk=pk)
+    return get_for_user_or_404(
+        Household.objects.select_related("division", "grid", "building", "head"), user, pk=pk
+    )
 
 
 def person_get_for_user(*, user: Any, pk: int) -> Person:
-    return get_for_user_or_404(Person.objects.select_related("division", "grid", "building"), user, pk=pk)
+    return get_for_user_or_404(
+        Person.objects.select_related("division", "grid", "building"), user, pk=pk
+    )
 
 
 def person_find(*, user: Any, id_number: str = "", phone_number: str = "") -> QuerySet[Person]:
@@ -55,7 +60,9 @@ def person_find_any_area(*, id_number: str = "", phone_number: str = "") -> Pers
 
 def current_household_of(person: Person) -> Household | None:
     membership = (
-        Membership.objects.filter(person=person, ended_on__isnull=True).select_related("household").first()
+        Membership.objects.filter(person=person, ended_on__isnull=True)
+        .select_related("household")
+        .first()
     )
     return membership.household if membership else None
 
@@ -77,7 +84,9 @@ def id_mask_tier(*, user: Any, person: Person) -> MaskTier:
         return MaskTier.NONE
     if person.grid_id is not None and person.grid_id in scope.grid_ids():
         return MaskTier.CASE_WORKER
-    if any(g.role == Role.COMMUNITY_STAFF and g.area_code == person.area_code for g in scope.grants):
+    if any(
+        g.role == Role.COMMUNITY_STAFF and g.area_code == person.area_code for g in scope.grants
+    ):
         return MaskTier.CASE_WORKER
     return MaskTier.STAFF
 
@@ -90,3 +99,23 @@ def masked_phone(*, user: Any, person: Person) -> str:
     if id_mask_tier(user=user, person=person) is MaskTier.NONE:
         return "（不可见）"
     return phone.mask(person.phone or "")
+
+
+def household_history(*, household: Household) -> QuerySet[AuditEvent]:
+    """The household's history: every audited change of it, its members, their tags,
+    disability and assistance (services record them with the household as target)."""
+    return AuditEvent.objects.filter(
+        target_type=Household._meta.label, target_id=str(household.pk)
+    ).order_by("-id")
+
+
+def person_history(*, person: Person) -> QuerySet[AuditEvent]:
+    """Changes naming this person: events targeted at him, and household events about him."""
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type=Person._meta.label, target_id=str(person.pk))
+            | Q(target_type=Household._meta.label, changes__person=person.pk)
+        )
+        .exclude(action__startswith="view.")
+        .order_by("-id")
+    )
