@@ -12,5 +12,6 @@ urlpatterns = [
     path("monitoring/", include("lianxin.monitoring.urls")),
     path("open311/", include("lianxin.hotline.open311_urls")),
     path("api/", include("lianxin.api.urls")),
+    path("audit/", include("lianxin.core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "lianxin.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from . import navigation
+        from .roles import Role
+
+        navigation.register("审计日志", "audit:log", roles=[Role.AUDIT_ADMIN], order=95)
