@@ -108,7 +108,7 @@ def main() -> int:
     out()
     out(f"- top-1 accuracy: **{pct(top1 / n)}** ({top1}/{n}; target ≥ {pct(TARGETS['top1'])})")
     out(f"- top-3 accuracy: **{pct(top3 / n)}** ({top3}/{n})")
-    raw = model.classifier.predict(model.vectorizer.transform([r["text"] for r in held]))
+    raw = model.classifier.predict(model.transform([r["text"] for r in held]))
     raw_ok = sum(str(y) == r["dept_type"] for y, r in zip(raw, held, strict=True))
     out(f"- model alone, without the keyword rules: top-1 {pct(raw_ok / n)} ({raw_ok}/{n})")
     for g, (ok, tot) in sorted(groups.items()):
@@ -221,7 +221,7 @@ def main() -> int:
     out()
     out(
         f"- **{big_s:.1f} s** (target ≤ {TARGETS['train_100k_s']:.0f} s); vocabulary "
-        f"{len(big_model.vectorizer.vocabulary_):,} n-grams"
+        f"{big_model.n_features:,} n-gram features"
     )
     rng = random.Random(1)
     noisy = [
@@ -232,7 +232,7 @@ def main() -> int:
     noisy_s = time.perf_counter() - t
     out(
         f"- stress: the same orders each with 12 random CJK characters appended (a vocabulary "
-        f"like real free text, {len(noisy_model.vectorizer.vocabulary_):,} n-grams): "
+        f"like real free text, {noisy_model.n_features:,} n-gram features): "
         f"**{noisy_s:.1f} s**"
     )
     out()

@@ -1,7 +1,8 @@
 """Department-type classifier: high-precision keyword rules first, then a linear model.
 
-The model is a character n-gram TF-IDF (``char_wb``, 1–3) + multinomial logistic
-regression. Rules multiply the model's probabilities by ``exp(RULE_WEIGHT × hits)``, so a
+The model is a character n-gram TF-IDF (``char_wb``, 1–3; hashed in C so that 100,000
+orders train in seconds, then restricted to the ≤ 200,000 most frequent n-grams seen in
+training) + multinomial logistic regression. Rules multiply the model's probabilities by ``exp(RULE_WEIGHT × hits)``, so a
 clear keyword (欠薪, 路灯, 暖气不热) wins unless the model is very sure of another type,
 and two conflicting rules are settled by the model. Every prediction carries a Chinese
 explanation: matched rule keywords and the n-grams that weighed most.
@@ -15,19 +16,23 @@ import math
 import pickle
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import joblib
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils import murmurhash3_32
 
 REQUESTS_CSV = Path(__file__).resolve().parent / "data" / "requests.csv"
 RULE_WEIGHT = 1.2
 MAX_RULE_HITS = 3
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
+N_FEATURES = 2**20
+MAX_FEATURES = 200_000
 
 #: Chinese names of the contract's department types (for explanations).
 DEPT_NAMES: dict[str, str] = {
@@ -302,11 +307,40 @@ class Prediction:
         return "；".join(parts)
 
 
+def _compact(x: sparse.csr_matrix, remap: np.ndarray, width: int) -> sparse.csr_matrix:
+    """Keep the hashed columns the model knows, renumbered 0..width-1."""
+    x = x.tocsr()
+    cols = remap[x.indices]
+    keep = cols >= 0
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    return sparse.csr_matrix(
+        (x.data[keep], (rows[keep], cols[keep])), shape=(x.shape[0], width), dtype=np.float32
+    )
+
+
+def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF × IDF, rows l2-normalised (as TfidfTransformer(sublinear_tf=True))."""
+    x = counts.copy()
+    x.data = (np.log(x.data) + 1.0) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x.astype(np.float32)
+
+
 @dataclass
 class Model:
-    """A trained routing classifier (vectorizer + linear model), picklable."""
+    """A trained routing classifier, picklable.
 
-    vectorizer: TfidfVectorizer
+    Features: ``HashingVectorizer(analyzer="char_wb", ngram_range=(1, 3))`` — the same
+    n-grams as ``TfidfVectorizer`` but counted in C, which keeps training on 100,000
+    orders within seconds — restricted to the buckets seen in training (``columns``),
+    then TF-IDF, then multinomial logistic regression.
+    """
+
+    hasher: HashingVectorizer
+    columns: np.ndarray  # hashed buckets kept, ascending
+    tfidf: TfidfTransformer
     classifier: LogisticRegression
     trained_on: int
     train_seconds: float
@@ -314,27 +348,57 @@ class Model:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state.pop("feature_names", None)  # cached, rebuilt on first use
+        for cached in ("_remap", "_analyzer"):
+            state.pop(cached, None)  # rebuilt on first use
         return state
 
     @functools.cached_property
-    def feature_names(self) -> np.ndarray:
-        return self.vectorizer.get_feature_names_out()
+    def _analyzer(self) -> Callable[[str], list[str]]:
+        return self.hasher.build_analyzer()
+
+    @functools.cached_property
+    def _remap(self) -> np.ndarray:
+        """Hashed bucket → column of the model, -1 for buckets never seen in training."""
+        remap = np.full(self.hasher.n_features, -1, dtype=np.int32)
+        remap[self.columns] = np.arange(len(self.columns), dtype=np.int32)
+        return remap
+
+    @property
+    def n_features(self) -> int:
+        return len(self.columns)
 
     @property
     def classes(self) -> list[str]:
         return [str(c) for c in self.classifier.classes_]
 
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """TF-IDF rows (l2-normalised) over the model's columns."""
+        counts = _compact(self.hasher.transform(texts), self._remap, len(self.columns))
+        return _tfidf(counts, self.tfidf.idf_)
+
+    def _buckets(self, grams: list[str]) -> np.ndarray:
+        """Model column of each n-gram (-1 if unknown); same hash as HashingVectorizer."""
+        n = self.hasher.n_features
+        buckets = [abs(murmurhash3_32(g, seed=0)) % n for g in grams]
+        return self._remap[np.asarray(buckets, dtype=np.int64)]
+
+    def proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        """Softmax of the linear scores (what predict_proba gives, without its checks)."""
+        scores = np.asarray(x @ self.classifier.coef_.T) + self.classifier.intercept_
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
     def predict(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
 
     def predict_many(self, texts: Sequence[str]) -> list[Prediction]:
-        x = self.vectorizer.transform(texts)
-        proba = self.classifier.predict_proba(x)
+        x = self.transform(texts)
+        proba = self.proba(x)
         classes = self.classes
         index = {c: i for i, c in enumerate(classes)}
         coef = self.classifier.coef_
-        names = self.feature_names
+        analyzer = self._analyzer
         out = []
         for row, text in enumerate(texts):
             p = proba[row].copy()
@@ -343,7 +407,10 @@ class Model:
                 i = index.get(dept_type)
                 if i is not None:
                     p[i] *= math.exp(RULE_WEIGHT * _weight(dept_type, words))
-            known = _known_ratio(text, self.vectorizer.vocabulary_)
+            grams = list(dict.fromkeys(g for g in analyzer(text) if g.strip()))
+            cols = self._buckets(grams)
+            bigrams = [c for g, c in zip(grams, cols, strict=True) if len(g) == 2 and g.isalnum()]
+            known = sum(1 for c in bigrams if c >= 0) / len(bigrams) if bigrams else 0.0
             # Text the model has barely seen (gibberish, another topic): flatten towards
             # uniform so that the proposal is flagged as uncertain.
             if known < 0.5 and not hits:
@@ -353,29 +420,19 @@ class Model:
             ranked = [(classes[i], float(p[i])) for i in order]
             top = order[0]
             xr = x[row]
+            weight = dict(zip(xr.indices.tolist(), xr.data.tolist(), strict=True))
             contrib = {
-                names[j]: float(v * coef[top, j]) for j, v in zip(xr.indices, xr.data, strict=True)
+                g: weight.get(int(c), 0.0) * float(coef[top, c])
+                for g, c in zip(grams, cols, strict=True)
+                if c >= 0 and len(g) >= 2 and g.isalnum()
             }
-            feats = [
-                f
-                for f, w in sorted(contrib.items(), key=lambda kv: -kv[1])
-                if w > 0 and len(f) >= 2 and f.isalnum()
-            ][:3]
+            feats = [g for g, w in sorted(contrib.items(), key=lambda kv: -kv[1]) if w > 0][:3]
             out.append(Prediction(ranked, hits, feats, known))
         return out
 
 
-def _known_ratio(text: str, vocabulary: dict[str, int]) -> float:
-    """Share of the text's character bigrams that the vectorizer knows."""
-    chars = [c for c in text if not c.isspace()]
-    bigrams = ["".join(chars[i : i + 2]) for i in range(len(chars) - 1)]
-    if not bigrams:
-        return 0.0
-    return sum(1 for b in bigrams if b in vocabulary) / len(bigrams)
-
-
 def train(samples: Iterable[tuple[str, str]], *, c: float = 10.0) -> Model:
-    """Train on (text, dept_type) pairs. 100,000 short texts take well under a minute."""
+    """Train on (text, dept_type) pairs. 100,000 short texts take seconds, not minutes."""
     started = time.perf_counter()
     texts: list[str] = []
     labels: list[str] = []
@@ -384,18 +441,30 @@ def train(samples: Iterable[tuple[str, str]], *, c: float = 10.0) -> Model:
         labels.append(label)
     if len(set(labels)) < 2:
         raise ValueError("训练数据至少需要两个部门类型")
-    vectorizer = TfidfVectorizer(
+    hasher = HashingVectorizer(
         analyzer="char_wb",
         ngram_range=(1, 3),
-        sublinear_tf=True,
-        min_df=2 if len(texts) > 20000 else 1,
-        max_features=200_000,
+        n_features=N_FEATURES,
+        alternate_sign=False,
+        norm=None,
         dtype=np.float32,
     )
-    x = vectorizer.fit_transform(texts)
+    counts = hasher.transform(texts).tocsr()
+    df = np.bincount(counts.indices, minlength=N_FEATURES)
+    min_df = 2 if len(texts) > 20000 else 1
+    columns = np.flatnonzero(df >= min_df)
+    if len(columns) > MAX_FEATURES:  # keep the most frequent n-grams
+        keep = np.argpartition(-df[columns], MAX_FEATURES)[:MAX_FEATURES]
+        columns = np.sort(columns[keep])
+    columns = columns.astype(np.int32)
+    remap = np.full(N_FEATURES, -1, dtype=np.int32)
+    remap[columns] = np.arange(len(columns), dtype=np.int32)
+    compact = _compact(counts, remap, len(columns))
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(compact)
+    x = _tfidf(compact, tfidf.idf_)
     classifier = LogisticRegression(C=c, max_iter=300, tol=1e-3)
     classifier.fit(x, labels)
-    return Model(vectorizer, classifier, len(texts), time.perf_counter() - started)
+    return Model(hasher, columns, tfidf, classifier, len(texts), time.perf_counter() - started)
 
 
 def save(model: Model, path: str | Path) -> Path:
