@@ -242,6 +242,12 @@ def main() -> int:
         and p95 <= TARGETS["p95_ms"]
         and max(big_s, noisy_s) <= TARGETS["train_100k_s"]
     )
+    load = os.getloadavg()
+    out(
+        f"Load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) on "
+        f"{os.cpu_count()} cores — other test suites share this machine, so times are upper bounds."
+    )
+    out()
     out(f"All targets met: {'yes' if passed else 'NO'}.")
     out()
     out("Caveats: the held-out split is our own data — template rows come from templates never")

@@ -6,6 +6,7 @@ import pytest
 
 from lianxin.hotline.routing import (
     CONTRACT_KEYS,
+    CsvUnitResolver,
     InMemoryUnitResolver,
     Router,
     default_model,
@@ -296,3 +297,55 @@ def test_default_model_prefers_saved_file(tmp_path):
     model = train([("路灯坏了", "municipal_engineering"), ("停水了", "utility_water")] * 3)
     path = save(model, tmp_path / "router.joblib")
     assert default_model(path).trained_on == 6
+
+
+def test_common_words_are_not_townships():
+    assert locate("在网上买的香水是假的") is None
+    assert locate("孩子的望远镜坏了") is None
+    assert locate("永宁县望远镇的路坏了").code == "640121102"
+
+
+def test_route_flags_ambiguous_area():
+    p = route("新堡村的村道一下雨就没法走")
+    assert p.area_code == "64"
+    assert p.area_ambiguous is True
+    assert "歧义" in p.explanation
+
+
+def test_csv_unit_resolver_walks_up(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "name,code,area_code,level,dept_type\n"
+        "金凤区市政工程管理所,U1,640106,county,municipal_engineering\n"
+        "北京中路街道办事处,U2,640106004,township,township_government\n"
+        "宁夏通信管理局,U3,64,region,telecom\n",
+        encoding="utf-8",
+    )
+    resolver = CsvUnitResolver.from_csv(path)
+    assert resolver.resolve("municipal_engineering", "640106004001", "township") == {
+        "name": "金凤区市政工程管理所",
+        "code": "U1",
+        "area_code": "640106",
+        "level": "county",
+    }
+    assert resolver.resolve("township_government", "640106004001", "township")["code"] == "U2"
+    assert resolver.resolve("telecom", None, "region")["code"] == "U3"
+    assert resolver.resolve("health", "640106", "county") is None
+    p = route("金凤区锦绣苑社区门口的井盖丢了", resolver=resolver)
+    assert p.area_code == "640106004001"
+    assert p.unit is not None
+    assert p.unit["code"] == "U1"
+
+
+def test_route_latency_p95_under_50ms(resolver):
+    import time
+
+    texts = [r["text"] for r in read_requests("heldout")][:200]
+    route(texts[0], resolver=resolver)
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        route(text, resolver=resolver)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    assert times[int(len(times) * 0.95) - 1] < 0.050
