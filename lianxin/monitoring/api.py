@@ -1,3 +1,97 @@
-"""REST API routes of this app (wired under /api/v1/ by lianxin.api.urls)."""
+"""REST API of roster comparison: runs, alerts and their verification."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .models import Alert
+
+
+class RunOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    area_code = serializers.CharField()
+    as_of = serializers.DateField()
+    engine = serializers.CharField()
+    status = serializers.CharField()
+    residents = serializers.IntegerField()
+    alerts_per_rule = serializers.DictField()
+    link_stats = serializers.DictField()
+    alerts_new = serializers.IntegerField()
+    review_rows = serializers.IntegerField()
+    seconds = serializers.FloatField()
+
+
+class AlertOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    run_id = serializers.IntegerField()
+    person_id = serializers.IntegerField()
+    person_name = serializers.CharField(source="person.name")
+    rule = serializers.CharField()
+    detail = serializers.CharField()
+    area_code = serializers.CharField()
+    grid_id = serializers.IntegerField(allow_null=True)
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    verification_note = serializers.CharField()
+
+
+class RunListApi(ListAPIView):
+    serializer_class = RunOutput
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.run_list(user=self.request.user)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(responses=RunOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RunOutput(selectors.run_get_for_user(user=request.user, pk=pk)).data)
+
+
+class AlertListApi(ListAPIView):
+    serializer_class = AlertOutput
+
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("rule", str)])
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        params = self.request.query_params
+        return selectors.alert_list(user=self.request.user, status=params.get("status", ""), rule=params.get("rule", ""))
+
+
+class AlertDetailApi(APIView):
+    @extend_schema(responses=AlertOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(AlertOutput(selectors.alert_get_for_user(user=request.user, pk=pk)).data)
+
+
+class AlertVerifyApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        confirmed = serializers.BooleanField()
+        note = serializers.CharField(max_length=2000)
+        outcome = serializers.ChoiceField(choices=[c for c, _ in Alert.Outcome.choices if c], required=False, default="")
+
+    @extend_schema(request=InputSerializer, responses=AlertOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        alert = selectors.alert_get_for_user(user=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = services.alert_verify(actor=request.user, alert=alert, **data.validated_data)
+        return Response(AlertOutput(alert).data)
+
+
+urlpatterns = [
+    path("monitoring/runs/", RunListApi.as_view(), name="monitoring_run_list"),
+    path("monitoring/runs/<int:pk>/", RunDetailApi.as_view(), name="monitoring_run_detail"),
+    path("monitoring/alerts/", AlertListApi.as_view(), name="monitoring_alert_list"),
+    path("monitoring/alerts/<int:pk>/", AlertDetailApi.as_view(), name="monitoring_alert_detail"),
+    path("monitoring/alerts/<int:pk>/verify/", AlertVerifyApi.as_view(), name="monitoring_alert_verify"),
+]

@@ -1,0 +1,114 @@
+"""Reads for roster comparison: imports, runs, alerts, the review queue, and the residents of an
+area as the pipeline's reference roster."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from lianxin.core.scoping import get_for_user_or_404
+
+from .models import Alert, ReviewItem, RosterImport, RuleSetting, Run
+
+
+def roster_import_list(*, user: Any) -> QuerySet[RosterImport]:
+    return RosterImport.objects.for_user(user).select_related("area", "department").order_by("-created_at")
+
+
+def roster_import_get_for_user(*, user: Any, pk: int) -> RosterImport:
+    return get_for_user_or_404(RosterImport.objects.select_related("area"), user, pk=pk)
+
+
+def latest_rosters_for(area_code: str) -> list[RosterImport]:
+    """The newest ready roster of each kind that applies to an area: its own, or the nearest
+    ancestor's (a city-wide roster serves every county of the city)."""
+    from lianxin.core.scoping import ancestors_of
+
+    codes = [*ancestors_of(area_code), area_code]
+    chosen: dict[str, RosterImport] = {}
+    candidates = RosterImport.objects.filter(status=RosterImport.Status.READY, area_code__in=codes).order_by("-created_at")
+    for item in candidates:
+        current = chosen.get(item.kind)
+        if current is None or len(item.area_code) > len(current.area_code):
+            chosen[item.kind] = item
+    return list(chosen.values())
+
+
+def run_list(*, user: Any) -> QuerySet[Run]:
+    return Run.objects.for_user(user).select_related("area").order_by("-created_at")
+
+
+def run_get_for_user(*, user: Any, pk: int) -> Run:
+    return get_for_user_or_404(Run.objects.select_related("area"), user, pk=pk)
+
+
+def run_alerts_by_rule_and_area(*, user: Any, run: Run) -> list[dict[str, Any]]:
+    """Alerts of a run the user may see, counted by rule and township."""
+    from django.db.models.functions import Substr
+
+    rows = (
+        Alert.objects.for_user(user)
+        .filter(run=run)
+        .annotate(township=Substr("area_code", 1, 9))
+        .values("rule", "township")
+        .annotate(n=Count("id"))
+        .order_by("rule", "township")
+    )
+    return list(rows)
+
+
+def alert_list(*, user: Any, status: str = "", rule: str = "", run_id: int | None = None) -> QuerySet[Alert]:
+    qs = Alert.objects.for_user(user).select_related("person", "grid", "run")
+    if status:
+        qs = qs.filter(status=status)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if run_id:
+        qs = qs.filter(run_id=run_id)
+    return qs.order_by("status", "-id")
+
+
+def alert_get_for_user(*, user: Any, pk: int) -> Alert:
+    return get_for_user_or_404(Alert.objects.select_related("person", "grid", "run"), user, pk=pk)
+
+
+def review_list(*, user: Any, status: str = "open") -> QuerySet[ReviewItem]:
+    qs = ReviewItem.objects.for_user(user).select_related("run")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("id")
+
+
+def review_get_for_user(*, user: Any, pk: int) -> ReviewItem:
+    return get_for_user_or_404(ReviewItem.objects.select_related("run"), user, pk=pk)
+
+
+def rule_setting() -> RuleSetting:
+    setting = RuleSetting.objects.order_by("pk").first()
+    return setting or RuleSetting()
+
+
+def write_residents_roster(*, area_code: str, target: Path) -> int:
+    """The registry's persons living in the area as the pipeline's `residents` roster; streamed.
+    The file holds decrypted ID numbers: it lives in a private temporary directory for the
+    length of one run and is deleted with it."""
+    from lianxin.registry.models import Membership, Person
+
+    household_no = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).values("household__number")[:1]
+    rows = (
+        Person.objects.filter(area_code__startswith=area_code, merged_into__isnull=True)
+        .annotate(household_no=Subquery(household_no))
+        .values_list("id_number", "name", "sex", "birth_date", "division_id", "household_no")
+        .order_by("pk")
+    )
+    count = 0
+    with target.open("w", encoding="utf-8", newline="") as sink:
+        writer = csv.writer(sink, lineterminator="\n")
+        writer.writerow(["id_number", "name", "sex", "birth_date", "division_code", "household_no"])
+        for number, name, sex, birth, division, household in rows.iterator(chunk_size=5000):
+            writer.writerow([number or "", name, {"M": "男", "F": "女"}.get(sex, ""), birth.isoformat() if birth else "", division, household or ""])
+            count += 1
+    return count
