@@ -24,6 +24,7 @@ from .querysets import (
     EscalationQuerySet,
     JointMeetingQuerySet,
     MeasureQuerySet,
+    PhotoQuerySet,
 )
 
 
@@ -358,7 +359,7 @@ class InvestigationPhoto(BaseModel):
     caption = models.CharField("说明", max_length=100, blank=True)
     area_code = models.CharField("区划代码", max_length=12, editable=False)
 
-    objects = CaseRelatedQuerySet.as_manager()
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = "入户照片"

@@ -74,10 +74,17 @@ class CareCaseQuerySet(ScopedQuerySet):
 class CaseRelatedQuerySet(ScopedQuerySet):
     """Stage records: visible exactly when their case is."""
 
+    case_path = "case"
+
     def scope_q(self, scope: Scope) -> Q:
         from .models import CareCase
 
-        return Q(case__in=CareCase.objects.filter(CareCase.objects.none().scope_q(scope)))
+        cases = CareCase.objects.filter(CareCase.objects.none().scope_q(scope))
+        return Q(**{f"{self.case_path}__in": cases})
+
+
+class PhotoQuerySet(CaseRelatedQuerySet):
+    case_path = "investigation__case"
 
 
 class MeasureQuerySet(ScopedQuerySet):

@@ -1,0 +1,163 @@
+"""Routes of the care app (pages and API). Objects of site B are built once per test through
+the care services: a planned case with a measure and a photo, an investigated case waiting for
+the community's review, a batch of B's city and a joint meeting of B's city."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.access.registry import RouteSpec
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+B_MEASURE = "乙地帮扶措施标记"
+B_BATCH = "乙地关爱批次"
+B_MEETING = "乙地联席会议"
+
+
+def care_b(w: Any) -> dict[str, Any]:
+    cached = getattr(w, "_care_b", None)
+    if cached is not None:
+        return cached
+    from lianxin.care import services
+    from lianxin.care.models import Batch
+    from lianxin.care.tests import factories as f
+    from lianxin.core.roles import Role
+
+    a = f.Actors(w, "b")
+    batch = Batch.objects.create(name=B_BATCH, sequence=1, area_code=w.b.city.code)
+    hh = f.household(w.b)
+    case = services.case_discover(
+        actor=a.grid_worker, household=hh, source="grid_visit", description="乙地发现"
+    )
+    services.investigation_add_photo(
+        actor=a.grid_worker, case=case, upload=SimpleUploadedFile("p.png", PNG)
+    )
+    case = services.case_investigate(actor=a.grid_worker, case=case, data=f.investigation_data())
+    services.case_review_by_community(
+        actor=a.community,
+        case=case,
+        held_on=dt.date(2026, 11, 21),
+        participants="两委",
+        opinion="属实",
+    )
+    services.case_recognise(actor=a.township, case=case, batch=batch, checklist=f.ALL_CRITERIA)
+    services.plan_save(
+        actor=a.township,
+        case=case,
+        goal="乙地目标",
+        leader=a.leader,
+        paired_unit=w.b.orgs["civil_affairs"],
+    )
+    measure = services.measure_add(
+        actor=a.township,
+        case=case,
+        action="basic_living",
+        title=B_MEASURE,
+        responsible_unit=w.b.orgs["civil_affairs"],
+        deadline=dt.date(2026, 1, 1),
+    )
+    services.plan_approve(actor=a.township, case=case)
+    services.escalation_raise(
+        actor=a.county, measure=measure, kind="consultation", reason="乙地会商"
+    )
+    meeting = services.joint_meeting_schedule(
+        actor=w.user(Role.CITY_STAFF, "b"),
+        area_code=w.b.city.code,
+        title=B_MEETING,
+        scheduled_on=dt.date(2026, 11, 30),
+    )
+    waiting, _ = f.case_at(w, "investigated", site="b", actors=a)
+    w._care_b = {
+        "case": case,
+        "measure": measure,
+        "photo": case.investigation.photos.get(),
+        "batch": batch,
+        "meeting": meeting,
+        "waiting": waiting,
+    }
+    return w._care_b
+
+
+def _case(w):
+    return {"pk": care_b(w)["case"].pk}
+
+
+def _case_action(w):
+    return {"pk": care_b(w)["case"].pk, "action": "followup"}
+
+
+def _measure_action(w):
+    return {"pk": care_b(w)["measure"].pk, "action": "implement"}
+
+
+def _meeting(w):
+    return {"pk": care_b(w)["meeting"].pk}
+
+
+def _meeting_action(w):
+    return {"pk": care_b(w)["meeting"].pk, "action": "minutes"}
+
+
+def _batch(w):
+    return {"pk": care_b(w)["batch"].pk}
+
+
+def _photo(w):
+    return {"pk": care_b(w)["photo"].pk}
+
+
+def _case_number(w):
+    return care_b(w)["case"].number
+
+
+def _followup(w):
+    return {
+        "visited_on": "2026-11-21",
+        "notes": "越权回访",
+        "evidence": "越权落实",
+        "minutes": "越权纪要",
+        "held_on": "2026-11-21",
+    }
+
+
+ROUTES: dict[str, RouteSpec] = {
+    "care:case_index": RouteSpec(leak_marker=_case_number),
+    "care:todos": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].household.number),
+    "care:discover": RouteSpec(leak_marker=lambda w: care_b(w)["case"].household.number),
+    "care:review_queue": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].number),
+    "care:measure_queue": RouteSpec(leak_marker=lambda w: B_MEASURE),
+    "care:leader_households": RouteSpec(leak_marker=_case_number),
+    "care:case_detail": RouteSpec(kwargs=_case, object_route=True),
+    "care:investigate": RouteSpec(kwargs=_case, object_route=True),
+    "care:plan_print": RouteSpec(kwargs=_case, object_route=True),
+    "care:plan_pdf": RouteSpec(kwargs=_case, object_route=True),
+    "care:photo": RouteSpec(kwargs=_photo, object_route=True),
+    "care:case_action": RouteSpec(
+        kwargs=_case_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "care:measure_action": RouteSpec(
+        kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "care:batch_index": RouteSpec(leak_marker=lambda w: B_BATCH),
+    "care:batch_detail": RouteSpec(kwargs=_batch, object_route=True),
+    "care:meeting_index": RouteSpec(leak_marker=lambda w: B_MEETING),
+    "care:meeting_create": RouteSpec(leak_marker=lambda w: w.b.city.short_name),
+    "care:meeting_detail": RouteSpec(kwargs=_meeting, object_route=True),
+    "care:meeting_action": RouteSpec(
+        kwargs=_meeting_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "api:care_case_list": RouteSpec(leak_marker=_case_number),
+    "api:care_case_detail": RouteSpec(kwargs=_case, object_route=True),
+    "api:care_case_transition": RouteSpec(
+        kwargs=_case_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "api:care_measure_list": RouteSpec(leak_marker=lambda w: B_MEASURE),
+    "api:care_measure_transition": RouteSpec(
+        kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "api:care_batch_list": RouteSpec(leak_marker=lambda w: B_BATCH),
+    "api:care_batch_progress": RouteSpec(kwargs=_batch, object_route=True),
+}
