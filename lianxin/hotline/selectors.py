@@ -191,10 +191,10 @@ def duplicate_candidates(
     now: dt.datetime | None = None,
     limit: int = 5,
 ) -> list[tuple[WorkOrder, float]]:
-    """Open orders resembling ``text`` in the same county (or township) over the last two
+    """Open orders resembling ``text`` in the same county over the last two
     weeks, most similar first: the agent is offered to merge."""
     now = now or timezone.now()
-    prefix = area_code[:9] if len(area_code) >= 9 else area_code[:6]
+    prefix = area_code[:6]
     qs = (
         WorkOrder.objects.for_user(user)
         .open()
