@@ -65,6 +65,7 @@ _BLOCKERS = (
     "西夏啤酒",
     "宁夏回族",
     "宁夏话",
+    "中宁头茬",
     "自治区级",
     "灵武长枣",
     "盐池滩羊",
@@ -115,12 +116,15 @@ class AreaMatch:
     matched: tuple[str, ...] = ()
     ambiguous: bool = False
     candidates: tuple[str, ...] = field(default=())
+    spans: tuple[str, ...] = field(default=())  # several unrelated places named
 
     def describe(self) -> str:
         words = "、".join(self.matched)
         text = f"地点「{words}」→ {self.name}（{self.code}）"
         if self.ambiguous:
             text += f"，地名有歧义（{len(self.candidates)}处同名），按共同上级处理"
+        if self.spans:
+            text += f"，涉及{len(self.spans)}个不同地方，按共同上级处理"
         return text
 
 
@@ -237,11 +241,8 @@ class Gazetteer:
 
     # -- matching ----------------------------------------------------------------
     def mentions(self, text: str) -> list[Mention]:
-        """The longest name starting at each position, minus names inside a longer one.
-
-        Overlaps are kept ("隆德县城关镇" gives 隆德县城 and 城关镇); a name wholly inside
-        another ("西夏" in "西夏广场", "贺兰" in the blocker "贺兰山") is dropped.
-        """
+        """Leftmost-longest, non-overlapping names: "西夏广场" is one place, not 西夏 +
+        广场; "贺兰山" (a blocker) hides 贺兰; "长胜街道村民" gives 长胜街道 only."""
         spans: list[tuple[int, int, str]] = []
         n = len(text)
         names, prefixes = self._names, self._prefixes
@@ -261,8 +262,8 @@ class Gazetteer:
         found: list[Mention] = []
         cover_end = -1
         for start, end, name in spans:
-            if end <= cover_end:
-                continue  # inside an earlier, longer name
+            if start < cover_end:
+                continue  # overlaps an earlier name
             cover_end = end
             entry = names[name]
             if entry:
@@ -304,6 +305,18 @@ class Gazetteer:
             unambiguous = 1 if len(codes) == 1 else 0
             return (unambiguous, support, self.divisions[code].depth)
 
+        # Several unrelated places (两个区、跨市): the matter spans them → common ancestor.
+        exact = {codes[0] for _, codes in resolved if len(codes) == 1}
+        leaves = sorted(c for c in exact if not any(o != c and o.startswith(c) for o in exact))
+        if len(leaves) >= 2:
+            code = self.common_ancestor(leaves)
+            return AreaMatch(
+                code=code,
+                level=self.divisions[code].level,
+                name=self.full_name(code),
+                matched=tuple(m.text for m, codes in resolved if len(codes) == 1),
+                spans=tuple(leaves),
+            )
         best_m, best_codes = max(resolved, key=score)
         ambiguous = len(best_codes) > 1
         code = best_codes[0] if not ambiguous else self.common_ancestor(best_codes)

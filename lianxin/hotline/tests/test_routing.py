@@ -349,3 +349,20 @@ def test_route_latency_p95_under_50ms(resolver):
         times.append(time.perf_counter() - start)
     times.sort()
     assert times[int(len(times) * 0.95) - 1] < 0.050
+
+
+def test_two_districts_go_to_their_city():
+    m = locate("户口从金凤区迁到兴庆区要什么材料")
+    assert m is not None
+    assert (m.code, m.level) == ("6401", "city")
+    assert m.spans == ("640104", "640106")
+
+
+def test_two_cities_go_to_region():
+    m = locate("银川到中卫的大巴老是晚点")
+    assert m is not None
+    assert (m.code, m.level) == ("64", "region")
+
+
+def test_overlapping_names_do_not_invent_villages():
+    assert locate("大武口区长胜街道村民之间土地边界纠纷").code == "640202001"
