@@ -468,6 +468,20 @@ def train(samples: Iterable[tuple[str, str]], *, c: float = 10.0) -> Model:
     return Model(hasher, columns, tfidf, classifier, len(texts), time.perf_counter() - started)
 
 
+def train_for_deployment(
+    orders: Iterable[tuple[str, str]], *, include_seed: bool = True, c: float = 10.0
+) -> Model:
+    """Retrain on a deployment's closed (agent-confirmed) orders, plus the seed data.
+
+    The seed (requests.csv, train and held-out rows) keeps every contract type known while
+    the deployment's own history is still thin; pass ``include_seed=False`` once it is not.
+    """
+    samples = list(orders)
+    if include_seed:
+        samples += [(r["text"], r["dept_type"]) for r in read_requests(split=None)]
+    return train(samples, c=c)
+
+
 def save(model: Model, path: str | Path) -> Path:
     """Write the model with joblib (creates parent directories)."""
     path = Path(path)

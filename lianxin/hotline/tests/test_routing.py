@@ -366,3 +366,11 @@ def test_two_cities_go_to_region():
 
 def test_overlapping_names_do_not_invent_villages():
     assert locate("大武口区长胜街道村民之间土地边界纠纷").code == "640202001"
+
+
+def test_train_for_deployment_adds_seed_types():
+    from lianxin.hotline.routing import train_for_deployment
+
+    model = train_for_deployment([("小区门口的烧烤摊半夜还在营业", "urban_management")] * 5)
+    assert len(model.classes) == 31
+    assert model.trained_on == 5 + len(read_requests(split=None))
