@@ -1,3 +1,292 @@
-"""REST API routes of this app (wired under /api/v1/ by lianxin.api.urls)."""
+"""REST API routes of the registry (wired under /api/v1/ by lianxin.api.urls). Reads are scoped
+(404 outside the user's area); writes go through the services. Input serializers refuse
+unknown fields (SEC-03: area_code, status, owner… cannot be set through the API)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lianxin.api.pagination import StandardPagination
+from lianxin.core import audit
+from lianxin.core.errors import ApplicationError
+
+from . import selectors, services
+from .models import AssistanceType, Relationship, Tag
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not declare (SEC-03)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    dict.fromkeys(sorted(unknown), "不允许提交该字段")
+                )
+        return super().to_internal_value(data)
+
+
+def _tags(persons: list[Any]) -> dict[int, list[str]]:
+    return {pid: [t.tag for t in tags] for pid, tags in selectors.active_tags_of(persons).items()}
+
+
+class HouseholdListOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    area_code = serializers.CharField()
+    division_name = serializers.CharField(source="division.short_name")
+    grid_id = serializers.IntegerField(allow_null=True)
+    grid_name = serializers.CharField(source="grid.name", default="")
+    address = serializers.CharField()
+    head_name = serializers.CharField(source="head.name", default="")
+    household_type = serializers.CharField()
+
+
+def _person_out(user: Any, person: Any, *, tags: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "id_number": selectors.masked_id_number(user=user, person=person),
+        "phone": selectors.masked_phone(user=user, person=person),
+        "sex": person.sex,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "ethnicity": person.ethnicity,
+        "status": person.status,
+        "area_code": person.area_code,
+        "grid_id": person.grid_id,
+        "tags": tags if tags is not None else [],
+    }
+
+
+class HouseholdListApi(APIView):
+    class RegisterInput(StrictSerializer):
+        class MemberInput(StrictSerializer):
+            name = serializers.CharField(max_length=40)
+            id_number = serializers.CharField(max_length=30)
+            relationship = serializers.ChoiceField(choices=Relationship.values)
+            ethnicity = serializers.CharField(max_length=20, required=False, allow_blank=True)
+            phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+        division_code = serializers.CharField(max_length=12)
+        grid_id = serializers.IntegerField(required=False, allow_null=True)
+        address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        members = MemberInput(many=True)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("area_code", str),
+            OpenApiParameter("grid", int),
+            OpenApiParameter("tag", str),
+            OpenApiParameter("q", str, description="姓名前缀、完整身份证号或户编号"),
+        ],
+        responses=HouseholdListOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        tag = params.get("tag", "")
+        try:
+            grid_id = int(params["grid"]) if params.get("grid") else None
+        except ValueError:
+            grid_id = None
+        qs = selectors.household_list(
+            user=request.user,
+            area_code=params.get("area_code", "")[:12],
+            grid_id=grid_id,
+            tag=tag if tag in Tag.values else "",
+            search=params.get("q", "")[:40],
+        )
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(HouseholdListOutput(page, many=True).data)
+
+    @extend_schema(request=RegisterInput, responses={201: HouseholdListOutput})
+    def post(self, request: Request) -> Response:
+        data = _valid(self.RegisterInput, request)
+        village = (
+            selectors.villages_for_user(user=request.user)
+            .filter(code=data["division_code"])
+            .first()
+        )
+        if village is None:
+            raise ApplicationError("该社区(村)不在您的管辖范围内")
+        grid = None
+        if data.get("grid_id"):
+            grid = selectors.grids_for_user(user=request.user).filter(pk=data["grid_id"]).first()
+            if grid is None:
+                raise ApplicationError("网格不存在或不在您的管辖范围内")
+        household = services.household_register(
+            actor=request.user,
+            division=village,
+            grid=grid,
+            address=data.get("address", ""),
+            number=data.get("number", ""),
+            members=[services.MemberInput(**m) for m in data["members"]],
+        )
+        return Response(HouseholdListOutput(household).data, status=status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class HouseholdDetailApi(APIView):
+    @extend_schema(responses=HouseholdListOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        household = selectors.household_get_for_user(user=request.user, pk=pk)
+        detail = selectors.household_detail(household=household)
+        audit.record_view(
+            actor=request.user,
+            target=household,
+            fields=["id_number", "phone", "disability", "tags", "assistance"],
+        )
+        data = dict(HouseholdListOutput(household).data)
+        data["members"] = [
+            {
+                **_person_out(
+                    request.user,
+                    m.person,
+                    tags=[t.tag for t in detail["tags"].get(m.person_id, [])],
+                ),
+                "relationship": m.relationship,
+                "disability": (
+                    {"type": d.disability_type, "grade": d.grade}
+                    if (d := detail["disabilities"].get(m.person_id))
+                    else None
+                ),
+            }
+            for m in detail["members"]
+        ]
+        data["assistance"] = [
+            {
+                "id": a.pk,
+                "type": a.assistance_type,
+                "started_on": a.started_on.isoformat(),
+                "ended_on": a.ended_on.isoformat() if a.ended_on else None,
+            }
+            for a in detail["assistance"]
+        ]
+        return Response(data)
+
+
+class HouseholdMemberApi(APIView):
+    MemberInput = HouseholdListApi.RegisterInput.MemberInput
+
+    @extend_schema(request=MemberInput, responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        household = selectors.household_get_for_user(user=request.user, pk=pk)
+        data = _valid(self.MemberInput, request)
+        person = services.member_add(
+            actor=request.user, household=household, member=services.MemberInput(**data)
+        )
+        return Response(_person_out(request.user, person), status=status.HTTP_201_CREATED)
+
+
+class HouseholdAssistanceApi(APIView):
+    class Input(StrictSerializer):
+        assistance_type = serializers.ChoiceField(choices=AssistanceType.values)
+        started_on = serializers.DateField()
+        source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    @extend_schema(request=Input, responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        household = selectors.household_get_for_user(user=request.user, pk=pk)
+        data = _valid(self.Input, request)
+        row = services.assistance_set(actor=request.user, household=household, **data)
+        return Response(
+            {"id": row.pk, "type": row.assistance_type, "started_on": row.started_on.isoformat()},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PersonListApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str), OpenApiParameter("area_code", str)],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        qs = selectors.person_list(
+            user=request.user,
+            search=request.query_params.get("q", "")[:40],
+            area_code=request.query_params.get("area_code", "")[:12],
+        )
+        paginator: PageNumberPagination = StandardPagination()
+        page = paginator.paginate_queryset(qs, request, view=self) or []
+        tags = _tags(list(page))
+        return paginator.get_paginated_response(
+            [_person_out(request.user, p, tags=tags.get(p.pk, [])) for p in page]
+        )
+
+
+class PersonDetailApi(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, pk: int) -> Response:
+        person = selectors.person_get_for_user(user=request.user, pk=pk)
+        audit.record_view(
+            actor=request.user, target=person, fields=["id_number", "phone", "disability", "tags"]
+        )
+        household = selectors.current_household_of(person)
+        data = _person_out(request.user, person, tags=_tags([person]).get(person.pk, []))
+        data["household_id"] = household.pk if household else None
+        data["disabilities"] = [
+            {"type": d.disability_type, "grade": d.grade, "is_active": d.is_active}
+            for d in person.disabilities.all()
+        ]
+        return Response(data)
+
+
+class PersonTagApi(APIView):
+    class Input(StrictSerializer):
+        tag = serializers.ChoiceField(choices=Tag.values)
+        evidence = serializers.CharField(max_length=1000)
+        source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+    @extend_schema(request=Input, responses={201: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        person = selectors.person_get_for_user(user=request.user, pk=pk)
+        data = _valid(self.Input, request)
+        row = services.tag_add(actor=request.user, person=person, **data)
+        return Response(
+            {"id": row.pk, "tag": row.tag, "valid_from": row.valid_from.isoformat()},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PersonDeceasedApi(APIView):
+    class Input(StrictSerializer):
+        on = serializers.DateField()
+        evidence = serializers.CharField(max_length=500)
+
+    @extend_schema(request=Input, responses={200: dict})
+    def post(self, request: Request, pk: int) -> Response:
+        person = selectors.person_get_for_user(user=request.user, pk=pk)
+        data = _valid(self.Input, request)
+        person = services.person_mark_deceased(actor=request.user, person=person, **data)
+        return Response(_person_out(request.user, person))
+
+
+urlpatterns = [
+    path("households/", HouseholdListApi.as_view(), name="household_list"),
+    path("households/<int:pk>/", HouseholdDetailApi.as_view(), name="household_detail"),
+    path("households/<int:pk>/members/", HouseholdMemberApi.as_view(), name="household_member_add"),
+    path(
+        "households/<int:pk>/assistance/",
+        HouseholdAssistanceApi.as_view(),
+        name="household_assistance_set",
+    ),
+    path("persons/", PersonListApi.as_view(), name="person_list"),
+    path("persons/<int:pk>/", PersonDetailApi.as_view(), name="person_detail"),
+    path("persons/<int:pk>/tags/", PersonTagApi.as_view(), name="person_tag_add"),
+    path("persons/<int:pk>/deceased/", PersonDeceasedApi.as_view(), name="person_mark_deceased"),
+]

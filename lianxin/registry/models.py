@@ -11,7 +11,7 @@ from lianxin.areas.models import Building, Division, Grid
 from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import BaseModel
 
-from .querysets import HouseholdQuerySet, PersonQuerySet, PersonRelatedQuerySet
+from .querysets import HouseholdQuerySet, ImportJobQuerySet, PersonQuerySet, PersonRelatedQuerySet
 
 
 class Sex(models.TextChoices):
@@ -329,6 +329,8 @@ class ImportJob(BaseModel):
     report = models.JSONField("报告", default=dict, blank=True)
     area_code = models.CharField("区划代码", max_length=12, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入任务"

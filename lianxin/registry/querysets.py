@@ -36,5 +36,19 @@ class PersonRelatedQuerySet(ScopedQuerySet):
     """Rows that hang off a person or household: the grid comes from the person/household."""
 
     def scope_q(self, scope: Scope) -> Q:
-        field = "household__grid_id" if self.model._meta.model_name in {"membership", "assistancestatus"} else "person__grid_id"
+        field = (
+            "household__grid_id"
+            if self.model._meta.model_name in {"membership", "assistancestatus"}
+            else "person__grid_id"
+        )
         return resident_scope_q(scope, grid_field=field)
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """Uploads are seen by their uploader and by area staff of the uploader's area."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        q = prefix_q("area_code", scope.area_prefixes())
+        if scope.user_id is not None:
+            q |= Q(created_by_id=scope.user_id)
+        return q

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from lianxin.areas.models import Division, Grid, Level
 from lianxin.core import idnumber, phone
 from lianxin.core.idnumber import MaskTier
 from lianxin.core.models import AuditEvent
 from lianxin.core.roles import NO_PII_ROLES, Role
-from lianxin.core.scoping import get_for_user_or_404, scope_of
+from lianxin.core.scoping import get_for_user_or_404, prefix_q, scope_of
 
-from .models import Household, Membership, Person
+from .models import (
+    AssistanceStatus,
+    Disability,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Household,
+    ImportJob,
+    Membership,
+    Person,
+    VulnerabilityTag,
+)
 
 
 def household_get_for_user(*, user: Any, pk: int) -> Household:
@@ -119,3 +130,201 @@ def person_history(*, person: Person) -> QuerySet[AuditEvent]:
         .exclude(action__startswith="view.")
         .order_by("-id")
     )
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def _looks_like_id(text: str) -> bool:
+    normalised = idnumber.normalise(text)
+    return len(normalised) in (15, 18) and normalised[:-1].isdigit()
+
+
+def household_list(
+    *, user: Any, area_code: str = "", grid_id: int | None = None, tag: str = "", search: str = ""
+) -> QuerySet[Household]:
+    """Active households the user may see, newest first; filters by division subtree, grid and
+    an active tag of a member; search by a full ID number (keyed hash) or a name (prefix)."""
+    qs = Household.objects.for_user(user).filter(is_active=True)
+    if area_code:
+        qs = qs.filter(area_code__startswith=area_code)
+    if grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    if tag:
+        qs = qs.filter(
+            Exists(
+                VulnerabilityTag.objects.filter(
+                    tag=tag,
+                    valid_to__isnull=True,
+                    person__memberships__household=OuterRef("pk"),
+                    person__memberships__ended_on__isnull=True,
+                )
+            )
+        )
+    search = search.strip()
+    if search:
+        if _looks_like_id(search):
+            members = Membership.objects.filter(
+                ended_on__isnull=True, person__id_hash=idnumber.search_hash(search)
+            )
+        else:
+            members = Membership.objects.filter(
+                ended_on__isnull=True, person__name__startswith=search
+            )
+        qs = qs.filter(Exists(members.filter(household=OuterRef("pk"))) | Q(number=search))
+    return qs.select_related("division", "grid", "head").order_by("-id")
+
+
+def person_list(
+    *, user: Any, search: str = "", area_code: str = "", grid_id: int | None = None
+) -> QuerySet[Person]:
+    qs = Person.objects.for_user(user).current()
+    if area_code:
+        qs = qs.filter(area_code__startswith=area_code)
+    if grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    search = search.strip()
+    if search:
+        if _looks_like_id(search):
+            qs = qs.filter(id_hash=idnumber.search_hash(search))
+        else:
+            qs = qs.filter(name__startswith=search)
+    return qs.select_related("division", "grid").order_by("-id")
+
+
+def active_tags_of(persons: list[Person]) -> dict[int, list[VulnerabilityTag]]:
+    out: dict[int, list[VulnerabilityTag]] = {}
+    ids = [p.pk for p in persons]
+    for tag in VulnerabilityTag.objects.filter(person_id__in=ids, valid_to__isnull=True).order_by(
+        "tag"
+    ):
+        out.setdefault(tag.person_id, []).append(tag)
+    return out
+
+
+def household_tags(households: list[Household]) -> dict[int, list[str]]:
+    """Active tags of the current members of each household (for list pages)."""
+    out: dict[int, list[str]] = {}
+    rows = (
+        VulnerabilityTag.objects.filter(
+            valid_to__isnull=True,
+            person__memberships__household__in=[h.pk for h in households],
+            person__memberships__ended_on__isnull=True,
+        )
+        .values_list("person__memberships__household_id", "tag")
+        .distinct()
+    )
+    for household_id, tag in rows:
+        out.setdefault(household_id, [])
+        if tag not in out[household_id]:
+            out[household_id].append(tag)
+    return out
+
+
+def household_detail(*, household: Household) -> dict[str, Any]:
+    members = list(household_members(household))
+    persons = [m.person for m in members]
+    ids = [p.pk for p in persons]
+    return {
+        "members": members,
+        "tags": active_tags_of(persons),
+        "disabilities": {
+            d.person_id: d for d in Disability.objects.filter(person_id__in=ids, is_active=True)
+        },
+        "assistance": list(household.assistance.order_by("-started_on")),
+        "former_members": list(
+            Membership.objects.filter(household=household, ended_on__isnull=False)
+            .select_related("person")
+            .order_by("-ended_on")[:50]
+        ),
+    }
+
+
+def key_persons(
+    *, user: Any, tag: str = "", grid_id: int | None = None, area_code: str = ""
+) -> QuerySet[Person]:
+    """The key-person ledger (重点人员台账): living persons with an active tag."""
+    tags = VulnerabilityTag.objects.filter(person=OuterRef("pk"), valid_to__isnull=True)
+    if tag:
+        tags = tags.filter(tag=tag)
+    qs = Person.objects.for_user(user).current().filter(status="alive").filter(Exists(tags))
+    if grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    if area_code:
+        qs = qs.filter(area_code__startswith=area_code)
+    return qs.select_related("division", "grid").order_by("area_code", "grid_id", "id")
+
+
+def key_persons_by_grid(*, user: Any) -> QuerySet[Any]:
+    return (
+        VulnerabilityTag.objects.for_user(user)
+        .filter(valid_to__isnull=True, person__status="alive", person__merged_into__isnull=True)
+        .values("person__division__short_name", "person__grid_id", "person__grid__name")
+        .annotate(persons=Count("person", distinct=True), tags=Count("id"))
+        .order_by("person__division__short_name", "person__grid__name")
+    )
+
+
+def duplicate_queue(*, user: Any) -> QuerySet[DuplicateCandidate]:
+    return (
+        DuplicateCandidate.objects.for_user(user)
+        .filter(status=DuplicateStatus.OPEN)
+        .select_related("person", "other", "person__division", "other__division")
+        .order_by("-id")
+    )
+
+
+def duplicate_get_for_user(*, user: Any, pk: int) -> DuplicateCandidate:
+    return get_for_user_or_404(
+        DuplicateCandidate.objects.select_related("person", "other"), user, pk=pk
+    )
+
+
+def tag_get_for_user(*, user: Any, pk: int) -> VulnerabilityTag:
+    return get_for_user_or_404(VulnerabilityTag.objects.select_related("person"), user, pk=pk)
+
+
+def assistance_get_for_user(*, user: Any, pk: int) -> AssistanceStatus:
+    return get_for_user_or_404(AssistanceStatus.objects.select_related("household"), user, pk=pk)
+
+
+def import_job_get_for_user(*, user: Any, pk: int) -> ImportJob:
+    return get_for_user_or_404(ImportJob.objects.all(), user, pk=pk)
+
+
+def import_jobs_of(*, user: Any) -> QuerySet[ImportJob]:
+    return ImportJob.objects.for_user(user).order_by("-id")
+
+
+def my_figures(*, user: Any) -> dict[str, int]:
+    """For the home panel: households, key persons and open duplicates in the user's scope."""
+    return {
+        "households": Household.objects.for_user(user).filter(is_active=True).count(),
+        "key_persons": key_persons(user=user).count(),
+        "duplicates": DuplicateCandidate.objects.for_user(user)
+        .filter(status=DuplicateStatus.OPEN)
+        .count(),
+    }
+
+
+def villages_for_user(*, user: Any) -> QuerySet[Division]:
+    """Communities and villages the user may register households in."""
+    scope = scope_of(user)
+    q = prefix_q("code", scope.area_prefixes())
+    grid_divisions = list(
+        Grid.objects.filter(pk__in=list(scope.grid_ids())).values_list("division_id", flat=True)
+    )
+    if grid_divisions:
+        q |= Q(code__in=grid_divisions)
+    return Division.objects.filter(q, level=Level.VILLAGE).order_by("code")
+
+
+def grids_for_user(*, user: Any, division_code: str = "") -> QuerySet[Grid]:
+    scope = scope_of(user)
+    q = prefix_q("area_code", scope.area_prefixes())
+    if scope.grid_ids():
+        q |= Q(pk__in=list(scope.grid_ids()))
+    qs = Grid.objects.filter(q, is_active=True).select_related("division")
+    if division_code:
+        qs = qs.filter(division_id=division_code)
+    return qs.order_by("area_code", "name")

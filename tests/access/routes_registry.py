@@ -1,0 +1,190 @@
+"""Routes of the resident registry: pages under /registry/ and the API under /api/v1/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+from lianxin.core import idnumber
+from lianxin.core.roles import Role
+from lianxin.registry import services
+from lianxin.registry.models import DuplicateCandidate, ImportJob
+from lianxin.registry.services import MemberInput
+from tests.access.registry import RouteSpec
+
+STAFF = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)
+
+
+def _id(birth: dt.date, seq: int, region: str = "640521") -> str:
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return body + idnumber.check_digit(body)
+
+
+def _b(w: Any) -> SimpleNamespace:
+    """Registry objects of site B (刘庄村), made once per test world."""
+    cached = getattr(w, "_registry_b", None)
+    if cached is not None:
+        return cached
+    household = services.household_register(
+        actor=None,
+        division=w.b.village,
+        grid=w.b.grid,
+        number="B-REG-0001",
+        address="刘庄村三组",
+        members=[
+            MemberInput(
+                name="乙王梅", id_number=_id(dt.date(1980, 4, 5), 222), relationship="户主"
+            ),
+            MemberInput(
+                name="乙李强", id_number=_id(dt.date(1978, 6, 7), 111), relationship="配偶"
+            ),
+        ],
+    )
+    person = household.head
+    tag = services.tag_add(actor=None, person=person, tag="残疾", evidence="残疾人证")
+    twin = services.household_register(
+        actor=None,
+        division=w.b.village,
+        grid=w.b.grid,
+        number="B-REG-0002",
+        members=[
+            MemberInput(name="乙王玫", id_number=_id(dt.date(1980, 4, 5), 224), relationship="户主")
+        ],
+    )
+    duplicate = DuplicateCandidate.objects.get(person=person, other=twin.head)
+    job = ImportJob.objects.create(
+        file_name="乙刘庄村导入.xlsx",
+        area_code=w.b.village.code,
+        status="checked",
+        message="检查通过（试导入，未写入）",
+        report={
+            "summary": [["结果", "检查通过"]],
+            "errors": [],
+            "error_count": 0,
+            "has_changes": True,
+            "counts": {},
+        },
+    )
+    w._registry_b = SimpleNamespace(
+        household=household, person=person, tag=tag, duplicate=duplicate, job=job
+    )
+    return w._registry_b
+
+
+def _household(w):
+    return {"pk": _b(w).household.pk}
+
+
+def _person(w):
+    return {"pk": _b(w).person.pk}
+
+
+def _tag(w):
+    return {"pk": _b(w).tag.pk}
+
+
+def _duplicate(w):
+    return {"pk": _b(w).duplicate.pk}
+
+
+def _job(w):
+    return {"pk": _b(w).job.pk}
+
+
+def _member(w):
+    return {"name": "甲新成员", "id_number": _id(dt.date(2001, 1, 1), 333), "relationship": "子女"}
+
+
+ROUTES: dict[str, RouteSpec] = {
+    "registry:household_list": RouteSpec(leak_marker=lambda w: _b(w).person.name),
+    "registry:household_register": RouteSpec(
+        notes="form for grid workers and area staff; others 403"
+    ),
+    "registry:household_export": RouteSpec(notes="scoped like the list; audited"),
+    "registry:household_detail": RouteSpec(kwargs=_household, object_route=True),
+    "registry:member_add": RouteSpec(
+        kwargs=_household, object_route=True, methods=("get", "post"), post_data=_member
+    ),
+    "registry:assistance_add": RouteSpec(
+        kwargs=_household,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"assistance_type": "低保", "started_on": "2026-01-01"},
+    ),
+    "registry:person_detail": RouteSpec(kwargs=_person, object_route=True),
+    "registry:person_reveal": RouteSpec(
+        kwargs=_person, object_route=True, methods=("post",), post_data=lambda w: {"reason": "核实"}
+    ),
+    "registry:tag_add": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"tag": "重病", "evidence": "x"},
+    ),
+    "registry:person_deceased": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"on": "2026-01-01", "evidence": "死亡证明"},
+    ),
+    "registry:person_moved": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"on": "2026-01-01", "destination": "银川"},
+    ),
+    "registry:disability_set": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"disability_type": "视力", "grade": "1"},
+    ),
+    "registry:tag_remove": RouteSpec(
+        kwargs=_tag, object_route=True, methods=("post",), post_data=lambda w: {"reason": "x"}
+    ),
+    "registry:key_person_ledger": RouteSpec(leak_marker=lambda w: _b(w).person.name),
+    "registry:key_person_export": RouteSpec(notes="scoped like the ledger; audited"),
+    "registry:duplicate_list": RouteSpec(leak_marker=lambda w: _b(w).duplicate.other.name),
+    "registry:duplicate_resolve": RouteSpec(
+        kwargs=_duplicate,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"action": "dismiss"},
+    ),
+    "registry:import_upload": RouteSpec(leak_marker=lambda w: _b(w).job.file_name, roles=STAFF),
+    "registry:import_template": RouteSpec(notes="the empty template: no data"),
+    "registry:import_detail": RouteSpec(kwargs=_job, object_route=True),
+    "registry:import_status": RouteSpec(kwargs=_job, object_route=True),
+    "registry:import_confirm": RouteSpec(kwargs=_job, object_route=True, methods=("post",)),
+    "registry:import_report": RouteSpec(kwargs=_job, object_route=True),
+    "api:household_list": RouteSpec(
+        leak_marker=lambda w: _b(w).household.number,
+        methods=("get", "post"),
+        post_data=lambda w: {"division_code": w.b.village.code, "members": []},
+    ),
+    "api:household_detail": RouteSpec(kwargs=_household, object_route=True),
+    "api:household_member_add": RouteSpec(
+        kwargs=_household, object_route=True, methods=("post",), post_data=_member
+    ),
+    "api:household_assistance_set": RouteSpec(
+        kwargs=_household,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"assistance_type": "低保", "started_on": "2026-01-01"},
+    ),
+    "api:person_list": RouteSpec(leak_marker=lambda w: _b(w).person.name),
+    "api:person_detail": RouteSpec(kwargs=_person, object_route=True),
+    "api:person_tag_add": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"tag": "重病", "evidence": "x"},
+    ),
+    "api:person_mark_deceased": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"on": "2026-01-01", "evidence": "x"},
+    ),
+}
