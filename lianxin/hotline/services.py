@@ -20,7 +20,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear, Length
 from django.utils import timezone
 
 from lianxin.areas.models import Division
@@ -1003,7 +1003,9 @@ def workorder_refer_to_care(*, actor: Any, order: WorkOrder, note: str) -> WorkO
 
 # --- problem ledger (未诉先办) ---------------------------------------------------------------
 
+#: Seasons as the hotline sees them: winter is the heating season (November to February).
 SEASON_OF_MONTH = {
+    11: Season.WINTER,
     12: Season.WINTER,
     1: Season.WINTER,
     2: Season.WINTER,
@@ -1015,14 +1017,14 @@ SEASON_OF_MONTH = {
     8: Season.SUMMER,
     9: Season.AUTUMN,
     10: Season.AUTUMN,
-    11: Season.AUTUMN,
 }
 
 
 def hotspots_refresh(
     *, actor: Any = None, since: dt.datetime | None = None, min_orders: int = 5, min_years: int = 2
 ) -> int:
-    """Find recurring problems (area × category × season with at least ``min_orders`` orders
+    """Find recurring problems (township or community × category × season with at least
+    ``min_orders`` orders
     over at least ``min_years`` years, or twice that in one year) and add or update them in the
     problem ledger. Aggregated in the database; returns the number of items added."""
     since = since or timezone.now() - dt.timedelta(days=3 * 366)
@@ -1034,6 +1036,8 @@ def hotspots_refresh(
         rows = (
             WorkOrder.objects.filter(received_at__gte=since)
             .exclude(status=Status.MERGED)
+            .annotate(code_len=Length("area_code"))
+            .filter(code_len__gte=9)  # a township, community or village: a place to act on
             .annotate(month=ExtractMonth("received_at"), year=ExtractYear("received_at"))
             .filter(month__in=months[index])
             .values("area_code", "dept_type")
