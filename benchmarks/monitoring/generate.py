@@ -122,30 +122,40 @@ def _format_dates(rng: np.random.Generator, dates: np.ndarray) -> np.ndarray:
     return out
 
 
+# Share of roster rows whose ID number is typed with each kind of noise (cumulative bands).
+ID_MISSING, ID_TYPO, ID_SWAP, ID_FULLWIDTH, ID_SPACES = 0.01, 0.008, 0.002, 0.007, 0.01
+ID_LOWER_X = 0.3  # of the IDs ending in X
+
+
 def _noisy_ids(rng: np.random.Generator, ids: np.ndarray) -> np.ndarray:
-    """Missing 2%, one wrong digit 1.5%, swapped digits 0.5%, full-width 1.5%, spaces 2%,
-    and half of the IDs ending in X written with a lower-case x."""
+    """Missing, one wrong digit, two digits swapped, full-width digits, surrounding
+    spaces (rates above), and a lower-case x for some IDs ending in X."""
     out = ids.astype(object).copy()
     u = rng.random(len(ids))
-    lower = np.char.endswith(ids.astype(str), "X") & (rng.random(len(ids)) < 0.5)
+    b1 = ID_MISSING
+    b2 = b1 + ID_TYPO
+    b3 = b2 + ID_SWAP
+    b4 = b3 + ID_FULLWIDTH
+    b5 = b4 + ID_SPACES
+    lower = np.char.endswith(ids.astype(str), "X") & (rng.random(len(ids)) < ID_LOWER_X)
     for i in np.nonzero(lower)[0]:
         out[i] = out[i][:-1] + "x"
-    for i in np.nonzero(u < 0.02)[0]:
+    for i in np.nonzero(u < b1)[0]:
         out[i] = ""
-    for i in np.nonzero((u >= 0.02) & (u < 0.035))[0]:
+    for i in np.nonzero((u >= b1) & (u < b2))[0]:
         s = out[i]
         pos = int(rng.integers(0, 17))
         digit = str((int(s[pos]) + int(rng.integers(1, 10))) % 10)
         out[i] = s[:pos] + digit + s[pos + 1 :]
-    for i in np.nonzero((u >= 0.035) & (u < 0.04))[0]:
+    for i in np.nonzero((u >= b2) & (u < b3))[0]:
         s = out[i]
         for pos in rng.permutation(16):
             if s[pos] != s[pos + 1]:
                 out[i] = s[:pos] + s[pos + 1] + s[pos] + s[pos + 2 :]
                 break
-    for i in np.nonzero((u >= 0.04) & (u < 0.055))[0]:
+    for i in np.nonzero((u >= b3) & (u < b4))[0]:
         out[i] = out[i].upper().translate(FULLWIDTH)
-    for i in np.nonzero((u >= 0.055) & (u < 0.075))[0]:
+    for i in np.nonzero((u >= b4) & (u < b5))[0]:
         out[i] = " " + out[i] + ("  " if i % 2 else "\u3000")
     return out
 
@@ -230,7 +240,7 @@ def generate(
     names = (pl.Series(surname) + pl.Series(given1) + pl.Series(np.where(two, given2, ""))).to_numpy()
 
     resident_ids = ids.astype(object).copy()
-    lower_x = np.char.endswith(ids.astype(str), "X") & (rng.random(n) < 0.2) & noise
+    lower_x = np.char.endswith(ids.astype(str), "X") & (rng.random(n) < 0.05) & noise
     for i in np.nonzero(lower_x)[0]:
         resident_ids[i] = resident_ids[i][:-1] + "x"
     residents = pl.DataFrame(

@@ -158,7 +158,7 @@ def sql_id_birth_date(engine: Engine, column: str) -> str:
 
 
 def sql_date_text(engine: Engine, column: str) -> str:
-    """First step of sql_date: NULL for a plain ISO date (parsed directly), otherwise the
+    """First step of date parsing: NULL for a plain ISO date (parsed directly), otherwise the
     cell with surrounding whitespace removed and full-width digits made ASCII."""
     cleaned = sql_text(engine, column)
     ascii_ = (
@@ -169,7 +169,7 @@ def sql_date_text(engine: Engine, column: str) -> str:
 
 
 def sql_date_parse(engine: Engine, column: str, text: str) -> str:
-    """Second step of sql_date: the date from the raw `column` (ISO fast path) or from
+    """Second step of date parsing: the date from the raw `column` (ISO fast path) or from
     `text`, the output of sql_date_text, in any other accepted form."""
     compact = (
         f"TRY_CAST(substr({text}, 1, 4) || '-' || substr({text}, 5, 2) || '-' "
@@ -191,15 +191,6 @@ def sql_date_parse(engine: Engine, column: str, text: str) -> str:
         f"WHEN {engine.regex_match(text, EXCEL_SERIAL)} AND CAST({text} AS DOUBLE) < {SERIAL_MAX} "
         f"THEN {serial} END"
     )
-
-
-def sql_date(engine: Engine, column: str) -> str:
-    """Date typed in any of the accepted forms (see parse_roster_date), else NULL.
-
-    A single expression; the pipeline uses the two steps (sql_date_text then
-    sql_date_parse) in nested queries so that the cleaning runs once per cell.
-    """
-    return sql_date_parse(engine, column, f"({sql_date_text(engine, column)})")
 
 
 def sql_amount(engine: Engine, column: str) -> str:
