@@ -84,6 +84,13 @@ def route_request(*, text: str, location: str | None = None) -> Any:
     return _router().route(text, location, DirectoryUnitResolver())
 
 
+def agent_area(user: Any) -> str | None:
+    """The area of the agent's hotline (a city code, "64" for the regional hotline): the
+    router's context when the text names no place."""
+    areas = scope_of(user).area_prefixes([Role.HOTLINE_AGENT])
+    return areas[0] if areas else None
+
+
 # --- orders --------------------------------------------------------------------------------
 
 
