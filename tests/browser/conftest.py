@@ -54,11 +54,21 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _warm_urlconf() -> None:
+    """Import every view before the browser's first request: the first request of a cold
+    live server would otherwise spend its time importing scikit-learn for routing."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
+    import lianxin.hotline.routing  # noqa: F401
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
     viewport = getattr(request, "param", None) or {"width": 1280, "height": 800}
     context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     page.live_server_url = live_server.url
     yield page
@@ -71,7 +81,7 @@ def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url
     )
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)
     page = context.new_page()
     page.live_server_url = live_server.url
     yield page
