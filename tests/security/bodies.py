@@ -66,4 +66,12 @@ def view_module(url: str) -> str:
 
 
 def url_for(name: str, spec: Any, world: Any) -> str:
-    return reverse(name, kwargs=spec.kwargs(world) if spec.kwargs else None)
+    """The route pointed at its RouteSpec's object. Several routes often share one kwargs
+    builder (the page and the API of one object); it runs once per world, as the access harness
+    runs it once per test, so builders that create fixed objects do not collide."""
+    if spec.kwargs is None:
+        return reverse(name)
+    cache = world.__dict__.setdefault("_security_kwargs", {})
+    if spec.kwargs not in cache:
+        cache[spec.kwargs] = spec.kwargs(world)
+    return reverse(name, kwargs=cache[spec.kwargs])

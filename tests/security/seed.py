@@ -111,7 +111,7 @@ def seed_people(world: Any, seed: Seed, *, per_grid: int = 2) -> None:
     if not registry_ready():
         return
     services = importlib.import_module("lianxin.registry.services")
-    sequence = 100
+    sequence = 900  # 9xx sequences, births 1931-1945: apart from the apps' own factories
     for key in ("a", "b"):
         site = getattr(world, key)
         for grid_index, grid in enumerate((site.grid, site.other_grid)):
@@ -120,7 +120,7 @@ def seed_people(world: Any, seed: Seed, *, per_grid: int = 2) -> None:
                 people = []
                 for member_index in range(per_grid):
                     sequence += 1
-                    birth = dt.date(1950 + sequence % 50, 1 + sequence % 12, 1 + sequence % 28)
+                    birth = dt.date(1931 + sequence % 15, 1 + sequence % 12, 1 + sequence % 28)
                     number = make_id(_REGION[key], birth, sequence)
                     mobile = str(_PHONE_BASE[key] + sequence * 7919)
                     name = f"测{key}{grid_index}{household_index}{member_index}号"

@@ -36,6 +36,24 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("lianxin/hotline/views.py", "public_rate", "WorkOrder"): (
         "citizen rating by the same tracking code, rate-limited, POST only"
     ),
+    ("lianxin/registry/exports.py", "household_ledger_rows", "Membership"): (
+        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
+    ),
+    ("lianxin/registry/exports.py", "household_ledger_rows", "VulnerabilityTag"): (
+        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
+    ),
+    ("lianxin/registry/exports.py", "household_ledger_rows", "Disability"): (
+        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
+    ),
+    ("lianxin/registry/exports.py", "household_ledger_rows", "AssistanceStatus"): (
+        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
+    ),
+    ("lianxin/registry/exports.py", "key_person_rows", "VulnerabilityTag"): (
+        "children of the persons the caller scoped (views.key_person_export passes selectors.key_persons(user=…)), filtered by their ids"
+    ),
+    ("lianxin/registry/exports.py", "key_person_rows", "Membership"): (
+        "children of the persons the caller scoped (views.key_person_export passes selectors.key_persons(user=…)), filtered by their ids"
+    ),
 }
 
 
