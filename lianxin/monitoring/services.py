@@ -150,6 +150,27 @@ def run_request(*, actor: Any, area: Division, as_of: dt.date, engine: str = "du
     return run
 
 
+def runs_schedule(*, as_of: dt.date) -> list[Run]:
+    """The scheduled comparison: one run per area whose ready rosters are newer than its last
+    run (by anyone, for any date); at most one scheduled run per area and as-of date."""
+    from django.db.models import Max
+
+    latest_roster = dict(
+        RosterImport.objects.filter(status=RosterImport.Status.READY)
+        .values_list("area_code")
+        .annotate(at=Max("created_at"))
+    )
+    queued = []
+    for area_code, at in sorted(latest_roster.items()):
+        last = Run.objects.filter(area_code=area_code).order_by("-created_at").values_list("created_at", flat=True).first()
+        if last is not None and last >= at:
+            continue
+        if Run.objects.filter(area_code=area_code, as_of=as_of, is_scheduled=True).exists():
+            continue
+        queued.append(run_request(actor=None, area=Division.objects.get(code=area_code), as_of=as_of, is_scheduled=True))
+    return queued
+
+
 def _params() -> RuleParams:
     setting = selectors.rule_setting()
     return RuleParams(

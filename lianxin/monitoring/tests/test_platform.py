@@ -213,3 +213,12 @@ def test_alert_pages_and_api(finished_run, world, client):
     client.force_login(world.user(Role.GRID_WORKER, "b"))
     assert client.get(f"/monitoring/alerts/{alert.pk}/").status_code == 404
     assert client.get(f"/api/v1/monitoring/alerts/{alert.pk}/").status_code == 404
+
+
+def test_scheduled_runs_only_where_rosters_changed(world, people, county, django_capture_on_commit_callbacks):
+    upload_rosters(world, people, county)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.runs_schedule(as_of=AS_OF)
+    assert [r.area_code for r in first] == [world.a.county.code]
+    assert Run.objects.get().status == Run.Status.DONE
+    assert services.runs_schedule(as_of=AS_OF) == []
