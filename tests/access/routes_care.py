@@ -123,6 +123,11 @@ def _followup(w):
     }
 
 
+# A batch is an aggregate (counts, no names): a grid worker of the batch's area sees the figures
+# of his own grids in it, so another grid's worker gets the page with his own (zero) figures.
+BATCH_VIEWERS = ("grid_worker_other_grid",)
+BATCH_NOTE = "aggregate only; figures restricted to the user's own areas or grids"
+
 ROUTES: dict[str, RouteSpec] = {
     "care:case_index": RouteSpec(leak_marker=_case_number),
     "care:todos": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].household.number),
@@ -142,7 +147,9 @@ ROUTES: dict[str, RouteSpec] = {
         kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
     ),
     "care:batch_index": RouteSpec(leak_marker=lambda w: B_BATCH),
-    "care:batch_detail": RouteSpec(kwargs=_batch, object_route=True),
+    "care:batch_detail": RouteSpec(
+        kwargs=_batch, object_route=True, extra={"allowed_roles": BATCH_VIEWERS}, notes=BATCH_NOTE
+    ),
     "care:meeting_index": RouteSpec(leak_marker=lambda w: B_MEETING),
     "care:meeting_create": RouteSpec(leak_marker=lambda w: w.b.city.short_name),
     "care:meeting_detail": RouteSpec(kwargs=_meeting, object_route=True),
@@ -159,5 +166,7 @@ ROUTES: dict[str, RouteSpec] = {
         kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
     ),
     "api:care_batch_list": RouteSpec(leak_marker=lambda w: B_BATCH),
-    "api:care_batch_progress": RouteSpec(kwargs=_batch, object_route=True),
+    "api:care_batch_progress": RouteSpec(
+        kwargs=_batch, object_route=True, extra={"allowed_roles": BATCH_VIEWERS}, notes=BATCH_NOTE
+    ),
 }
