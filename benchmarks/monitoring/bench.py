@@ -43,7 +43,16 @@ def ensure_data(n: int, seed: int, data_dir: Path) -> Path:
         return data_dir
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, str(HERE / "generate.py"), "--n", str(n), "--out", str(data_dir), "--seed", str(seed)],
+        [
+            sys.executable,
+            str(HERE / "generate.py"),
+            "--n",
+            str(n),
+            "--out",
+            str(data_dir),
+            "--seed",
+            str(seed),
+        ],
         check=True,
     )
     marker.write_text(json.dumps({"n": n, "seed": seed}))
@@ -58,11 +67,14 @@ def child(mode: str, engine: str, data_dir: Path, out_dir: Path) -> None:
     started = time.perf_counter()
     result = run_pipeline(data_dir, AS_OF, out_dir / "alerts.csv", engine=engine, mode=mode)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                "load_average": os.getloadavg()[0],
                 "peak_gib": peak_kb / 1024 / 1024,
                 "exact": result.exact_matches,
                 "probabilistic": result.probabilistic_matches,
@@ -76,7 +88,18 @@ def child(mode: str, engine: str, data_dir: Path, out_dir: Path) -> None:
 
 def run_child(mode: str, engine: str, data_dir: Path, out_dir: Path) -> dict:
     completed = subprocess.run(
-        [sys.executable, __file__, "--child", mode, "--engine", engine, "--data", str(data_dir), "--out", str(out_dir)],
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            mode,
+            "--engine",
+            engine,
+            "--data",
+            str(data_dir),
+            "--out",
+            str(out_dir),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -113,13 +136,20 @@ def main() -> None:
         runs[mode] = run_child(mode, args.engine, data_dir, out_dir)
         scores = score(out_dir / "alerts.csv", data_dir / "truth.csv")
         runs[mode]["f1"] = scores[-1].f1
-        print(f"\n== {mode}: {runs[mode]['seconds']:.1f}s, peak {runs[mode]['peak_gib']:.2f} GiB")
+        print(
+            f"\n== {mode}: {runs[mode]['seconds']:.1f}s wall, {runs[mode]['cpu_seconds']:.1f}s CPU "
+            f"(process total incl. imports), peak {runs[mode]['peak_gib']:.2f} GiB, "
+            f"load average {runs[mode]['load_average']:.1f}"
+        )
         print(
             f"   linked exactly {runs[mode]['exact']:,}, probabilistically "
             f"{runs[mode]['probabilistic']:,}, review {runs[mode]['review']:,}, "
             f"alerts {runs[mode]['alerts']:,}"
         )
-        print("   stage timings (cumulative s): " + ", ".join(f"{k} {v:.1f}" for k, v in runs[mode]["timings"].items()))
+        print(
+            "   stage timings (cumulative s): "
+            + ", ".join(f"{k} {v:.1f}" for k, v in runs[mode]["timings"].items())
+        )
         print(format_scores(scores))
     if "exact_raw" in runs:
         ratio = runs["pipeline"]["seconds"] / runs["exact_raw"]["seconds"]

@@ -81,13 +81,17 @@ def make_ids(region: np.ndarray, birth: np.ndarray, seq: np.ndarray) -> np.ndarr
     day = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
     ymd_int = year * 10000 + month * 100 + day
     digits = np.concatenate([_digits(region, 6), _digits(ymd_int, 8), _digits(seq, 3)], axis=1)
-    body = pl.Series(region.astype(str)) + pl.Series(ymd_int.astype(str)) + pl.Series(seq).cast(
-        pl.Utf8
-    ).str.zfill(3)
+    body = (
+        pl.Series(region.astype(str))
+        + pl.Series(ymd_int.astype(str))
+        + pl.Series(seq).cast(pl.Utf8).str.zfill(3)
+    )
     return (body + pl.Series(check_chars(digits))).to_numpy()
 
 
-def _pick(rng: np.random.Generator, pool: str, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator, pool: str, size: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     return np.array(list(pool))[rng.choice(len(pool), size=size, p=weights)]
 
 
@@ -123,8 +127,8 @@ def _format_dates(rng: np.random.Generator, dates: np.ndarray) -> np.ndarray:
 
 
 # Share of roster rows whose ID number is typed with each kind of noise (cumulative bands).
-ID_MISSING, ID_TYPO, ID_SWAP, ID_FULLWIDTH, ID_SPACES = 0.01, 0.008, 0.002, 0.007, 0.01
-ID_LOWER_X = 0.3  # of the IDs ending in X
+ID_MISSING, ID_TYPO, ID_SWAP, ID_FULLWIDTH, ID_SPACES = 0.008, 0.005, 0.002, 0.004, 0.006
+ID_LOWER_X = 0.2  # of the IDs ending in X
 
 
 def _noisy_ids(rng: np.random.Generator, ids: np.ndarray) -> np.ndarray:
@@ -237,7 +241,9 @@ def generate(
     given1 = np.where(male, _pick(rng, MALE_CHARS, n), _pick(rng, FEMALE_CHARS, n))
     given2 = np.where(male, _pick(rng, MALE_CHARS, n), _pick(rng, FEMALE_CHARS, n))
     two = rng.random(n) < 0.7
-    names = (pl.Series(surname) + pl.Series(given1) + pl.Series(np.where(two, given2, ""))).to_numpy()
+    names = (
+        pl.Series(surname) + pl.Series(given1) + pl.Series(np.where(two, given2, ""))
+    ).to_numpy()
 
     resident_ids = ids.astype(object).copy()
     lower_x = np.char.endswith(ids.astype(str), "X") & (rng.random(n) < 0.05) & noise
@@ -302,12 +308,18 @@ def generate(
             data[key] = value[idx] if isinstance(value, np.ndarray) else np.full(len(idx), value)
         return pl.DataFrame(data)
 
-    civil = frame_for(on_civil, assistance_type=hh_type, household_no=household_no.to_numpy()[household])
+    civil = frame_for(
+        on_civil, assistance_type=hh_type, household_no=household_no.to_numpy()[household]
+    )
     disability = frame_for(
         listed_cert,
         disability_type=np.array(DISABILITY_TYPES)[dtype_idx],
         disability_grade=grade.astype(str),
-        certificate_no=(pl.Series(ids.astype(str)) + pl.Series((dtype_idx + 1).astype(str)) + pl.Series(grade.astype(str))).to_numpy(),
+        certificate_no=(
+            pl.Series(ids.astype(str))
+            + pl.Series((dtype_idx + 1).astype(str))
+            + pl.Series(grade.astype(str))
+        ).to_numpy(),
     )
     subsidies = pl.concat(
         [
@@ -315,7 +327,9 @@ def generate(
             frame_for(nursing, subsidy="nursing", monthly_amount="100"),
         ]
     )
-    deaths = frame_for(dead, death_date=_format_dates(rng, death_date) if noise else death_date.astype(str))
+    deaths = frame_for(
+        dead, death_date=_format_dates(rng, death_date) if noise else death_date.astype(str)
+    )
     year = str(as_of.year)
     whole = frame_for(in_medical & ~split, out_of_pocket_yuan=amount.astype(str), year=year)
     half = np.round(amount / 2, 2)
@@ -353,9 +367,15 @@ def generate(
         frame = _with_outsiders(rng, frame, ids, names, birth)
         person = frame["_person"].to_numpy()
         inside = person >= 0
-        clean_ids = np.where(inside, ids[np.clip(person, 0, None)], frame["_outsider_id"].to_numpy())
-        clean_names = np.where(inside, names[np.clip(person, 0, None)], frame["_outsider_name"].to_numpy())
-        clean_birth = np.where(inside, birth[np.clip(person, 0, None)], frame["_outsider_birth"].to_numpy())
+        clean_ids = np.where(
+            inside, ids[np.clip(person, 0, None)], frame["_outsider_id"].to_numpy()
+        )
+        clean_names = np.where(
+            inside, names[np.clip(person, 0, None)], frame["_outsider_name"].to_numpy()
+        )
+        clean_birth = np.where(
+            inside, birth[np.clip(person, 0, None)], frame["_outsider_birth"].to_numpy()
+        )
         if noise:
             id_col, name_col = _noisy_ids(rng, clean_ids), _noisy_names(rng, clean_names)
             birth_col = _format_dates(rng, clean_birth)
@@ -372,11 +392,17 @@ def generate(
     if xlsx:
         _write_xlsx(residents, out_dir / "residents.xlsx")
     truth.write_csv(out_dir / "truth.csv")
-    return Generated(residents=n, rows=rows, truth=truth.height, seconds=time.perf_counter() - started)
+    return Generated(
+        residents=n, rows=rows, truth=truth.height, seconds=time.perf_counter() - started
+    )
 
 
 def _with_outsiders(
-    rng: np.random.Generator, frame: pl.DataFrame, ids: np.ndarray, names: np.ndarray, birth: np.ndarray
+    rng: np.random.Generator,
+    frame: pl.DataFrame,
+    ids: np.ndarray,
+    names: np.ndarray,
+    birth: np.ndarray,
 ) -> pl.DataFrame:
     """Add 0.5% rows for people registered outside Ningxia (valid IDs, not residents)."""
     k = max(1, frame.height // 200) if frame.height else 0
@@ -486,7 +512,9 @@ def main() -> None:
     parser.add_argument("--xlsx", action="store_true", help="also write .xlsx (small n only)")
     args = parser.parse_args()
     result = generate(args.n, args.out, seed=args.seed, as_of=args.as_of, xlsx=args.xlsx)
-    print(f"{result.residents} residents, rows {result.rows}, {result.truth} true alerts, {result.seconds:.1f}s")
+    print(
+        f"{result.residents} residents, rows {result.rows}, {result.truth} true alerts, {result.seconds:.1f}s"
+    )
 
 
 if __name__ == "__main__":

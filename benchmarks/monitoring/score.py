@@ -1,6 +1,6 @@
 """Precision, recall and F1 of an alerts.csv against truth.csv, per rule and overall.
 
-    python benchmarks/monitoring/score.py ALERTS.csv TRUTH.csv
+python benchmarks/monitoring/score.py ALERTS.csv TRUTH.csv
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class Score:
 
 
 def _pairs(path: Path) -> pl.DataFrame:
-    frame = pl.read_csv(path, schema_overrides={"id_number": pl.Utf8}, columns=["id_number", "rule"])
+    frame = pl.read_csv(
+        path, schema_overrides={"id_number": pl.Utf8}, columns=["id_number", "rule"]
+    )
     return frame.unique()
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL here is built from constants, template column names and quote_literal() values.
 """The two SQL engines the pipeline runs on: DuckDB (default) and Spark (local or cluster).
 
 All pipeline SQL is written once, in the subset of SQL both engines share (CTEs,

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL here is built from constants, template column names and quote_literal() values.
 """Linking roster rows to residents: exact ID pass, then Splink on the residue.
 
 Pass 1 (exact): a row whose normalised ID number is valid (GB 11643 checksum and a real

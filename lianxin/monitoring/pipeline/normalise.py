@@ -119,9 +119,7 @@ def _has_edge_space(column: str) -> str:
 
 def sql_text(engine: Engine, column: str) -> str:
     """Cell text with surrounding whitespace removed; NULL when empty."""
-    stripped = engine.regex_replace_all(
-        column, f"^{WHITESPACE_CLASS}+|{WHITESPACE_CLASS}+$", ""
-    )
+    stripped = engine.regex_replace_all(column, f"^{WHITESPACE_CLASS}+|{WHITESPACE_CLASS}+$", "")
     return f"NULLIF(CASE WHEN {_has_edge_space(column)} THEN {stripped} ELSE {column} END, '')"
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL here is built from constants, template column names and quote_literal() values.
 """The seven comparison rules of contracts/monitoring.md, as SQL over the linked rosters.
 
 Every rule reads one row per resident from `facts`, built from the link table

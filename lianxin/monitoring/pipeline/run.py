@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL here is built from constants, template column names and quote_literal() values.
 """`run_pipeline`: roster files in, alerts.csv and review.csv out (contracts/monitoring.md)."""
 
 from __future__ import annotations
@@ -378,13 +379,13 @@ def _collect(
     as_of: dt.date,
 ) -> dict[str, Any]:
     rows = {r: db.count(f"raw_{r}") for r in ROSTER_ORDER if r in staged}
-    link_rows = dict(
-        ((source, method), count)
+    link_rows = {
+        (source, method): count
         for source, method, count in db.rows(
             "SELECT r.source, l.method, count(*) FROM link l JOIN roster_rows r ON r.uid = l.uid "
             "GROUP BY r.source, l.method"
         )
-    )
+    }
     review_rows = dict(db.rows("SELECT source, count(*) FROM review GROUP BY source"))
     link_stats = {
         roster: RosterLinkStats(

@@ -145,7 +145,9 @@ def rosters(**given: Sequence[dict[str, str]]) -> dict[str, Sequence[dict[str, s
 
 
 def test_living_subsidy_missing_fires_for_disabled_person_in_dibao_household(tmp_path):
-    alerts, _ = run(tmp_path, [WANG], **rosters(civil_affairs=[civil(WANG)], disability=[certificate(WANG, 3)]))
+    alerts, _ = run(
+        tmp_path, [WANG], **rosters(civil_affairs=[civil(WANG)], disability=[certificate(WANG, 3)])
+    )
     assert alerts == {(WANG["id_number"], "living_subsidy_missing")}
 
 
@@ -218,11 +220,22 @@ def test_living_subsidy_should_stop_fires_when_deceased_uncertified_or_not_dibao
         (WANG["id_number"], "assistance_recipient_deceased"),
     }
     details = {
-        a.id_number: a.detail for a in result.iter_alerts() if a.rule == "living_subsidy_should_stop"
+        a.id_number: a.detail
+        for a in result.iter_alerts()
+        if a.rule == "living_subsidy_should_stop"
     }
-    assert details[WANG["id_number"]] == "领取困难残疾人生活补贴（每月 80.00 元），但已于 2025-06-30 死亡"
-    assert details[LI["id_number"]] == "领取困难残疾人生活补贴（每月 80.00 元），但残疾人证名册中无此人"
-    assert details[ZHAO["id_number"]] == "领取困难残疾人生活补贴（每月 80.00 元），但家庭不在低保/特困名册中"
+    assert (
+        details[WANG["id_number"]]
+        == "领取困难残疾人生活补贴（每月 80.00 元），但已于 2025-06-30 死亡"
+    )
+    assert (
+        details[LI["id_number"]]
+        == "领取困难残疾人生活补贴（每月 80.00 元），但残疾人证名册中无此人"
+    )
+    assert (
+        details[ZHAO["id_number"]]
+        == "领取困难残疾人生活补贴（每月 80.00 元），但家庭不在低保/特困名册中"
+    )
 
 
 def test_nursing_subsidy_should_stop_fires_for_grade_3_or_deceased(tmp_path):
@@ -275,13 +288,18 @@ def test_large_medical_expense_threshold_and_civil_coverage(tmp_path):
         (ZHAO["id_number"], "large_medical_expense"),
     }
     details = {a.id_number: a.detail for a in result.iter_alerts()}
-    assert details[WANG["id_number"]] == "2025年个人自付医疗费用 30000.00 元，不在任何民政救助名册中"
+    assert (
+        details[WANG["id_number"]] == "2025年个人自付医疗费用 30000.00 元，不在任何民政救助名册中"
+    )
 
 
 def test_large_medical_expense_threshold_is_configurable(tmp_path):
     params = RuleParams(large_medical_expense_yuan=Decimal("50000"))
     alerts, _ = run(
-        tmp_path, [WANG, ZHAO], params=params, **rosters(medical=[medical(WANG, "30000"), medical(ZHAO, "50000")])
+        tmp_path,
+        [WANG, ZHAO],
+        params=params,
+        **rosters(medical=[medical(WANG, "30000"), medical(ZHAO, "50000")]),
     )
     assert alerts == {(ZHAO["id_number"], "large_medical_expense")}
 
@@ -298,7 +316,10 @@ def test_elderly_living_alone_at_80_not_79_and_not_with_living_member(tmp_path):
         (OLD["id_number"], "elderly_living_alone"),
     }
     details = {a.id_number: a.detail for a in result.iter_alerts()}
-    assert details[ELDER["id_number"]] == "2025-12-31 时年满 80 岁，户内（户号 H-杨秀英）无其他在世成员"
+    assert (
+        details[ELDER["id_number"]]
+        == "2025-12-31 时年满 80 岁，户内（户号 H-杨秀英）无其他在世成员"
+    )
 
 
 def test_elderly_age_is_configurable(tmp_path):
@@ -352,10 +373,20 @@ def _swap(value: str) -> str:
         ({"id_number": _swap(WANG["id_number"]), "birth_date": "1960.3.15"}, "probabilistic"),
         ({"id_number": "", "birth_date": "21990"}, "probabilistic"),
     ],
-    ids=["full-width", "spaces", "missing-id", "homophone", "one-digit-typo", "transposition", "excel-serial"],
+    ids=[
+        "full-width",
+        "spaces",
+        "missing-id",
+        "homophone",
+        "one-digit-typo",
+        "transposition",
+        "excel-serial",
+    ],
 )
 def test_noisy_roster_row_links_to_the_resident(tmp_path, noisy, method):
-    alerts, result = run(tmp_path, [WANG, LI], **rosters(disability=[{**certificate(WANG, 1), **noisy}]))
+    alerts, result = run(
+        tmp_path, [WANG, LI], **rosters(disability=[{**certificate(WANG, 1), **noisy}])
+    )
     assert alerts == {(WANG["id_number"], "nursing_subsidy_missing")}
     stats = result.link_stats["disability"]
     assert (stats.exact, stats.probabilistic, stats.review) == (
@@ -459,7 +490,9 @@ def test_missing_column_names_the_file_and_column(tmp_path):
     )
     with pytest.raises(RosterColumnsError) as error:
         run_pipeline(sources, AS_OF, tmp_path / "alerts.csv")
-    assert str(error.value).startswith("文件 disability.csv（残疾人证名册）缺少必需的列：disability_grade。")
+    assert str(error.value).startswith(
+        "文件 disability.csv（残疾人证名册）缺少必需的列：disability_grade。"
+    )
 
 
 def test_unreadable_workbook_is_refused(tmp_path):

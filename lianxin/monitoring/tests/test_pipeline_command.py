@@ -46,7 +46,9 @@ def test_monitor_writes_alerts_and_prints_chinese_summary(tmp_path):
 def test_monitor_refuses_bad_date(tmp_path):
     sources = write_sources(tmp_path / "in")
     with pytest.raises(CommandError, match="不是 YYYY-MM-DD 格式的日期"):
-        call_command("monitor", sources=str(sources), as_of="2025-13-01", out=str(tmp_path / "a.csv"))
+        call_command(
+            "monitor", sources=str(sources), as_of="2025-13-01", out=str(tmp_path / "a.csv")
+        )
     assert not (tmp_path / "a.csv").exists()
 
 
@@ -54,7 +56,10 @@ def test_monitor_turns_pipeline_error_into_command_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(CommandError, match="没有户籍人口名册"):
         call_command(
-            "monitor", sources=str(tmp_path / "empty"), as_of="2025-12-31", out=str(tmp_path / "a.csv")
+            "monitor",
+            sources=str(tmp_path / "empty"),
+            as_of="2025-12-31",
+            out=str(tmp_path / "a.csv"),
         )
     assert not (tmp_path / "a.csv").exists()
 
@@ -72,10 +77,26 @@ def _lianxin(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_monitor_exit_codes(tmp_path):
     sources = write_sources(tmp_path / "in")
-    ok = _lianxin("monitor", "--sources", str(sources), "--as-of", "2025-12-31", "--out", str(tmp_path / "a.csv"))
+    ok = _lianxin(
+        "monitor",
+        "--sources",
+        str(sources),
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(tmp_path / "a.csv"),
+    )
     assert ok.returncode == 0, ok.stderr
     assert "预警共 1 条" in ok.stdout
     (sources / "deaths.csv").write_text("id_number,name\n", encoding="utf-8")
-    bad = _lianxin("monitor", "--sources", str(sources), "--as-of", "2025-12-31", "--out", str(tmp_path / "b.csv"))
+    bad = _lianxin(
+        "monitor",
+        "--sources",
+        str(sources),
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(tmp_path / "b.csv"),
+    )
     assert bad.returncode == 1
     assert "文件 deaths.csv（死亡人员名册）缺少必需的列：birth_date、death_date。" in bad.stderr

@@ -71,7 +71,9 @@ def noisy(draw: st.DrawFn, value: str) -> str:
     return draw(SPACES) + value + draw(SPACES)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_noisy_valid_id_normalises_to_itself_in_python_and_sql(engine, data):
     clean = data.draw(id_numbers())
@@ -81,7 +83,9 @@ def test_noisy_valid_id_normalises_to_itself_in_python_and_sql(engine, data):
     assert sql_id(engine, typed) == (clean, True, ric.get_birth_date(clean))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(clean=id_numbers(), position=st.integers(0, 16), shift=st.integers(1, 9))
 def test_one_wrong_digit_always_fails_the_checksum(engine, clean, position, shift):
     digit = str((int(clean[position]) + shift) % 10)
@@ -90,7 +94,9 @@ def test_one_wrong_digit_always_fails_the_checksum(engine, clean, position, shif
     assert sql_id(engine, typo)[1] is False
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(alphabet="0123456789Xx０１２３４５６７８９ｘＸ -\u3000", max_size=20))
 def test_sql_and_python_agree_on_any_id_like_text(engine, text):
     clean = n.normalise_id_number(text)
@@ -118,7 +124,9 @@ def typed_dates(draw: st.DrawFn) -> tuple[str, dt.date]:
     return draw(SPACES) + text + draw(SPACES), day
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(case=typed_dates())
 def test_dates_in_every_accepted_form_parse_in_python_and_sql(engine, case):
     text, day = case
@@ -126,13 +134,19 @@ def test_dates_in_every_accepted_form_parse_in_python_and_sql(engine, case):
     assert sql_date(engine, text) == day
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(st.none(), st.text(alphabet="0123456789０１２-/.年月日 :T\u3000", max_size=14)))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(st.none(), st.text(alphabet="0123456789０１２-/.年月日 :T\u3000", max_size=14))
+)
 def test_sql_and_python_agree_on_any_date_like_text(engine, text):
     assert sql_date(engine, text) == n.parse_roster_date(text)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=st.text(alphabet="王李张伟玮明 \u3000\t·", max_size=8))
 def test_sql_and_python_agree_on_names(engine, name):
     expected = n.normalise_name(name) or None

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import importlib.util
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,8 @@ AS_OF = dt.date(2025, 12, 31)
 
 def _load_generator() -> Any:
     spec = importlib.util.spec_from_file_location("monitoring_generate", GENERATOR)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -32,10 +32,10 @@ def _load_generator() -> Any:
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
+def spark() -> Any:
     if not AVAILABLE:
         pytest.skip(f"Spark 引擎不可用：{REASON}")
-    yield get_spark_session(cores=2)
+    return get_spark_session(cores=2)
 
 
 @pytest.fixture(scope="module")

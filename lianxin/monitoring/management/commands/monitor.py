@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = _as_of(options["as_of"])
         try:
-            result = run_pipeline(options["sources"], as_of, options["out"], engine=options["engine"])
+            result = run_pipeline(
+                options["sources"], as_of, options["out"], engine=options["engine"]
+            )
         except PipelineError as error:
             raise CommandError(str(error)) from error
         self.stdout.write("\n".join(summary_lines(result)))

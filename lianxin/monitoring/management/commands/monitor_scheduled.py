@@ -26,4 +26,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         assert isinstance(as_of, dt.date)
         runs = runs_schedule(as_of=as_of)
-        self.stdout.write(f"已排队 {len(runs)} 个比对：" + "、".join(r.area.short_name for r in runs))
+        self.stdout.write(
+            f"已排队 {len(runs)} 个比对：" + "、".join(r.area.short_name for r in runs)
+        )
