@@ -9,7 +9,7 @@ from django import forms
 
 from .models import CareAction, DiscoverySource, Escalation, Evaluation, Grade, Heating, Housing
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
 
 
