@@ -97,6 +97,11 @@ _HEADER_ALIASES |= {
 REQUIRED_KEYS = frozenset(c.key for c in COLUMNS if c.required)
 HOUSEHOLD_KEYS = tuple(c.key for c in COLUMNS if c.household)
 
+RELATIONSHIPS = frozenset(Relationship.values)
+TAGS = frozenset(Tag.values)
+DISABILITY_TYPES = frozenset(DisabilityType.values)
+_RELATIONSHIP_HINT = "与户主关系应为：" + " ".join(Relationship.values)
+_TAG_HINT = "、".join(Tag.values)
 _TAG_SPLIT = re.compile(r"[、,，;；/\s]+")
 _GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _SEX = {"男": "M", "女": "F", "M": "M", "F": "F", "MALE": "M", "FEMALE": "F"}
@@ -190,7 +195,7 @@ def parse_disability_type(value: Any) -> str:
         return ""
     if text.endswith("残疾"):
         text = text[: -len("残疾")]
-    if text in DisabilityType.values:
+    if text in DISABILITY_TYPES:
         return text
     raise ValueError("残疾类别应为 " + "、".join(DisabilityType.values))
 
@@ -213,8 +218,8 @@ def parse_tags(value: Any) -> tuple[str, ...]:
     for part in _TAG_SPLIT.split(text):
         if not part:
             continue
-        if part not in Tag.values:
-            raise ValueError(f"未知的困难类型“{part}”，可选：" + "、".join(Tag.values))
+        if part not in TAGS:
+            raise ValueError(f"未知的困难类型“{part}”，可选：{_TAG_HINT}")
         if part not in tags:
             tags.append(part)
     return tuple(tags)
@@ -443,8 +448,8 @@ def validate_row(
     relationship = cell_text(values.get("relationship")).replace(" ", "")
     if not relationship:
         err("relationship", "与户主关系不能为空")
-    elif relationship not in Relationship.values:
-        err("relationship", "与户主关系应为：" + " ".join(Relationship.values))
+    elif relationship not in RELATIONSHIPS:
+        err("relationship", _RELATIONSHIP_HINT)
     sex = ""
     try:
         sex = parse_sex(values.get("sex"))

@@ -19,13 +19,14 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lianxin.areas.models import Division, Grid, Level
 from lianxin.areas.selectors import region_of_id_code
 from lianxin.core import audit, idnumber
 from lianxin.core.errors import AccessDenied, InvalidTransition
+from lianxin.core.fields import encrypt
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
 from lianxin.core.tasks import enqueue_on_commit
@@ -109,6 +110,45 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
+_KNOWN_FIELDS = (
+    "pk", "id_hash", "name", "ethnicity", "phone_hash", "area_code", "grid_id", "address", "status",
+    "merged_into_id",
+)  # fmt: skip
+ASSISTANCE_TYPES = frozenset(AssistanceType.values)
+
+
+@dataclass(slots=True)
+class _Known:
+    """A person already on file, as far as the import compares him."""
+
+    pk: int
+    id_hash: str
+    name: str
+    ethnicity: str
+    phone_hash: str
+    area_code: str
+    grid_id: int | None
+    address: str
+    status: str
+    merged_into_id: int | None
+
+
+@dataclass(slots=True)
+class _NewPerson:
+    pk: int
+    id_number: str
+    id_hash: str
+    name: str
+    sex: str
+    birth_date: dt.date
+    ethnicity: str
+    phone: str
+    phone_hash: str
+    area_code: str
+    grid: Grid | None
+    address: str
+
+
 @dataclass
 class _Plan:
     grids_new: dict[tuple[str, str], Grid] = field(default_factory=dict)
@@ -116,11 +156,16 @@ class _Plan:
     households_new: dict[str, Household] = field(default_factory=dict)
     households_changed: list[tuple[Household, dict[str, Any]]] = field(default_factory=list)
     households: dict[str, Household] = field(default_factory=dict)
-    persons_new: dict[str, Person] = field(default_factory=dict)  # by id number
-    persons_changed: list[tuple[Person, dict[str, Any]]] = field(default_factory=list)
-    persons: dict[str, Person] = field(default_factory=dict)
-    memberships_end: list[Membership] = field(default_factory=list)
-    memberships_relationship: list[Membership] = field(default_factory=list)
+    persons_new: dict[str, _NewPerson] = field(default_factory=dict)  # by id number
+    # (person, changes, phone as written, household)
+    persons_changed: list[tuple[_Known, dict[str, Any], str, Household]] = field(
+        default_factory=list
+    )
+    persons: dict[str, _Known | _NewPerson] = field(default_factory=dict)
+    memberships_end: list[tuple[int, int, int, int | None]] = field(
+        default_factory=list
+    )  # (id, household, person, head)
+    memberships_relationship: list[tuple[int, str]] = field(default_factory=list)
     memberships_new: list[tuple[str, str, str]] = field(
         default_factory=list
     )  # (id, household_no, rel)
@@ -292,21 +337,31 @@ def _plan(*, actor: Any, rows: list[ParsedRow], result: ImportResult) -> _Plan:
     counts["households_created"] = len(plan.households_new)
     # persons
     hashes = {idnumber.search_hash(r.id_number): r for r in rows}
-    existing_persons: dict[str, Person] = {}
+    existing_persons: dict[str, _Known] = {}
     for chunk in _chunks(sorted(hashes)):
-        for p in Person.objects.filter(id_hash__in=chunk).defer("id_number", "phone"):
-            existing_persons[p.id_hash or ""] = p
+        for values in Person.objects.filter(id_hash__in=chunk).values_list(*_KNOWN_FIELDS):
+            known = _Known(*values)
+            existing_persons[known.id_hash] = known
     existing_ids = [p.pk for p in existing_persons.values()]
-    memberships: dict[int, Membership] = {}
-    disabilities: dict[int, Disability] = {}
+    memberships: dict[int, tuple[int, int, str, str, int | None]] = {}
+    disabilities: dict[int, tuple[int, str, int]] = {}
     active_tags: set[tuple[int, str]] = set()
     for chunk in _chunks(existing_ids):
-        for m in Membership.objects.filter(
+        for pid, mid, hid, number, relationship, head_id in Membership.objects.filter(
             person_id__in=chunk, ended_on__isnull=True
-        ).select_related("household"):
-            memberships[m.person_id] = m
-        for d in Disability.objects.filter(person_id__in=chunk, is_active=True):
-            disabilities[d.person_id] = d
+        ).values_list(
+            "person_id",
+            "id",
+            "household_id",
+            "household__number",
+            "relationship",
+            "household__head_id",
+        ):
+            memberships[pid] = (mid, hid, number, relationship, head_id)
+        for pid, did, kind, grade in Disability.objects.filter(
+            person_id__in=chunk, is_active=True
+        ).values_list("person_id", "id", "disability_type", "grade"):
+            disabilities[pid] = (did, kind, grade)
         active_tags.update(
             VulnerabilityTag.objects.filter(person_id__in=chunk, valid_to__isnull=True).values_list(
                 "person_id", "tag"
@@ -326,112 +381,103 @@ def _plan(*, actor: Any, rows: list[ParsedRow], result: ImportResult) -> _Plan:
         if household is None:
             continue
         grid = plan.grids.get((r.division_code, r.grid)) if r.grid else household.grid
-        person = existing_persons.get(key)
+        known = existing_persons.get(key)
         phone_hash = idnumber.search_hash(r.phone) if r.phone else ""
-        if person is not None and person.merged_into_id:
+        masked = importing.mask_for_report("id_number", r.id_number)
+        if known is not None and known.merged_into_id:
             result.errors.append(
-                RowError(
-                    r.row,
-                    "身份证号",
-                    importing.mask_for_report("id_number", r.id_number),
-                    "该居民已合并至另一条记录，请核实",
-                )
+                RowError(r.row, "身份证号", masked, "该居民已合并至另一条记录，请核实")
             )
             continue
-        if person is not None and not in_scope(person.area_code):
+        if known is not None and not in_scope(known.area_code):
             result.errors.append(
                 RowError(
                     r.row,
                     "身份证号",
-                    importing.mask_for_report("id_number", r.id_number),
+                    masked,
                     "该居民登记在您管辖范围以外的地区，请由原地区迁出后再导入",
                 )
             )
             continue
-        if person is None:
-            person = Person(
+        person: _Known | _NewPerson
+        if known is None:
+            person = _NewPerson(
+                pk=0,
                 id_number=r.id_number,
                 id_hash=key,
                 name=r.name,
-                name_pinyin=name_pinyin(r.name),
                 sex=r.sex,
                 birth_date=r.birth_date,
                 ethnicity=r.ethnicity,
                 phone=r.phone,
                 phone_hash=phone_hash,
-                registered_area_code=r.id_number[:6],
-                division_id=r.division_code,
                 area_code=r.division_code,
                 grid=grid,
                 address=household.address,
-                created_by=_user(actor),
             )
             plan.persons_new[r.id_number] = person
             plan.memberships_new.append((r.id_number, r.household_no, r.relationship))
+            counts["memberships_changed"] += 1
         else:
-            if person.status != PersonStatus.ALIVE:
+            person = known
+            if known.status != PersonStatus.ALIVE:
                 result.warnings.append(
                     RowError(
                         r.row,
                         "姓名",
                         r.name,
-                        f"该居民在系统中的状态为“{person.get_status_display()}”，本次不改变其状态",
+                        f"该居民在系统中的状态为“{PersonStatus(known.status).label}”，本次不改变其状态",
                         True,
                     )
                 )
-            changes: dict[str, Any] = {}
-            for attr, value in (
-                ("name", r.name),
-                ("ethnicity", r.ethnicity or person.ethnicity),
-                ("phone_hash", phone_hash or person.phone_hash),
-                ("division_id", r.division_code),
-                (
-                    "grid_id",
-                    grid.pk if grid is not None and grid.pk else (None if grid is None else -1),
-                ),
-                ("address", household.address or person.address),
-            ):
-                if getattr(person, attr) != value:
-                    changes[attr] = value
+            grid_value: Any = (
+                grid.pk if grid is not None and grid.pk else (None if grid is None else grid)
+            )
+            wanted = {
+                "name": r.name,
+                "ethnicity": r.ethnicity or known.ethnicity,
+                "phone_hash": phone_hash or known.phone_hash,
+                "area_code": r.division_code,
+                "grid_id": grid_value,
+                "address": household.address or known.address,
+            }
+            changes = {k: v for k, v in wanted.items() if getattr(known, k) != v}
             if changes:
-                person._import_changes = changes  # type: ignore[attr-defined]
-                person._import_phone = r.phone  # type: ignore[attr-defined]
-                person._import_grid = grid  # type: ignore[attr-defined]
-                person._import_household = household if household.pk else None  # type: ignore[attr-defined]
-                plan.persons_changed.append((person, changes))
+                plan.persons_changed.append((known, changes, r.phone, household))
                 counts["persons_updated"] += 1
             else:
                 counts["persons_unchanged"] += 1
-            membership = memberships.get(person.pk)
-            if membership is not None and membership.household.number == r.household_no:
-                if membership.relationship != r.relationship:
-                    membership.relationship = r.relationship
-                    plan.memberships_relationship.append(membership)
+            membership = memberships.get(known.pk)
+            if membership is not None and membership[2] == r.household_no:
+                if membership[3] != r.relationship:
+                    plan.memberships_relationship.append((membership[0], r.relationship))
                     counts["memberships_changed"] += 1
             else:
                 if membership is not None:
-                    plan.memberships_end.append(membership)
+                    plan.memberships_end.append(
+                        (membership[0], membership[1], known.pk, membership[4])
+                    )
                 plan.memberships_new.append((r.id_number, r.household_no, r.relationship))
                 counts["memberships_changed"] += 1
         plan.persons[r.id_number] = person
         # disability
         if r.disability_type and r.disability_grade:
             current = disabilities.get(person.pk) if person.pk else None
-            if current is None or (current.disability_type, current.grade) != (
+            if current is None or (current[1], current[2]) != (
                 r.disability_type,
                 r.disability_grade,
             ):
                 plan.disabilities_new.append((r.id_number, r.disability_type, r.disability_grade))
                 if current is not None:
-                    plan.disabilities_end.append(current.pk)
+                    plan.disabilities_end.append(current[0])
         # tags (and the household's assistance for 低保/特困/低保边缘/支出型困难)
-        wanted = list(r.tags)
-        if r.disability_type and Tag.DISABILITY not in wanted:
-            wanted.append(Tag.DISABILITY)
-        for tag in wanted:
+        wanted_tags = list(r.tags)
+        if r.disability_type and Tag.DISABILITY not in wanted_tags:
+            wanted_tags.append(Tag.DISABILITY)
+        for tag in wanted_tags:
             if not person.pk or (person.pk, tag) not in active_tags:
                 plan.tags_new.append((r.id_number, tag, "导入台账"))
-            if tag in AssistanceType.values and (
+            if tag in ASSISTANCE_TYPES and (
                 not household.pk or (household.pk, tag) not in active_assistance
             ):
                 assistance_wanted.add((r.household_no, tag))
@@ -440,9 +486,6 @@ def _plan(*, actor: Any, rows: list[ParsedRow], result: ImportResult) -> _Plan:
     counts["tags_created"] = len(plan.tags_new)
     counts["disabilities_created"] = len(plan.disabilities_new)
     counts["assistance_created"] = len(plan.assistance_new)
-    counts["memberships_changed"] += len(
-        [m for m in plan.memberships_new if m[0] in plan.persons_new]
-    )
     # heads
     head_of = {r.household_no: r.id_number for r in rows if r.relationship == Relationship.HEAD}
     changed_pks = {h.pk for h, _ in plan.households_changed}
@@ -462,6 +505,47 @@ def _plan(*, actor: Any, rows: list[ParsedRow], result: ImportResult) -> _Plan:
     return plan
 
 
+def _reserve_ids(model: type[Any], n: int) -> list[int]:
+    """Primary keys for ``n`` new rows, taken inside the import's transaction: the sequence on
+    PostgreSQL, max(id)+1… on SQLite (whose writer lock the transaction holds)."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + n))
+
+
+def _insert(
+    model: type[Any], columns: list[str], rows: Iterable[list[Any]], batch: int = 2000
+) -> int:
+    """Plain INSERTs of prepared rows (executemany): the bulk path of the import, without the
+    ORM's per-object compilation. Values must already be in database form."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    count = 0
+    pending: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            pending.append(row)
+            if len(pending) >= batch:
+                cursor.executemany(sql, pending)
+                count += len(pending)
+                pending = []
+        if pending:
+            cursor.executemany(sql, pending)
+            count += len(pending)
+    return count
+
+
 def _apply(
     *,
     actor: Any,
@@ -471,7 +555,12 @@ def _apply(
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
     user = _user(actor)
+    user_id = user.pk if user else None
     today = timezone.localdate()
+    now = timezone.now()
+    ops = connection.ops
+    db_now = ops.adapt_datetimefield_value(now)
+    db_today = ops.adapt_datefield_value(today)
     total = len(rows)
 
     def tick(done: int) -> None:
@@ -480,156 +569,134 @@ def _apply(
 
     if plan.grids_new:
         Grid.objects.bulk_create(list(plan.grids_new.values()), batch_size=CHUNK)
-        for household in plan.households_new.values():
-            if household.grid is not None:
-                household.grid_id = household.grid.pk
-    Household.objects.bulk_create(list(plan.households_new.values()), batch_size=CHUNK)
-    tick(total // 10)
+    # persons first (households point at their head)
     new_persons = list(plan.persons_new.values())
-    for p in new_persons:
-        if p.grid is not None:
-            p.grid_id = p.grid.pk
-    for i, chunk in enumerate(_chunks(new_persons, 2000)):
-        Person.objects.bulk_create(chunk, batch_size=CHUNK)
-        tick(total // 10 + (i + 1) * 2000 * 6 // 10)
-    changed_persons = []
-    for person, changes in plan.persons_changed:
-        before = {k: getattr(person, k) for k in changes}
-        grid = getattr(person, "_import_grid", None)
-        for attr, value in changes.items():
-            if attr == "grid_id":
-                person.grid_id = grid.pk if grid is not None else None
-            elif attr == "phone_hash":
-                person.phone_hash = value
-                person.phone = getattr(person, "_import_phone", "")
-            elif attr == "division_id":
-                person.division_id = person.area_code = value
-            else:
-                setattr(person, attr, value)
-        if "name" in changes:
-            person.name_pinyin = name_pinyin(person.name)
-        person.updated_by = user
-        person._import_before = before  # type: ignore[attr-defined]
-        changed_persons.append(person)
-    if changed_persons:
-        fields = [
-            "name",
-            "name_pinyin",
-            "ethnicity",
-            "phone_hash",
-            "division",
-            "area_code",
-            "grid",
-            "address",
-            "updated_by",
-            "updated_at",
-        ]
-        now = timezone.now()
-        for p in changed_persons:
-            p.updated_at = now
-        # phone is encrypted: update it only for those whose phone changed
-        Person.objects.bulk_update(changed_persons, fields, batch_size=CHUNK)
-        with_phone = [p for p in changed_persons if "phone_hash" in p._import_changes]  # type: ignore[attr-defined]
-        if with_phone:
-            Person.objects.bulk_update(with_phone, ["phone"], batch_size=CHUNK)
-    for household, _changes in plan.households_changed:
-        household.updated_by = user
-    # memberships
-    if plan.memberships_end:
-        ids = [m.pk for m in plan.memberships_end]
-        for chunk in _chunks(ids):
-            Membership.objects.filter(pk__in=chunk).update(
-                ended_on=today, updated_at=timezone.now()
-            )
-        left = {m.household_id for m in plan.memberships_end if m.household.head_id == m.person_id}
-        for chunk in _chunks(sorted(left)):
-            Household.objects.filter(pk__in=chunk, head_id__isnull=False).exclude(
-                number__in=list(plan.households)
-            ).update(head=None)
-    if plan.memberships_relationship:
-        Membership.objects.bulk_update(
-            plan.memberships_relationship, ["relationship"], batch_size=CHUNK
-        )
-    new_memberships = []
-    for id_number, number, relationship in plan.memberships_new:
-        household = plan.households[number]
-        new_memberships.append(
-            Membership(
-                household=household,
-                person=plan.persons[id_number],
-                relationship=relationship,
-                started_on=today,
-                area_code=household.area_code,
-                created_by=user,
-            )
-        )
-    Membership.objects.bulk_create(new_memberships, batch_size=CHUNK)
-    tick(total * 8 // 10)
-    # heads and household changes
+    for person, pk in zip(new_persons, _reserve_ids(Person, len(new_persons)), strict=True):
+        person.pk = pk
+    _insert(
+        Person,
+        ["id", "created_at", "updated_at", "created_by_id", "updated_by_id", "id_number", "id_hash", "name",
+         "name_pinyin", "sex", "birth_date", "ethnicity", "phone", "phone_hash", "registered_area_code",
+         "division_id", "area_code", "grid_id", "building_id", "address", "latitude", "longitude", "status",
+         "status_date", "merged_into_id"],
+        (
+            [p.pk, db_now, db_now, user_id, None, encrypt(p.id_number), p.id_hash, p.name, name_pinyin(p.name),
+             p.sex, ops.adapt_datefield_value(p.birth_date), p.ethnicity, encrypt(p.phone) if p.phone else "",
+             p.phone_hash, p.id_number[:6], p.area_code, p.area_code, p.grid.pk if p.grid else None, None,
+             p.address, None, None, PersonStatus.ALIVE, None, None]
+            for p in new_persons
+        ),
+    )  # fmt: skip
+    tick(total // 2)
+    # households
     head_of = {r.household_no: r.id_number for r in rows if r.relationship == Relationship.HEAD}
-    heads_changed = []
-    for number, household in plan.households.items():
-        head = plan.persons.get(head_of.get(number, ""))
-        if head is not None and household.head_id != head.pk:
-            household.head = head
-            heads_changed.append(household)
-    to_update = {h.pk: h for h in heads_changed} | {h.pk: h for h, _ in plan.households_changed}
-    Household.objects.bulk_update(
-        list(to_update.values()),
-        ["head", "division", "area_code", "grid", "address", "updated_by"],
-        batch_size=CHUNK,
-    )
+    new_households = list(plan.households_new.values())
+    for household, pk in zip(
+        new_households, _reserve_ids(Household, len(new_households)), strict=True
+    ):
+        household.pk = household.id = pk
+        head = plan.persons.get(head_of.get(household.number, ""))
+        household.head_id = head.pk if head else None
+    _insert(
+        Household,
+        ["id", "created_at", "updated_at", "created_by_id", "updated_by_id", "number", "household_type",
+         "division_id", "area_code", "grid_id", "building_id", "address", "head_id", "is_active"],
+        (
+            [h.pk, db_now, db_now, user_id, None, h.number, h.household_type, h.division_id, h.area_code,
+             h.grid.pk if h.grid else None, None, h.address, h.head_id, True]
+            for h in new_households
+        ),
+    )  # fmt: skip
+    for household, changes in plan.households_changed:
+        fields: dict[str, Any] = {"updated_by_id": user_id, "updated_at": now}
+        if "division" in changes:
+            fields.update(division_id=household.division_id, area_code=household.area_code)
+        if "grid" in changes:
+            fields["grid_id"] = household.grid.pk if household.grid else None
+        if "address" in changes:
+            fields["address"] = household.address
+        head = plan.persons.get(head_of.get(household.number, ""))
+        if head is not None and head.pk != household.head_id:
+            fields["head_id"] = head.pk
+            household.head_id = head.pk
+        Household.objects.filter(pk=household.pk).update(**fields)
+    # updated persons (few): one UPDATE each, audited below
+    for known, changes, phone_number, _household in plan.persons_changed:
+        fields = {k: v for k, v in changes.items() if k != "grid_id"}
+        if "grid_id" in changes:
+            grid = changes["grid_id"]
+            fields["grid_id"] = grid.pk if isinstance(grid, Grid) else grid
+        if "area_code" in changes:
+            fields["division_id"] = changes["area_code"]
+        if "phone_hash" in changes:
+            fields["phone"] = phone_number
+        if "name" in changes:
+            fields["name_pinyin"] = name_pinyin(changes["name"])
+        Person.objects.filter(pk=known.pk).update(updated_by_id=user_id, updated_at=now, **fields)
+    # memberships
+    for chunk in _chunks([m[0] for m in plan.memberships_end]):
+        Membership.objects.filter(pk__in=chunk).update(ended_on=today, updated_at=now)
+    left_heads = [hid for (_mid, hid, pid, head_id) in plan.memberships_end if head_id == pid]
+    for chunk in _chunks(left_heads):
+        Household.objects.filter(pk__in=chunk).exclude(number__in=list(plan.households)).update(
+            head=None
+        )
+    for membership_id, relationship in plan.memberships_relationship:
+        Membership.objects.filter(pk=membership_id).update(
+            relationship=relationship, updated_at=now
+        )
+    _insert(
+        Membership,
+        ["created_at", "updated_at", "created_by_id", "household_id", "person_id", "relationship",
+         "started_on", "ended_on", "area_code"],
+        (
+            [db_now, db_now, user_id, plan.households[number].pk, plan.persons[id_number].pk, relationship,
+             db_today, None, plan.households[number].area_code]
+            for id_number, number, relationship in plan.memberships_new
+        ),
+    )  # fmt: skip
+    tick(total * 7 // 10)
     # disability, tags, assistance
-    if plan.disabilities_end:
-        for chunk in _chunks(plan.disabilities_end):
-            Disability.objects.filter(pk__in=chunk).update(is_active=False)
-    Disability.objects.bulk_create(
-        [
-            Disability(
-                person=plan.persons[id_number],
-                disability_type=kind,
-                grade=grade,
-                certificate_number=certificate_number(id_number, kind, grade),
-                area_code=plan.persons[id_number].area_code,
-                created_by=user,
-            )
+    for chunk in _chunks(plan.disabilities_end):
+        Disability.objects.filter(pk__in=chunk).update(is_active=False, updated_at=now)
+    _insert(
+        Disability,
+        ["created_at", "updated_at", "created_by_id", "person_id", "certificate_number", "disability_type",
+         "grade", "issued_on", "valid_until", "is_active", "area_code"],
+        (
+            [db_now, db_now, user_id, plan.persons[id_number].pk,
+             encrypt(certificate_number(id_number, kind, grade)), kind, grade, None, None, True,
+             plan.persons[id_number].area_code]
             for id_number, kind, grade in plan.disabilities_new
-        ],
-        batch_size=CHUNK,
-    )
-    VulnerabilityTag.objects.bulk_create(
-        [
-            VulnerabilityTag(
-                person=plan.persons[id_number],
-                tag=tag,
-                source="台账导入",
-                evidence=f"{evidence}：{source_name}"[:500],
-                valid_from=today,
-                area_code=plan.persons[id_number].area_code,
-                created_by=user,
-            )
-            for id_number, tag, evidence in plan.tags_new
-        ],
-        batch_size=CHUNK,
-    )
-    AssistanceStatus.objects.bulk_create(
-        [
-            AssistanceStatus(
-                household=plan.households[number],
-                assistance_type=kind,
-                started_on=today,
-                source="台账导入",
-                area_code=plan.households[number].area_code,
-                created_by=user,
-            )
+        ),
+    )  # fmt: skip
+    evidence = f"导入台账：{source_name}"[:500]
+    _insert(
+        VulnerabilityTag,
+        ["created_at", "updated_at", "created_by_id", "person_id", "tag", "source", "evidence", "valid_from",
+         "valid_to", "removal_reason", "area_code"],
+        (
+            [db_now, db_now, user_id, plan.persons[id_number].pk, tag, "台账导入", evidence, db_today, None, "",
+             plan.persons[id_number].area_code]
+            for id_number, tag, _evidence in plan.tags_new
+        ),
+    )  # fmt: skip
+    _insert(
+        AssistanceStatus,
+        ["created_at", "updated_at", "created_by_id", "household_id", "assistance_type", "started_on",
+         "ended_on", "source", "area_code"],
+        (
+            [db_now, db_now, user_id, plan.households[number].pk, kind, db_today, None, "台账导入",
+             plan.households[number].area_code]
             for number, kind in plan.assistance_new
-        ],
-        batch_size=CHUNK,
-    )
+        ),
+    )  # fmt: skip
     tick(total * 9 // 10)
     # the audit trail: one event per household touched, one per person updated, one summary
     audit.record_many(_audit_entries(actor=actor, plan=plan, rows=rows, source_name=source_name))
-    duplicates_detect(persons=new_persons)
+    first_new = min((p.pk for p in new_persons), default=None)
+    if first_new is not None:
+        duplicates_detect(persons=Person.objects.filter(pk__gte=first_new).only("pk"))
     tick(total)
 
 
@@ -662,21 +729,21 @@ def _audit_entries(
                 "target": household,
                 "changes": {"file": source_name, "members": members[number]},
             }
-    for person, changes in plan.persons_changed:
-        household = getattr(person, "_import_household", None)
+    for person, changes, _phone, household in plan.persons_changed:
         sensitive = {"phone_hash": "phone"}
         shown = {
             sensitive.get(k, k): (
                 ["***", "***"]
                 if k in sensitive
-                else [_plain(person._import_before.get(k)), _plain(v)]
-            )  # type: ignore[attr-defined]
+                else [_plain(getattr(person, k)), _plain(v.pk if isinstance(v, Grid) else v)]
+            )
             for k, v in changes.items()
         }
         yield {
             "actor": actor,
             "action": "registry.person.import_update",
-            "target": household or person,
+            "target": household if household.pk else None,
+            "target_repr": person.name,
             "changes": {
                 "file": source_name,
                 "person": person.pk,
