@@ -25,10 +25,16 @@ def _b_roster(w):
 
 
 def _b_alert(w):
+    from lianxin.core import idnumber
     from lianxin.monitoring.models import Alert
-    from lianxin.monitoring.tests.factories import resident
+    from lianxin.monitoring.tests.factories import make_id, resident
+    from lianxin.registry.models import Person
 
-    person = resident(site=w.b, name="刘庄村居民", birth=dt.date(1940, 1, 1), seq=901)
+    birth = dt.date(1940, 1, 1)
+    number = make_id(w.b.county.code, birth, 901)
+    person = Person.objects.filter(id_hash=idnumber.search_hash(number)).first() or resident(
+        site=w.b, name="刘庄村居民", birth=birth, seq=901
+    )
     alert, _ = Alert.objects.get_or_create(
         run=_b_run(w), person=person, rule="elderly_living_alone", evidence_hash="e" * 64,
         defaults={"detail": "刘庄村居民 独居", "area_code": person.area_code, "grid": person.grid},
