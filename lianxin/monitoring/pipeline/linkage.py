@@ -259,26 +259,25 @@ def prepare_candidates(engine: Engine) -> None:
         "cand_rows_base",
         f"SELECT r.uid AS unique_id, {_candidate_columns(engine, 'r')} FROM residual r",
     )
-    engine.materialise(
-        "cand_res_base",
-        f"SELECT x.resident_key AS unique_id, {_candidate_columns(engine, 'x')} FROM res x",
-    )
+    # Residents sharing a blocking key with a residual row, found straight from `res`
+    # (the keys computed on the fly exactly as _candidate_columns derives them).
+    full = "length(x.id_norm) = 18"
     engine.materialise(
         "cand_res_keys",
-        "SELECT DISTINCT c.unique_id FROM cand_res_base c JOIN cand_rows_base r "
-        "ON r.birth_date = c.birth_date AND r.surname = c.surname "
-        "UNION SELECT c.unique_id FROM cand_res_base c JOIN cand_rows_base r "
-        "ON r.birth_date = c.birth_date AND r.given_name = c.given_name "
-        "UNION SELECT c.unique_id FROM cand_res_base c JOIN cand_rows_base r "
-        "ON r.id_head = c.id_head "
-        "UNION SELECT c.unique_id FROM cand_res_base c JOIN cand_rows_base r "
-        "ON r.id_tail = c.id_tail",
+        "SELECT x.resident_key AS unique_id FROM res x JOIN cand_rows_base r "
+        "ON r.birth_date = x.birth_date AND r.surname = substr(x.name_norm, 1, 1) "
+        "UNION SELECT x.resident_key FROM res x JOIN cand_rows_base r "
+        "ON r.birth_date = x.birth_date AND r.given_name = NULLIF(substr(x.name_norm, 2), '') "
+        "UNION SELECT x.resident_key FROM res x JOIN cand_rows_base r "
+        f"ON r.id_head = CASE WHEN {full} THEN substr(x.id_norm, 1, 14) END "
+        "UNION SELECT x.resident_key FROM res x JOIN cand_rows_base r "
+        f"ON r.id_tail = CASE WHEN {full} THEN substr(x.id_norm, 11, 8) END",
     )
     engine.materialise(
         "cand_res_small",
-        "SELECT c.* FROM cand_res_base c JOIN cand_res_keys k ON k.unique_id = c.unique_id",
+        f"SELECT x.resident_key AS unique_id, {_candidate_columns(engine, 'x')} "
+        "FROM res x JOIN cand_res_keys k ON k.unique_id = x.resident_key",
     )
-    engine.drop("cand_res_base")
     build_pinyin_tables(
         engine, "SELECT name FROM cand_rows_base UNION ALL SELECT name FROM cand_res_small"
     )
