@@ -108,6 +108,7 @@ HOTLINE_STATES = frozenset({S.RECEIVED, S.RETURNED, S.REOPENED})
 DONE_STATES = frozenset({S.REPLIED, S.CALLBACK, S.CLOSED})
 
 _OPEN_Q = Q(status__in=sorted(OPEN_STATES))
+_DESK_Q = Q(status__in=sorted(HOTLINE_STATES))
 
 
 class WorkOrder(BaseModel):
@@ -200,12 +201,30 @@ class WorkOrder(BaseModel):
             models.Index(fields=["lead_unit", "status", "due_at"], name="wo_unit_queue_idx"),
             # the overdue / near-due lists: open orders by deadline
             models.Index(fields=["due_at"], condition=_OPEN_Q, name="wo_open_due_idx"),
+            # …within an area (agents, county staff) and a receiving hotline
+            models.Index(
+                fields=["area_code", "due_at"],
+                condition=_OPEN_Q,
+                name="wo_open_area_due_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["hotline", "due_at"], condition=_OPEN_Q, name="wo_open_hotline_due_idx"
+            ),
             models.Index(
                 fields=["area_code"], name="wo_area_idx", opclasses=["varchar_pattern_ops"]
             ),
-            models.Index(fields=["hotline", "status", "received_at"], name="wo_hotline_idx"),
             models.Index(fields=["received_at"], name="wo_received_idx"),
-            models.Index(fields=["status", "area_code"], name="wo_status_area_idx"),
+            # the hotline's desk: new, returned and reopened orders (a few thousand at most)
+            models.Index(
+                fields=["area_code", "due_at"],
+                condition=_DESK_Q,
+                name="wo_desk_area_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["hotline", "due_at"], condition=_DESK_Q, name="wo_desk_hotline_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from lianxin.areas.models import Division
@@ -21,6 +21,7 @@ from lianxin.directory.models import Organisation
 from lianxin.directory.selectors import handling_unit_for, unit_as_contract
 
 from .models import (
+    HOTLINE_STATES,
     OPEN_STATES,
     Satisfaction,
     Status,
@@ -133,12 +134,11 @@ def unit_queue(*, user: Any, status: str = "") -> QuerySet[WorkOrder]:
 def agent_queue(*, user: Any, status: str = "") -> QuerySet[WorkOrder]:
     """The hotline's desk: new, returned and reopened orders to dispatch."""
     qs = WorkOrder.objects.for_user(user)
-    qs = (
-        qs.filter(status=status)
-        if status
-        else qs.filter(status__in=[Status.RECEIVED, Status.RETURNED, Status.REOPENED])
-    )
-    return qs.select_related("lead_unit").order_by(F("due_at").asc(nulls_last=True), "pk")
+    qs = qs.filter(status=status) if status else qs.filter(status__in=sorted(HOTLINE_STATES))
+    # Ordered by an expression on purpose: the desk's few thousand rows come from the small
+    # partial "desk" indexes and are sorted, rather than walking the deadline index of every
+    # open order (which the planner otherwise prefers, and which is 10x slower at 1M orders).
+    return qs.select_related("lead_unit").order_by(Coalesce("due_at", "received_at"), "pk")
 
 
 def callback_queue(*, user: Any) -> QuerySet[WorkOrder]:

@@ -136,7 +136,8 @@ def _event(
         target=order,
         changes={"status": [from_status, order.status], **({"note": note[:200]} if note else {})},
     )
-    enqueue_on_commit(tasks.workorder_follow_up, order.pk, action)
+    if action != "intake":  # nobody acts on a new order until it is dispatched
+        enqueue_on_commit(tasks.workorder_follow_up, order.pk, action)
     return event
 
 
@@ -380,15 +381,17 @@ def workorder_intake(
     )
     order.dispatch_due_at = _dispatch_due(order, now)
     order.due_at = order.dispatch_due_at
-    try:
-        with transaction.atomic():
-            order.save()
-    except IntegrityError:
-        if key:
+    if key:  # a concurrent submission with the same key may win the insert
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError:
             existing = WorkOrder.objects.filter(idempotency_key=key).first()
-            if existing is not None:
-                return existing, False
-        raise
+            if existing is None:
+                raise
+            return existing, False
+    else:
+        order.save()
     _event(order, action="intake", actor=actor, from_status="", at=now, data={"channel": channel})
     return order, True
 

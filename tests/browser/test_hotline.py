@@ -32,7 +32,8 @@ def test_agent_takes_and_dispatches_unit_handles(
     assert page.locator("[data-testid=order-status]").inner_text() == "已派单"
     assert unit.name in page.locator("[data-testid=lead-unit-name]").inner_text()
     order = WorkOrder.objects.get()
-    assert order.status == Status.DISPATCHED and order.lead_unit == unit
+    assert order.status == Status.DISPATCHED
+    assert order.lead_unit == unit
 
     context = browser.new_context(locale="zh-CN", base_url=live_server.url)
     unit_page = context.new_page()
