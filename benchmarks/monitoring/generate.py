@@ -82,11 +82,20 @@ def make_ids(region: np.ndarray, birth: np.ndarray, seq: np.ndarray) -> np.ndarr
     ymd_int = year * 10000 + month * 100 + day
     digits = np.concatenate([_digits(region, 6), _digits(ymd_int, 8), _digits(seq, 3)], axis=1)
     body = (
-        pl.Series(region.astype(str))
-        + pl.Series(ymd_int.astype(str))
+        pl.Series(region).cast(pl.Utf8)
+        + pl.Series(ymd_int).cast(pl.Utf8)
         + pl.Series(seq).cast(pl.Utf8).str.zfill(3)
     )
     return (body + pl.Series(check_chars(digits))).to_numpy()
+
+
+def _text(values: np.ndarray) -> np.ndarray:
+    """Numbers or datetime64[D] as strings, fast (polars casts, not numpy's astype(str))."""
+    return pl.Series(values).cast(pl.Utf8).to_numpy()
+
+
+def _ends_with_x(ids: np.ndarray) -> np.ndarray:
+    return pl.Series(ids, dtype=pl.Utf8).str.ends_with("X").to_numpy()
 
 
 def _pick(
@@ -105,7 +114,7 @@ def _surname_weights() -> np.ndarray:
 def _format_dates(rng: np.random.Generator, dates: np.ndarray) -> np.ndarray:
     """Dates in the five forms departments type, plus Excel serial numbers."""
     d = dates.astype("datetime64[D]")
-    iso = d.astype(str)
+    iso = _text(d)
     frame = pl.DataFrame({"iso": iso})
     y = frame["iso"].str.slice(0, 4)
     m = frame["iso"].str.slice(5, 2).cast(pl.Int32).cast(pl.Utf8)
@@ -116,7 +125,7 @@ def _format_dates(rng: np.random.Generator, dates: np.ndarray) -> np.ndarray:
         y + "." + m + "." + day,
         frame["iso"].str.replace_all("-", ""),
         y + "年" + m + "月" + day + "日",
-        pl.Series((d - EXCEL_EPOCH).astype(np.int64).astype(str)),
+        pl.Series(_text((d - EXCEL_EPOCH).astype(np.int64))),
     ]
     choice = rng.choice(len(forms), size=len(d), p=[0.4, 0.15, 0.1, 0.15, 0.1, 0.1])
     out = np.empty(len(d), dtype=object)
@@ -141,7 +150,7 @@ def _noisy_ids(rng: np.random.Generator, ids: np.ndarray) -> np.ndarray:
     b3 = b2 + ID_SWAP
     b4 = b3 + ID_FULLWIDTH
     b5 = b4 + ID_SPACES
-    lower = np.char.endswith(ids.astype(str), "X") & (rng.random(len(ids)) < ID_LOWER_X)
+    lower = _ends_with_x(ids) & (rng.random(len(ids)) < ID_LOWER_X)
     for i in np.nonzero(lower)[0]:
         out[i] = out[i][:-1] + "x"
     for i in np.nonzero(u < b1)[0]:
@@ -207,7 +216,7 @@ def generate(
     counties = county_codes()
     county_of_household = rng.integers(0, len(counties), households)
     county_int = np.array([int(c) for c in counties], dtype=np.int64)
-    household_no = pl.Series(county_int[county_of_household].astype(str)) + pl.Series(
+    household_no = pl.Series(county_int[county_of_household]).cast(pl.Utf8) + pl.Series(
         np.arange(households)
     ).cast(pl.Utf8).str.zfill(8)
 
@@ -246,7 +255,7 @@ def generate(
     ).to_numpy()
 
     resident_ids = ids.astype(object).copy()
-    lower_x = np.char.endswith(ids.astype(str), "X") & (rng.random(n) < 0.05) & noise
+    lower_x = _ends_with_x(ids) & (rng.random(n) < 0.05) & noise
     for i in np.nonzero(lower_x)[0]:
         resident_ids[i] = resident_ids[i][:-1] + "x"
     residents = pl.DataFrame(
@@ -254,8 +263,8 @@ def generate(
             "id_number": resident_ids,
             "name": names,
             "sex": np.where(male, "男", "女"),
-            "birth_date": birth.astype(str),
-            "division_code": county_int[county_of_household][household].astype(str),
+            "birth_date": _text(birth),
+            "division_code": _text(county_int[county_of_household][household]),
             "household_no": household_no.to_numpy()[household],
         }
     )
@@ -316,7 +325,7 @@ def generate(
         disability_type=np.array(DISABILITY_TYPES)[dtype_idx],
         disability_grade=grade.astype(str),
         certificate_no=(
-            pl.Series(ids.astype(str))
+            pl.Series(ids, dtype=pl.Utf8)
             + pl.Series((dtype_idx + 1).astype(str))
             + pl.Series(grade.astype(str))
         ).to_numpy(),
@@ -486,7 +495,12 @@ def _truth(
         "elderly_living_alone": alive & elderly & (alive_members[household] == 1),
     }
     parts = [
-        pl.DataFrame({"id_number": ids[mask].astype(str), "rule": np.full(int(mask.sum()), rule)})
+        pl.DataFrame(
+            {
+                "id_number": pl.Series(ids[mask], dtype=pl.Utf8),
+                "rule": np.full(int(mask.sum()), rule),
+            }
+        )
         for rule, mask in rules.items()
     ]
     return pl.concat(parts).sort("id_number", "rule")
