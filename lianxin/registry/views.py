@@ -98,7 +98,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "assistance": detail["assistance"],
             "former_members": detail["former_members"],
-            "history": history["object_list"],
+            "history": [(e, selectors.describe_event(e)) for e in history["object_list"]],
             "page_obj": history["page_obj"],
             "querystring_without_page": history["querystring_without_page"],
             "can_write": _can_write(request.user),
@@ -192,7 +192,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": selectors.current_household_of(person),
             "tags": person.tags.order_by("valid_to", "-valid_from"),
             "disabilities": person.disabilities.order_by("-is_active", "-id"),
-            "history": selectors.person_history(person=person)[:50],
+            "history": [
+                (e, selectors.describe_event(e))
+                for e in selectors.person_history(person=person)[:50]
+            ],
             "can_reveal": any(g.role in REVEAL_ROLES for g in scope.grants),
             "can_write": _can_write(request.user) and person.status == "alive",
             "tag_form": forms.TagForm(),

@@ -118,7 +118,8 @@ def test_household_detail_shows_masked_ids_and_records_the_view(world, worker, f
     assert boy.id_number not in body
     assert boy.id_number[:6] + "********" + boy.id_number[-4:] in body
     assert "困境儿童" in body
-    assert "registry.household.register" in body
+    assert 'data-action="registry.household.register"' in body
+    assert "登记住户" in body
     assert AuditEvent.objects.filter(action="view.registry.household", actor=worker).count() == 1
 
 
