@@ -379,10 +379,24 @@ class DigestItem:
     closed_at: dt.datetime | None
 
 
+#: Matters about a person's own situation are never printed in the newspaper.
+DIGEST_PRIVATE_TYPES = frozenset(
+    {
+        "womens_federation",
+        "disabled_federation",
+        "civil_affairs",
+        "public_security",
+        "medical_insurance",
+        "health",
+    }
+)
+
+
 def digest(*, user: Any, week_of: dt.date, limit: int = 30) -> list[DigestItem]:
     """The “回音” column: orders closed in the week with a satisfied callback, in newspaper form
     (the request in one line; which hotline received it, which unit it went to, what was verified
-    and what was done). No caller names or numbers."""
+    and what was done). No caller names or numbers; matters about a person's own situation
+    (妇联、残联、民政、公安、医保、卫健) are left out."""
     start, end = week_bounds(week_of)
     tz = timezone.get_current_timezone()
     qs = (
@@ -394,6 +408,7 @@ def digest(*, user: Any, week_of: dt.date, limit: int = 30) -> list[DigestItem]:
             satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY],
         )
         .exclude(lead_unit=None)
+        .exclude(dept_type__in=sorted(DIGEST_PRIVATE_TYPES))
         .select_related("hotline", "lead_unit")
         .order_by("closed_at", "pk")[:limit]
     )

@@ -1044,7 +1044,12 @@ def hotspots_refresh(
             .annotate(month=ExtractMonth("received_at"), year=ExtractYear("received_at"))
             .filter(month__in=months[index])
             .values("area_code", "dept_type")
-            .annotate(n=Count("id"), years=Count("year", distinct=True), last=Max("received_at"))
+            .annotate(
+                n=Count("id"),
+                years=Count("year", distinct=True),
+                last=Max("received_at"),
+                place=Max("place"),
+            )
             .filter(Q(n__gte=min_orders, years__gte=min_years) | Q(n__gte=min_orders * 2))
             .order_by("-n")[:500]
         )
@@ -1054,7 +1059,9 @@ def hotspots_refresh(
                 dept_type=row["dept_type"],
                 season=season,
                 defaults={
-                    "title": _hotspot_title(row["area_code"], row["dept_type"], season),
+                    "title": _hotspot_title(
+                        row["area_code"], row["dept_type"], season, row["place"]
+                    ),
                     "order_count": row["n"],
                     "years": row["years"],
                     "last_seen_at": row["last"],
@@ -1076,10 +1083,11 @@ def hotspots_refresh(
     return added
 
 
-def _hotspot_title(area_code: str, dept_type: str, season: str) -> str:
+def _hotspot_title(area_code: str, dept_type: str, season: str, place: str = "") -> str:
     division = Division.objects.filter(code=area_code).first()
-    place = division.name if division else area_code
-    return f"{place}{Season(season).label}{DeptType(dept_type).label}类诉求反复出现"
+    name = division.name if division else area_code
+    where = f"{place}（{name}）" if place and name not in place else (place or name)
+    return f"{where}{Season(season).label}{DeptType(dept_type).label}类诉求反复出现"
 
 
 @transaction.atomic

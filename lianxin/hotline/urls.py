@@ -4,7 +4,7 @@ from . import views
 
 app_name = "hotline"
 urlpatterns = [
-    path("", views.order_list, name="order_list"),
+    path("orders/", views.order_list, name="order_list"),
     path("intake/", views.intake, name="intake"),
     path("intake/propose/", views.propose, name="propose"),
     path("queue/", views.agent_queue, name="agent_queue"),

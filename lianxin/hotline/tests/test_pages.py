@@ -136,7 +136,7 @@ def test_others_see_nothing(client, dispatched, world):
     for role in (Role.GRID_WORKER, Role.PARTNER, Role.VOLUNTEER):
         client.force_login(world.user(role, "a"))
         assert client.get(f"/hotline/orders/{dispatched.pk}/").status_code == 404
-        assert dispatched.tracking_code not in client.get("/hotline/").content.decode()
+        assert dispatched.tracking_code not in client.get("/hotline/orders/").content.decode()
     client.force_login(world.user(Role.COUNTY_STAFF, "a"))
     assert client.get(f"/hotline/orders/{dispatched.pk}/").status_code == 200
 

@@ -222,9 +222,19 @@ def test_hotspots_and_ledger(world, agent):
         3,
     )
     assert "冬季" in item.title
+    assert "兴庆区胜利街" not in item.title or "（" in item.title
     assert services.hotspots_refresh(actor=agent, since=dt.datetime(2023, 1, 1, tzinfo=dt.UTC)) == 0
     with pytest.raises(Exception, match="整改措施"):
         services.ledger_item_close(actor=agent, item=item, measures="")
     services.ledger_item_close(actor=agent, item=item, measures="更换小区供热主管网，入冬前试压")
     item.refresh_from_db()
     assert item.status == LedgerStatus.CLOSED
+
+
+def test_digest_leaves_out_private_matters(world, agent, unit_user, make_order):
+    order = make_order(text="兴庆区我长期遭受家暴，请妇联帮助", dept_type="womens_federation")
+    services.workorder_close(actor=agent, order=order, note="已联系社区妇联主席上门")
+    WorkOrder.objects.filter(pk=order.pk).update(
+        lead_unit=world.a.orgs["municipal_engineering"], satisfaction="satisfied"
+    )
+    assert selectors.digest(user=agent, week_of=timezone.localdate()) == []
