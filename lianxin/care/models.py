@@ -535,9 +535,19 @@ class Measure(BaseModel):
         verbose_name = "帮扶措施"
         verbose_name_plural = "帮扶措施"
         indexes = [
+            # a department's queue: its open measures, red first, complex first, deadline
             models.Index(
-                fields=["responsible_unit", "status", "grade_rank", "deadline"],
-                name="care_measure_unit_idx",
+                fields=["responsible_unit", "grade_rank", "-priority", "deadline", "id"],
+                condition=Q(status__in=["planned", "in_progress"]),
+                name="care_measure_unit_open_idx",
+            ),
+            models.Index(fields=["responsible_unit", "status"], name="care_measure_unit_idx"),
+            # a batch's overdue measures (and an area's, through the included code)
+            models.Index(
+                fields=["batch", "deadline"],
+                condition=Q(status__in=["planned", "in_progress"]),
+                include=["area_code"],
+                name="care_measure_batch_open_idx",
             ),
             models.Index(fields=["batch", "status"], name="care_measure_batch_idx"),
             models.Index(fields=["case", "status"], name="care_measure_case_idx"),
@@ -723,3 +733,31 @@ class Escalation(BaseModel):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.area_code = self.measure.area_code
         super().save(*args, **kwargs)
+
+
+class BatchTally(models.Model):
+    """Running totals of a batch per township (partial aggregates for the progress page): one
+    row per (batch, township, action, status) counting measures, and one per (batch, township)
+    with blank action and status counting households and persons. Kept by the services in the
+    same transaction as each change; ``services.batch_tally_rebuild`` recomputes a batch."""
+
+    batch = models.ForeignKey(
+        Batch, verbose_name="批次", on_delete=models.CASCADE, related_name="+"
+    )
+    area_code = models.CharField("乡镇(街道)区划代码", max_length=12)
+    action = models.CharField("关爱行动", max_length=30, blank=True)
+    status = models.CharField("状态", max_length=20, blank=True)
+    count = models.IntegerField("数量", default=0)
+    persons = models.IntegerField("人数", default=0)
+
+    class Meta:
+        verbose_name = "批次进度汇总"
+        verbose_name_plural = "批次进度汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "area_code", "action", "status"], name="care_tally_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.area_code} {self.action} {self.status}: {self.count}"

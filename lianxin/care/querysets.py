@@ -105,7 +105,7 @@ class MeasureQuerySet(ScopedQuerySet):
         return self.open().filter(deadline__lt=today or timezone.localdate())
 
     def urgent_first(self) -> MeasureQuerySet:
-        return self.order_by("grade_rank", "deadline", "-priority", "pk")
+        return self.order_by("grade_rank", "-priority", "deadline", "pk")
 
 
 class BatchQuerySet(ScopedQuerySet):

@@ -300,34 +300,16 @@ def _covers_region(codes: tuple[str, ...], batch_area: str) -> bool:
     return any(batch_area.startswith(c) for c in codes)
 
 
-def batch_progress(*, user: Any, batch: Any) -> dict[str, Any]:
-    """The batch's information database in the user's areas: households, persons, measures
-    planned (all but cancelled) and implemented, and the same by care action. Grid workers
-    see their grids' figures."""
-    scope = scope_of(user)
-    codes = scope.area_prefixes([*AREA_STAFF_ROLES, Role.LEADER])
-    cases = CareCase.objects.filter(batch=batch)
-    measures = Measure.objects.filter(batch=batch)
-    if codes and not _covers_region(codes, batch.area_code):
-        cases = cases.filter(prefix_q("area_code", codes))
-        measures = measures.filter(prefix_q("area_code", codes))
-    elif not codes:
-        grids = scope.grid_ids()
-        cases = cases.filter(grid_id__in=grids)
-        measures = measures.filter(case__grid_id__in=grids)
-    totals = cases.aggregate(households=Count("pk"), persons=Sum("person_count"))
-    by_status = dict(measures.values_list("status").annotate(n=Count("pk")).order_by())
+def _progress_figures(
+    totals: dict[str, int],
+    by_status: dict[str, int],
+    by_action_rows: list[dict[str, Any]],
+    overdue: int,
+) -> dict[str, Any]:
     planned = sum(n for s, n in by_status.items() if s != MeasureStatus.CANCELLED)
     implemented = by_status.get(MeasureStatus.IMPLEMENTED, 0)
-    rows = (
-        measures.exclude(status=MeasureStatus.CANCELLED)
-        .values("action")
-        .annotate(
-            planned=Count("pk"), implemented=Count("pk", filter=Q(status=MeasureStatus.IMPLEMENTED))
-        )
-        .order_by()
-    )
     labels = dict(CareAction.choices)
+    order = list(labels)
     by_action = sorted(
         (
             {
@@ -336,14 +318,14 @@ def batch_progress(*, user: Any, batch: Any) -> dict[str, Any]:
                 "planned": r["planned"],
                 "implemented": r["implemented"],
             }
-            for r in rows
+            for r in by_action_rows
+            if r["planned"]
         ),
-        key=lambda r: list(labels).index(r["action"]) if r["action"] in labels else 99,
+        key=lambda r: order.index(r["action"]) if r["action"] in order else 99,
     )
-    overdue = measures.overdue(_today()).count()
     return {
-        "households": totals["households"] or 0,
-        "persons": totals["persons"] or 0,
+        "households": totals.get("households") or 0,
+        "persons": totals.get("persons") or 0,
         "measures": planned,
         "implemented": implemented,
         "in_progress": by_status.get(MeasureStatus.IN_PROGRESS, 0),
@@ -351,6 +333,72 @@ def batch_progress(*, user: Any, batch: Any) -> dict[str, Any]:
         "rate": round(100 * implemented / planned, 1) if planned else 0.0,
         "by_action": by_action,
     }
+
+
+def batch_progress(*, user: Any, batch: Any, use_tally: bool | None = None) -> dict[str, Any]:
+    """The batch's information database in the user's areas: households, persons, measures
+    planned (all but cancelled) and implemented, the same by care action, and overdue measures.
+    Staff of a township or above read the running totals (BatchTally, per township); community
+    staff and grid workers count their own rows directly."""
+    from .models import BatchTally
+
+    scope = scope_of(user)
+    codes = scope.area_prefixes([*AREA_STAFF_ROLES, Role.LEADER])
+    whole = bool(codes) and _covers_region(codes, batch.area_code)
+    measures = Measure.objects.filter(batch=batch).open()
+    if codes and not whole:
+        measures = measures.filter(prefix_q("area_code", codes))
+    elif not codes:
+        measures = measures.filter(case__grid_id__in=scope.grid_ids())
+    overdue = measures.filter(deadline__lt=_today()).count()
+    if use_tally is None:
+        use_tally = bool(codes) and all(len(c) <= 9 for c in codes)
+    if use_tally:
+        tallies = BatchTally.objects.filter(batch=batch)
+        if not whole:
+            tallies = tallies.filter(prefix_q("area_code", codes))
+        households = tallies.filter(action="", status="").aggregate(
+            households=Sum("count"), persons=Sum("persons")
+        )
+        rows = list(
+            tallies.exclude(action="")
+            .values("action", "status")
+            .annotate(n=Sum("count"))
+            .order_by()
+        )
+        by_status: dict[str, int] = {}
+        by_action: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            by_status[r["status"]] = by_status.get(r["status"], 0) + r["n"]
+            if r["status"] == MeasureStatus.CANCELLED:
+                continue
+            entry = by_action.setdefault(
+                r["action"], {"action": r["action"], "planned": 0, "implemented": 0}
+            )
+            entry["planned"] += r["n"]
+            if r["status"] == MeasureStatus.IMPLEMENTED:
+                entry["implemented"] += r["n"]
+        return _progress_figures(households, by_status, list(by_action.values()), overdue)
+    cases = CareCase.objects.filter(batch=batch)
+    all_measures = Measure.objects.filter(batch=batch)
+    if codes and not whole:
+        cases = cases.filter(prefix_q("area_code", codes))
+        all_measures = all_measures.filter(prefix_q("area_code", codes))
+    elif not codes:
+        grids = scope.grid_ids()
+        cases = cases.filter(grid_id__in=grids)
+        all_measures = all_measures.filter(case__grid_id__in=grids)
+    totals = cases.aggregate(households=Count("pk"), persons=Sum("person_count"))
+    by_status = dict(all_measures.values_list("status").annotate(n=Count("pk")).order_by())
+    rows = list(
+        all_measures.exclude(status=MeasureStatus.CANCELLED)
+        .values("action")
+        .annotate(
+            planned=Count("pk"), implemented=Count("pk", filter=Q(status=MeasureStatus.IMPLEMENTED))
+        )
+        .order_by()
+    )
+    return _progress_figures(totals, by_status, rows, overdue)
 
 
 # --- joint meetings ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from lianxin.core import audit
@@ -33,6 +34,7 @@ from .models import (
     PLAN_OPEN_STAGES,
     RECOGNITION_CRITERIA,
     Batch,
+    BatchTally,
     CareAction,
     CareCase,
     CommunityReview,
@@ -164,6 +166,52 @@ def _missing_or_raise(what: str, missing: list[str]) -> None:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+TALLY_AREA_LENGTH = 9  # batch totals are kept per township (乡镇/街道)
+
+
+def _tally(
+    *, batch_id: int, area_code: str, action: str, status: str, delta: int, persons: int = 0
+) -> None:
+    """Adds ``delta`` (and ``persons``) to a batch's running total, in the caller's transaction."""
+    key = {
+        "batch_id": batch_id,
+        "area_code": area_code[:TALLY_AREA_LENGTH],
+        "action": action,
+        "status": status,
+    }
+    updated = BatchTally.objects.filter(**key).update(
+        count=F("count") + delta, persons=F("persons") + persons
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                BatchTally.objects.create(**key, count=delta, persons=persons)
+        except IntegrityError:
+            BatchTally.objects.filter(**key).update(
+                count=F("count") + delta, persons=F("persons") + persons
+            )
+
+
+def _tally_measure(measure: Measure, before: str | None, after: str) -> None:
+    if measure.batch_id is None:
+        return
+    if before:
+        _tally(
+            batch_id=measure.batch_id,
+            area_code=measure.area_code,
+            action=measure.action,
+            status=before,
+            delta=-1,
+        )
+    _tally(
+        batch_id=measure.batch_id,
+        area_code=measure.area_code,
+        action=measure.action,
+        status=after,
+        delta=1,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -663,6 +711,14 @@ def case_recognise(
     )
     case.batch = batch
     case.person_count = household_members(case.household).count()
+    _tally(
+        batch_id=batch.pk,
+        area_code=case.area_code,
+        action="",
+        status="",
+        delta=1,
+        persons=case.person_count,
+    )
     before = _move(case, Stage.RECOGNISED)
     _save_stage(
         case,
@@ -789,7 +845,7 @@ def _create_measure(
     if budget_fen is not None and budget_fen < 0:
         raise ApplicationError("预算不能为负数")
     _validate_delivery(delivery_type, str(delivery_id or ""))
-    return Measure.objects.create(
+    measure = Measure.objects.create(
         case=case,
         action=action,
         title=_text(title),
@@ -806,6 +862,8 @@ def _create_measure(
         priority=case.priority,
         created_by=actor,
     )
+    _tally_measure(measure, None, MeasureStatus.PLANNED)
+    return measure
 
 
 @transaction.atomic
@@ -915,6 +973,7 @@ def measure_start(*, actor: Any, measure: Measure) -> Measure:
     measure.started_at = timezone.now()
     measure.updated_by = actor
     measure.save(update_fields=["status", "started_at", "updated_by", "updated_at"])
+    _tally_measure(measure, before, measure.status)
     audit.record(
         actor=actor,
         action="care.measure.start",
@@ -949,6 +1008,7 @@ def measure_implement(*, actor: Any, measure: Measure, evidence: str) -> Measure
             "updated_at",
         ]
     )
+    _tally_measure(measure, before, measure.status)
     audit.record(
         actor=actor,
         action="care.measure.implement",
@@ -977,6 +1037,7 @@ def _cancel(*, actor: Any, measure: Measure, reason: str) -> Measure:
     measure.cancel_reason = _text(reason)[:300]
     measure.updated_by = actor
     measure.save(update_fields=["status", "cancel_reason", "updated_by", "updated_at"])
+    _tally_measure(measure, before, measure.status)
     audit.record(
         actor=actor,
         action="care.measure.cancel",
@@ -1414,3 +1475,34 @@ def case_refresh_priority(*, case_id: int) -> None:
         Measure.objects.filter(case=case).exclude(
             grade_rank=case.grade_rank, priority=case.priority, batch_id=case.batch_id
         ).update(grade_rank=case.grade_rank, priority=case.priority, batch_id=case.batch_id)
+
+
+@transaction.atomic
+def batch_tally_rebuild(*, batch: Batch) -> int:
+    """Recomputes a batch's running totals from its cases and measures (after a bulk load or as
+    a repair); returns the number of total rows written."""
+    Batch.objects.select_for_update().filter(pk=batch.pk).first()
+    BatchTally.objects.filter(batch=batch).delete()
+    township = Substr("area_code", 1, TALLY_AREA_LENGTH)
+    rows = [
+        BatchTally(
+            batch=batch, area_code=r["t"], action="", status="", count=r["n"], persons=r["p"] or 0
+        )
+        for r in CareCase.objects.filter(batch=batch)
+        .annotate(t=township)
+        .values("t")
+        .annotate(n=Count("pk"), p=Sum("person_count"))
+        .order_by()
+    ]
+    rows += [
+        BatchTally(
+            batch=batch, area_code=r["t"], action=r["action"], status=r["status"], count=r["n"]
+        )
+        for r in Measure.objects.filter(batch=batch)
+        .annotate(t=township)
+        .values("t", "action", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ]
+    BatchTally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
