@@ -115,9 +115,58 @@ def masked_phone(*, user: Any, person: Person) -> str:
 def household_history(*, household: Household) -> QuerySet[AuditEvent]:
     """The household's history: every audited change of it, its members, their tags,
     disability and assistance (services record them with the household as target)."""
-    return AuditEvent.objects.filter(
-        target_type=Household._meta.label, target_id=str(household.pk)
-    ).order_by("-id")
+    return (
+        AuditEvent.objects.filter(target_type=Household._meta.label, target_id=str(household.pk))
+        .exclude(action__startswith="view.")
+        .order_by("-id")
+    )
+
+
+ACTION_LABELS = {
+    "registry.household.register": "登记住户",
+    "registry.household.import": "导入住户",
+    "registry.household.import_update": "导入更新住户",
+    "registry.household.demo": "演示数据",
+    "registry.household.head_change": "变更户主",
+    "registry.household.split": "分户",
+    "registry.household.merge": "合户",
+    "registry.member.add": "添加成员",
+    "registry.member.import": "导入成员",
+    "registry.member.move_in": "成员迁入",
+    "registry.member.move_out": "成员迁出",
+    "registry.member.remove": "移出成员",
+    "registry.person.update": "修改居民信息",
+    "registry.person.import_update": "导入更新居民",
+    "registry.person.deceased": "标记已故",
+    "registry.person.moved": "标记迁出",
+    "registry.person.merge": "合并重复居民",
+    "registry.person.reveal_id": "查看完整身份证号",
+    "registry.tag.add": "添加标签",
+    "registry.tag.remove": "取消标签",
+    "registry.disability.set": "记录残疾信息",
+    "registry.assistance.set": "记录救助状态",
+    "registry.assistance.end": "终止救助状态",
+}
+_CHANGE_LABELS = {
+    "person_name": "居民", "members": "成员", "address": "地址", "grid": "网格", "relationship": "关系",
+    "from": "原", "to": "新", "tag": "标签", "evidence": "依据", "reason": "原因", "type": "类型",
+    "grade": "等级", "on": "日期", "destination": "迁往", "started_on": "起始", "file": "文件",
+    "source": "来源", "changes": "变更", "kept_name": "保留", "ended": "终止",
+}  # fmt: skip
+
+
+def describe_event(event: AuditEvent) -> dict[str, str]:
+    """A history line in Chinese: what was done and the readable parts of the change."""
+    parts = []
+    for key, value in (event.changes or {}).items():
+        if key not in _CHANGE_LABELS or value in ("", [], None):
+            continue
+        shown = "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        parts.append(f"{_CHANGE_LABELS[key]}：{shown}")
+    return {
+        "label": ACTION_LABELS.get(event.action, event.action),
+        "summary": "；".join(parts)[:300],
+    }
 
 
 def person_history(*, person: Person) -> QuerySet[AuditEvent]:
