@@ -789,6 +789,8 @@ def load(ctx: DemoContext) -> None:
                 implemented_share=share,
             )
             made += 1
+    for batch in batches.values():
+        services.batch_tally_rebuild(batch=batch)
     ctx.say(
         f"关爱帮扶：新增 {made} 个案件；第一批 {CareCase.objects.filter(batch=batches[1]).count()} 户、"
         f"第二批 {CareCase.objects.filter(batch=batches[2]).count()} 户，措施 {Measure.objects.count()} 项"

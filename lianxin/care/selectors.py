@@ -204,7 +204,7 @@ def review_queue(*, user: Any) -> dict[str, QuerySet[CareCase]]:
         "area_code", scope.area_prefixes([Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF])
     )
     township = prefix_q("area_code", scope.area_prefixes([Role.TOWNSHIP_STAFF]))
-    qs = CareCase.objects.select_related("household", "grid")
+    qs = CareCase.objects.select_related("household", "household__head", "grid")
     return {
         "to_review": qs.filter(community, stage=Stage.INVESTIGATED).urgent_first()
         if community != NOTHING

@@ -210,3 +210,43 @@ def test_joint_meeting_pages(world, client):
     detail = client.get(response["Location"]).content.decode()
     assert "申请临时救助" in detail
     assert "需市级协调" in detail
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["care:case_index", "care:measure_queue", "care:review_queue", "care:leader_households"],
+)
+def test_list_pages_do_not_query_per_row(world, client, url_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a = f.Actors(world)
+    user = {"care:measure_queue": a.county, "care:leader_households": a.leader}.get(
+        url_name, a.township
+    )
+    client.force_login(user)
+    counts = []
+    for more in (2, 6):
+        for _ in range(more):
+            case, _ = f.case_at(world, "recognised", actors=a)
+            services.plan_save(
+                actor=a.township,
+                case=case,
+                goal="g",
+                leader=a.leader,
+                paired_unit=a.site.orgs["civil_affairs"],
+            )
+            services.measure_add(
+                actor=a.township,
+                case=case,
+                action="medical",
+                title="m",
+                responsible_unit=a.site.orgs["civil_affairs"],
+                deadline=dt.date(2027, 1, 1),
+            )
+        client.get(reverse(url_name))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(url_name))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
