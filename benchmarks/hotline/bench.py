@@ -120,6 +120,21 @@ def queries(runs: int) -> None:
     print(f"overdue list, county staff 兴庆区: {fmt(t)}")
 
 
+def routing(runs: int) -> None:
+    """``route_request`` with the directory resolver (what the intake page and the API call)."""
+    from lianxin.hotline.routing.classifier import read_requests
+    from lianxin.hotline.selectors import route_request
+
+    rows = read_requests("heldout")
+    route_request(text=rows[0]["text"])  # load the model once
+    out = []
+    for row in (rows * 10)[:runs]:
+        started = time.perf_counter()
+        route_request(text=row["text"])
+        out.append((time.perf_counter() - started) * 1000)
+    print(f"routing with the directory resolver ({len(rows)} held-out texts): {fmt(out)}")
+
+
 def pages(runs: int) -> None:
     from django.test import Client
 
@@ -265,6 +280,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     if not args.only_intake:
         queries(args.runs)
+        routing(args.runs)
         pages(max(args.runs // 4, 20))
     if not args.skip_intake:
         intake(args.rate, args.seconds, args.processes, args.threads)

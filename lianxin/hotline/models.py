@@ -263,7 +263,13 @@ class WorkOrderAssignment(BaseModel):
         verbose_name = "派单"
         verbose_name_plural = "派单"
         indexes = [
-            models.Index(fields=["organisation", "is_active", "order"], name="wo_assign_org_idx")
+            # the orders a unit supports (协办): few per unit, found without touching its
+            # (many) lead assignments
+            models.Index(
+                fields=["organisation", "order"],
+                condition=models.Q(role="support", is_active=True),
+                name="wo_assign_support_idx",
+            )
         ]
 
     def __str__(self) -> str:

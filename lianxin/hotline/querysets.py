@@ -62,7 +62,7 @@ def _unit_q(organisation_ids: list[int]) -> Q:
     assignment = apps.get_model("hotline", "WorkOrderAssignment")
     supporting = list(
         assignment.objects.filter(
-            organisation_id__in=organisation_ids, is_active=True, role="support"
+            role="support", is_active=True, organisation_id__in=organisation_ids
         ).values_list("order_id", flat=True)[:5000]
     )
     q = Q(lead_unit_id__in=organisation_ids)
