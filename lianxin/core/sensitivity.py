@@ -220,6 +220,14 @@ LABELS: dict[str, dict[str, Sensitivity]] = {
         "is_open": I,
         "notes": N,
     },
+    "care.BatchTally": {
+        "batch": I,
+        "area_code": I,
+        "action": I,
+        "status": I,
+        "count": I,
+        "persons": I,
+    },
     "care.CareCase": {
         "number": I,
         "household": N,
