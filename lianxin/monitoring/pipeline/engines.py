@@ -124,7 +124,8 @@ class DuckDBEngine:
             yield from batch
 
     def count(self, table: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
 
     def write_csv(self, select_sql: str, path: Path, header: Sequence[str]) -> None:
         self.con.execute(
