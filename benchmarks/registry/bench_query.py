@@ -124,8 +124,9 @@ def measure(info: dict[str, object], rounds: int) -> None:
     from lianxin.registry import selectors
 
     def user(role: str, area: str, grid: Grid | None = None) -> User:
-        u = User.objects.create_user(username=f"bench_{role}_{area}", password="x")  # noqa: S106
-        Assignment.objects.create(user=u, role=role, area=Division.objects.get(code=area), grid=grid)
+        u, created = User.objects.get_or_create(username=f"bench_{role}_{area}")
+        if created:
+            Assignment.objects.create(user=u, role=role, area=Division.objects.get(code=area), grid=grid)
         return User.objects.get(pk=u.pk)
 
     county = user(Role.COUNTY_STAFF, "640104")

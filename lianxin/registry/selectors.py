@@ -193,34 +193,42 @@ def household_list(
     *, user: Any, area_code: str = "", grid_id: int | None = None, tag: str = "", search: str = ""
 ) -> QuerySet[Household]:
     """Active households the user may see, newest first; filters by division subtree, grid and
-    an active tag of a member; search by a full ID number (keyed hash) or a name (prefix)."""
+    an active tag of a member; search by a full ID number (keyed hash), a name (prefix) or the
+    household number. Filters through members resolve to household ids with index-backed
+    subqueries (tags by (tag, valid_to, area_code); persons by id_hash or name)."""
     qs = Household.objects.for_user(user).filter(is_active=True)
     if area_code:
         qs = qs.filter(area_code__startswith=area_code)
     if grid_id:
         qs = qs.filter(grid_id=grid_id)
     if tag:
+        tagged = VulnerabilityTag.objects.for_user(user).filter(tag=tag, valid_to__isnull=True)
+        if area_code:
+            tagged = tagged.filter(area_code__startswith=area_code)
         qs = qs.filter(
-            Exists(
-                VulnerabilityTag.objects.filter(
-                    tag=tag,
-                    valid_to__isnull=True,
-                    person__memberships__household=OuterRef("pk"),
-                    person__memberships__ended_on__isnull=True,
-                )
-            )
+            pk__in=Membership.objects.filter(
+                ended_on__isnull=True, person_id__in=tagged.values("person_id")
+            ).values("household_id")
         )
     search = search.strip()
     if search:
         if _looks_like_id(search):
-            members = Membership.objects.filter(
-                ended_on__isnull=True, person__id_hash=idnumber.search_hash(search)
+            household_ids = list(
+                Membership.objects.filter(
+                    ended_on__isnull=True, person__id_hash=idnumber.search_hash(search)
+                ).values_list("household_id", flat=True)[:10]
             )
+            qs = qs.filter(Q(pk__in=household_ids) | Q(number=search))
         else:
-            members = Membership.objects.filter(
-                ended_on__isnull=True, person__name__startswith=search
+            named = Person.objects.for_user(user).filter(name__startswith=search)
+            qs = qs.filter(
+                Q(
+                    pk__in=Membership.objects.filter(
+                        ended_on__isnull=True, person_id__in=named.values("pk")
+                    ).values("household_id")
+                )
+                | Q(number=search)
             )
-        qs = qs.filter(Exists(members.filter(household=OuterRef("pk"))) | Q(number=search))
     return qs.select_related("division", "grid", "head").order_by("-id")
 
 
