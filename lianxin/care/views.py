@@ -288,8 +288,28 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grade_form": forms.GradeForm(),
         "escalation_form": forms.EscalationForm(),
         "Stage": {s.name: s.value for s in Stage},
+        "can": _abilities(request.user),
     }
     return render(request, "care/case_detail.html", context)
+
+
+def _abilities(user: Any) -> dict[str, bool]:
+    """Which forms the page offers (the services decide; this only spares useless forms)."""
+    roles = scope_of(user).roles
+    frontline = bool(roles & {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF})
+    area = bool(roles & {Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF})
+    township = Role.TOWNSHIP_STAFF in roles
+    return {
+        "review": area,
+        "recognise": township,
+        "plan": area,
+        "approve": township,
+        "followup": frontline
+        or bool(roles & {Role.LEADER, Role.COUNTY_STAFF, Role.CITY_STAFF, Role.UNIT_STAFF}),
+        "evaluate": township,
+        "accept": township or Role.COUNTY_STAFF in roles,
+        "grade": area,
+    }
 
 
 def _measure_progress(request: HttpRequest) -> dict[int, str]:
