@@ -12,9 +12,9 @@ from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from lianxin.api.pagination import StandardPagination
 from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
 
@@ -37,6 +37,11 @@ class StrictSerializer(serializers.Serializer):
 
 def _tags(persons: list[Any]) -> dict[int, list[str]]:
     return {pid: [t.tag for t in tags] for pid, tags in selectors.active_tags_of(persons).items()}
+
+
+def _paginator() -> PageNumberPagination:
+    """The project's standard pagination (settings), without importing the API layer."""
+    return api_settings.DEFAULT_PAGINATION_CLASS()
 
 
 class HouseholdListOutput(serializers.Serializer):
@@ -105,7 +110,7 @@ class HouseholdListApi(APIView):
             tag=tag if tag in Tag.values else "",
             search=params.get("q", "")[:40],
         )
-        paginator = StandardPagination()
+        paginator = _paginator()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(HouseholdListOutput(page, many=True).data)
 
@@ -221,7 +226,7 @@ class PersonListApi(APIView):
             search=request.query_params.get("q", "")[:40],
             area_code=request.query_params.get("area_code", "")[:12],
         )
-        paginator: PageNumberPagination = StandardPagination()
+        paginator = _paginator()
         page = paginator.paginate_queryset(qs, request, view=self) or []
         tags = _tags(list(page))
         return paginator.get_paginated_response(
