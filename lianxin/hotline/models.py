@@ -116,7 +116,7 @@ class WorkOrder(BaseModel):
 
     SENSITIVE_FIELDS = ("caller_phone",)
 
-    tracking_code = models.CharField("查询码", max_length=16, unique=True)
+    tracking_code = models.CharField("查询码", max_length=16)
     channel = models.CharField("渠道", max_length=10, choices=Channel, default=Channel.PHONE)
     hotline = models.ForeignKey(
         Organisation,
@@ -127,7 +127,7 @@ class WorkOrder(BaseModel):
     )
     caller_name = models.CharField("来电人", max_length=40, blank=True)
     caller_phone = EncryptedTextField("来电号码", blank=True)
-    caller_phone_hash = models.CharField("来电号码检索码", max_length=64, blank=True, db_index=True)
+    caller_phone_hash = models.CharField("来电号码检索码", max_length=64, blank=True)
     text = models.TextField("诉求内容")
     place = models.CharField("地点", max_length=200, blank=True)
     area_code = models.CharField("区划代码", max_length=12)
@@ -143,6 +143,7 @@ class WorkOrder(BaseModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # wo_unit_queue_idx leads with lead_unit
     )
     received_at = models.DateTimeField("受理时间")
     dispatch_due_at = models.DateTimeField("派单时限")
@@ -177,6 +178,7 @@ class WorkOrder(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     merged_into = models.ForeignKey(
         "self",
@@ -186,7 +188,7 @@ class WorkOrder(BaseModel):
         on_delete=models.PROTECT,
         related_name="merged_orders",
     )
-    idempotency_key = models.CharField("幂等键", max_length=80, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField("幂等键", max_length=80, null=True, blank=True)
     routed_dept_type = models.CharField("系统建议类别", max_length=40, blank=True)
     routed_confidence = models.FloatField("建议置信度", null=True, blank=True)
 
@@ -196,7 +198,15 @@ class WorkOrder(BaseModel):
         verbose_name = "工单"
         verbose_name_plural = "工单"
         ordering = ["-received_at"]
+        # Unique constraints and plain indexes rather than unique=/db_index= on the fields:
+        # exact lookups only, so PostgreSQL needs no second "_like" index for each (intake
+        # writes every index of this table).
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="wo_tracking_code_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="wo_idempotency_key_unique"),
+        ]
         indexes = [
+            models.Index(fields=["caller_phone_hash"], name="wo_phone_hash_idx"),
             # a unit's queue: its open orders by deadline
             models.Index(fields=["lead_unit", "status", "due_at"], name="wo_unit_queue_idx"),
             # the overdue / near-due lists: open orders by deadline

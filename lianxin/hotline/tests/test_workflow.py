@@ -351,3 +351,20 @@ def test_caller_linked_to_registry_person(world, agent):
             dept_type="municipal_engineering",
         )
         find.assert_called_once_with(phone_number="13995112233")
+
+
+def test_refer_to_care_opens_a_care_case(world, agent, make_order):
+    pytest.importorskip("lianxin.care.services")
+    from lianxin.registry.tests.factories import household
+
+    home = household(division=world.a.village, grid=world.a.grid)
+    order = make_order(text="兴庆区安秀社区独居老人家里没有暖气，生活困难")
+    WorkOrder.objects.filter(pk=order.pk).update(household=home)
+    order.refresh_from_db()
+    services.workorder_refer_to_care(actor=agent, order=order, note="独居老人冬季取暖困难")
+    order.refresh_from_db()
+    assert order.referred_to_care
+    event = order.events.get(action="refer_care")
+    assert event.data["care_case"]
+    with pytest.raises(ApplicationError):
+        services.workorder_refer_to_care(actor=agent, order=order, note="再次转介")
