@@ -193,10 +193,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "lianxin.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "lianxin.core.drf.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lianxin.api.schema.LianxinAutoSchema",
     "EXCEPTION_HANDLER": "lianxin.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"reveal": "10/hour", "auth": "20/minute"},
 }

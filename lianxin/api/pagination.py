@@ -1,7 +1,5 @@
-from rest_framework.pagination import PageNumberPagination
+"""Kept for settings written against the old path; the class lives in lianxin.core.drf."""
 
+from lianxin.core.drf import StandardPagination
 
-class StandardPagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+__all__ = ["StandardPagination"]
