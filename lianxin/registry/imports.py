@@ -523,17 +523,21 @@ def _reserve_ids(model: type[Any], n: int) -> list[int]:
     return list(range(first, first + n))
 
 
-def _insert(
-    model: type[Any], columns: list[str], rows: Iterable[list[Any]], batch: int = 2000
-) -> int:
-    """Plain INSERTs of prepared rows (executemany): the bulk path of the import, without the
-    ORM's per-object compilation. Values must already be in database form."""
+def _insert(model: type[Any], columns: list[str], rows: Iterable[list[Any]], batch: int = 2000) -> int:
+    """Plain INSERTs of prepared rows: COPY on PostgreSQL, executemany elsewhere. The bulk path
+    of the import, without the ORM's per-object compilation. Values must be in database form."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     count = 0
-    pending: list[list[Any]] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        pending: list[list[Any]] = []
         for row in rows:
             pending.append(row)
             if len(pending) >= batch:
