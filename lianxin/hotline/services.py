@@ -235,6 +235,22 @@ def new_tracking_code(now: dt.datetime | None = None) -> str:
     return f"NX{timezone.localtime(now):%y%m%d}{tail}"
 
 
+def _hotline_of(actor: Any, organisation_ids: tuple[int, ...]) -> Organisation | None:
+    """The hotline centre among the agent's organisations, kept on the user object like her
+    scope (one lookup per request or per agent session in a loop, not one per intake)."""
+    cached = getattr(actor, "_lianxin_hotline", None)
+    if cached is not None and cached[0] == organisation_ids:
+        return cached[1]
+    org = (
+        Organisation.objects.filter(pk__in=organisation_ids, kind=OrgKind.HOTLINE_CENTRE)
+        .order_by("area_code")
+        .first()
+    )
+    if actor is not None:
+        actor._lianxin_hotline = (organisation_ids, org)
+    return org
+
+
 def hotline_for_area(area_code: str) -> Organisation | None:
     """The city hotline of the area, else the regional one."""
     for code in (f"{area_code[:4]}-hotline", "64-hotline"):
@@ -311,9 +327,12 @@ def workorder_intake(
     raises ApplicationError with a Chinese message and creates nothing."""
     key = (idempotency_key or "").strip()[:80] or None
     if key:
-        existing = WorkOrder.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+        # pk only: most keys are new, and building a whole WorkOrder query costs more CPU
+        existing_pk = (
+            WorkOrder.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+        )
+        if existing_pk is not None:
+            return WorkOrder.objects.get(pk=existing_pk), False
     if channel not in Channel.values:
         raise ApplicationError("受理渠道不正确")
     if urgency not in Urgency.values:
@@ -341,11 +360,7 @@ def workorder_intake(
     if hotline is None:
         agent_hotlines = scope_of(actor).organisation_ids([Role.HOTLINE_AGENT])
         hotline = (
-            Organisation.objects.filter(pk__in=sorted(agent_hotlines), kind=OrgKind.HOTLINE_CENTRE)
-            .order_by("area_code")
-            .first()
-            if agent_hotlines
-            else None
+            _hotline_of(actor, tuple(sorted(agent_hotlines))) if agent_hotlines else None
         ) or hotline_for_area(code)
     if hotline is None:
         raise ApplicationError("未配置12345热线机构")
