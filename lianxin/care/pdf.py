@@ -4,6 +4,7 @@ optional: without them the page offers the browser's print (HTML print CSS) inst
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -36,6 +37,7 @@ def plan_pdf(context: dict[str, Any]) -> bytes:
     and the measures as a table (action, content, responsible unit, deadline, status)."""
     from fpdf import FPDF
 
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "BDF NOT subset" noise
     case = context["case"]
     plan = context["plan"]
     doc = FPDF(format="A4")
