@@ -86,7 +86,10 @@ def main() -> None:
 
     # 1. departments' queues
     busiest = list(
-        Measure.objects.values("responsible_unit").annotate(n=Count("pk")).order_by("-n").values_list("responsible_unit", "n")[:5]
+        Measure.objects.values("responsible_unit")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("responsible_unit", "n")[:5]
     )
     rng = random.Random(7)
     others = list(Measure.objects.values_list("responsible_unit", flat=True).distinct())
@@ -96,13 +99,15 @@ def main() -> None:
         org = Organisation.objects.get(pk=pk)
         user = fake_user("county_staff", org.area_code, org.pk)
         queue += timed(page(selectors.measure_queue(user=user)), max(runs // 6, 5))
-        overdue += timed(page(selectors.measure_queue(user=user, overdue_only=True)), max(runs // 6, 5))
+        overdue += timed(
+            page(selectors.measure_queue(user=user, overdue_only=True)), max(runs // 6, 5)
+        )
     heavy = Organisation.objects.get(pk=busiest[0][0])
     heavy_user = fake_user("county_staff", heavy.area_code, heavy.pk)
     open_n = selectors.measure_queue(user=heavy_user).count()
-    results[f"department queue, busiest unit ({heavy.name}: {busiest[0][1]:,} measures, {open_n:,} open)"] = timed(
-        page(selectors.measure_queue(user=heavy_user)), runs
-    )
+    results[
+        f"department queue, busiest unit ({heavy.name}: {busiest[0][1]:,} measures, {open_n:,} open)"
+    ] = timed(page(selectors.measure_queue(user=heavy_user)), runs)
     results[f"department queue, {len(units)} units"] = queue
     results[f"department overdue list, {len(units)} units"] = overdue
 
@@ -122,7 +127,9 @@ def main() -> None:
         ] = timed(lambda user=user: selectors.batch_progress(user=user, batch=batch), runs)
 
     # 3. leaders
-    leader_ids = list(CareCase.objects.exclude(leader=None).values_list("leader_id", flat=True).distinct()[:30])
+    leader_ids = list(
+        CareCase.objects.exclude(leader=None).values_list("leader_id", flat=True).distinct()[:30]
+    )
     leader_times = []
     for pk in leader_ids:
         user = fake_user("leader", "6401", pk=pk)
@@ -130,7 +137,8 @@ def main() -> None:
     n = selectors.leader_cases(user=fake_user("leader", "6401", pk=leader_ids[0])).count()
     results[f"leader's households, {len(leader_ids)} leaders (~{n} cases each)"] = leader_times
     results["leader's area aggregates, county 兴庆区"] = timed(
-        lambda: selectors.area_aggregates(user=fake_user("leader", "640104", pk=leader_ids[0])), runs
+        lambda: selectors.area_aggregates(user=fake_user("leader", "640104", pk=leader_ids[0])),
+        runs,
     )
     results["leader's area aggregates, city 银川"] = timed(
         lambda: selectors.area_aggregates(user=fake_user("leader", "6401", pk=leader_ids[0])), runs

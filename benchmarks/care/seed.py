@@ -121,7 +121,9 @@ def main() -> None:
                 if statement.strip():
                     step = time.perf_counter()
                     cursor.execute(statement)
-                    print(f"  {statement.split()[0]} {statement.split()[2]}: {time.perf_counter() - step:.1f} s")
+                    print(
+                        f"  {statement.split()[0]} {statement.split()[2]}: {time.perf_counter() - step:.1f} s"
+                    )
             cursor.execute("ANALYZE")
         from lianxin.care.services import batch_tally_rebuild
 
