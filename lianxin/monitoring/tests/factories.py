@@ -27,7 +27,7 @@ def resident(*, site, name: str, birth: dt.date, seq: int, sex: str = "M", grid=
         phone_hash=idnumber.search_hash(phone) if phone else "",
     )
     person.save()
-    household = Household(number=household_no or f"H-{number}", division=site.village, grid=grid or site.grid, head=person)
+    household = Household(number=household_no or f"H{site.village.code[-4:]}-{seq:04d}", division=site.village, grid=grid or site.grid, head=person)
     household.save()
     Membership(household=household, person=person, relationship=Relationship.HEAD, started_on=dt.date(2020, 1, 1)).save()
     return person
