@@ -177,6 +177,12 @@ def _intake_process(
 
     connections.close_all()
     agent = User.objects.get(username="hotline_agent_a")
+    # warm up as a server process would at start: the gazetteer and the agent's scope
+    from lianxin.core.scoping import scope_of
+    from lianxin.hotline.routing import locate
+
+    locate("兴庆区胜利街")
+    scope_of(agent)
     lock = threading.Lock()
     cursor = {"next": index}
     latencies: list[float] = []

@@ -229,9 +229,10 @@ def _user(actor: Any) -> Any:
 
 
 def new_tracking_code(now: dt.datetime | None = None) -> str:
-    """``NX`` + yymmdd + 6 random characters (no 0/O/1/I): what a citizen quotes on the phone."""
+    """``NX`` + yymmdd + 8 random characters (no 0/O/1/I; 32⁸ ≈ 10¹² a day, so a day of
+    100,000 orders collides with probability ~0.5%, and intake then draws again)."""
     now = now or timezone.now()
-    tail = "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(6))
+    tail = "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(8))
     return f"NX{timezone.localtime(now):%y%m%d}{tail}"
 
 
@@ -396,17 +397,21 @@ def workorder_intake(
     )
     order.dispatch_due_at = _dispatch_due(order, now)
     order.due_at = order.dispatch_due_at
-    if key:  # a concurrent submission with the same key may win the insert
+    for attempt in range(3):
         try:
             with transaction.atomic():
                 order.save()
+            break
         except IntegrityError:
-            existing = WorkOrder.objects.filter(idempotency_key=key).first()
-            if existing is None:
+            # a concurrent submission with the same key won the insert: answer its order
+            existing = WorkOrder.objects.filter(idempotency_key=key).first() if key else None
+            if existing is not None:
+                return existing, False
+            # else the random tracking code was already taken (rare): draw another
+            if attempt == 2:
                 raise
-            return existing, False
-    else:
-        order.save()
+            order.pk = None
+            order.tracking_code = new_tracking_code(now)
     _event(order, action="intake", actor=actor, from_status="", at=now, data={"channel": channel})
     return order, True
 

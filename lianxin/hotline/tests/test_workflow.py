@@ -34,7 +34,7 @@ def test_intake_creates_order_with_deadline_event_and_audit(make_order, world):
     order = make_order()
     assert order.status == Status.RECEIVED
     assert order.tracking_code.startswith("NX")
-    assert len(order.tracking_code) == 14
+    assert len(order.tracking_code) == 16
     assert order.hotline == world.a.orgs["hotline"]
     assert order.caller_phone == "13995112233"
     assert order.caller_phone_hash
@@ -368,3 +368,14 @@ def test_refer_to_care_opens_a_care_case(world, agent, make_order):
     assert event.data["care_case"]
     with pytest.raises(ApplicationError):
         services.workorder_refer_to_care(actor=agent, order=order, note="再次转介")
+
+
+def test_tracking_code_collision_draws_again(make_order):
+    first = make_order()
+    codes = iter([first.tracking_code, "NX261122ZZZZZZZZ"])
+    with mock.patch(
+        "lianxin.hotline.services.new_tracking_code", side_effect=lambda now=None: next(codes)
+    ):
+        second = make_order(text="兴庆区胜利街又有一盏路灯不亮")
+    assert second.tracking_code == "NX261122ZZZZZZZZ"
+    assert WorkOrder.objects.count() == 2
