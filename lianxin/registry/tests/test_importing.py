@@ -743,3 +743,42 @@ def test_cli_entry_point_runs(world):
     )
     assert result.returncode == 0
     assert "households" in result.stdout
+
+
+def test_import_queues_homophones_for_review(world, tmp_path):
+    from lianxin.registry.models import DuplicateCandidate
+
+    birth = dt.date(1979, 10, 3)
+    f.household(
+        division=world.a.village,
+        grid=world.a.grid,
+        members=[("王梅", f.make_id(birth=birth, sex="F"), "户主")],
+    )
+    rows = [
+        f.row(
+            household_no="DUP-1",
+            division_code=VILLAGE,
+            name="王玫",
+            id_number=f.make_id(birth=birth, sex="F"),
+            relationship="户主",
+        )
+    ]
+    households_import(actor=None, path=f.write_xlsx(tmp_path / "d.xlsx", rows))
+    candidate = DuplicateCandidate.objects.get()
+    assert {candidate.person.name, candidate.other.name} == {"王梅", "王玫"}
+    assert candidate.reason == "同音姓名、同出生日期、同社区"
+
+
+def test_bombs_are_refused_fast(world, tmp_path):
+    import time
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(1000):
+                member.write(b"\x00" * (1024 * 1024))
+    started = time.monotonic()
+    with pytest.raises(importing.UnusableFile, match="压缩炸弹"):
+        importing.check_file(path, max_bytes=20 * 1024 * 1024)
+    assert time.monotonic() - started < 1.0
