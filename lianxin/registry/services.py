@@ -1033,7 +1033,8 @@ def _reveal_limit() -> tuple[int, int]:
 
 def person_id_reveal(*, actor: Any, person: Person, reason: str = "") -> str:
     """The full ID number for a permitted role (PII-02): community, township and county staff
-    of the person's area; every reveal is audited; at most LIANXIN_REVEAL_RATE per user."""
+    of the person's area; every reveal (and every refusal) is audited; at most
+    LIANXIN_REVEAL_RATE per user in any sliding window of that period (Django's cache)."""
     scope = scope_of(actor)
     allowed = any(
         g.role in REVEAL_ROLES and person.area_code.startswith(g.area_code) for g in scope.grants
@@ -1048,13 +1049,13 @@ def person_id_reveal(*, actor: Any, person: Person, reason: str = "") -> str:
         )
         raise AccessDenied("您的角色无权查看完整身份证号")
     limit, period = _reveal_limit()
-    key = f"registry:reveal:{actor.pk}:{int(timezone.now().timestamp()) // period}"
-    cache.add(key, 0, timeout=period)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=period)
-        used = 1
+    key = f"registry:reveal:{actor.pk}"
+    now = timezone.now().timestamp()
+    recent = [t for t in (cache.get(key) or []) if t > now - period]
+    used = len(recent) + 1
+    if used <= limit:
+        recent.append(now)
+        cache.set(key, recent, timeout=period)
     if used > limit:
         audit.record(
             actor=actor,

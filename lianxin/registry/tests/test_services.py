@@ -312,3 +312,20 @@ def test_grid_worker_sees_only_his_grid(world, worker, family):
     assert list(Household.objects.for_user(other_worker)) == []
     with pytest.raises(AccessDenied):
         services.tag_add(actor=other_worker, person=family.head, tag="重病", evidence="x")
+
+
+def test_reveal_window_slides(world, family, settings):
+    import time_machine
+
+    cache.clear()
+    settings.LIANXIN_REVEAL_RATE = "2/h"
+    staff = world.user(Role.TOWNSHIP_STAFF, "a")
+    boy = f.person_of(family, "马小军")
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, 50, tzinfo=dt.UTC), tick=False) as clock:
+        services.person_id_reveal(actor=staff, person=boy)
+        clock.shift(dt.timedelta(minutes=20))  # 10:10, a new clock hour but the same 60 minutes
+        services.person_id_reveal(actor=staff, person=boy)
+        with pytest.raises(AccessDenied):
+            services.person_id_reveal(actor=staff, person=boy)
+        clock.shift(dt.timedelta(minutes=41))  # the first reveal is now more than an hour old
+        assert services.person_id_reveal(actor=staff, person=boy) == boy.id_number
