@@ -185,7 +185,7 @@ def _intake_process(
     scope_of(agent)
     lock = threading.Lock()
     cursor = {"next": index}
-    latencies: list[float] = []
+    latencies: list[tuple[int, float]] = []
     errors: list[str] = []
 
     def worker() -> None:
@@ -218,7 +218,7 @@ def _intake_process(
                         errors.append(exc.message)
                 latency = (time.time() - scheduled) * 1000
                 with lock:
-                    latencies.append(latency)
+                    latencies.append((i, latency))
         finally:
             connections.close_all()
 
@@ -238,7 +238,7 @@ def intake(rate: float, seconds: float, processes: int, threads: int) -> None:
     connections.close_all()
     total = int(rate * seconds)
     run_id = f"{time.time():.0f}"
-    start_at = time.time() + 3.0
+    start_at = time.time() + 8.0  # after every process has warmed up
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
     procs = [
@@ -250,12 +250,13 @@ def intake(rate: float, seconds: float, processes: int, threads: int) -> None:
     ]
     for p in procs:
         p.start()
-    latencies: list[float] = []
+    timed: list[tuple[int, float]] = []
     errors: list[str] = []
     for _ in procs:
         lat, err = out.get()
-        latencies += lat
+        timed += lat
         errors += err
+    latencies = [latency for _, latency in timed]
     for p in procs:
         p.join()
     elapsed = time.time() - start_at
@@ -264,6 +265,11 @@ def intake(rate: float, seconds: float, processes: int, threads: int) -> None:
         f"(target {rate}/s for {seconds:.0f} s; {processes} processes x {threads} threads), "
         f"errors={len(errors)}; latency from scheduled start: {fmt(latencies)}"
     )
+    window = int(rate * 10)
+    for start in range(0, total, window):
+        part = [lat for i, lat in timed if start <= i < start + window]
+        if part:
+            print(f"  seconds {start / rate:3.0f}–{(start + window) / rate:3.0f}: {fmt(part)}")
     if errors:
         print("first errors:", errors[:3])
 
