@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from .context import RequestContext, current
 
@@ -58,3 +58,31 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
         )
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL byte in the path or a GET/POST parameter is refused with 400 before any view
+    runs: PostgreSQL text cannot hold NUL, and no real input contains one (API-01)."""
+
+    MESSAGE = "请求中含有非法字符（NUL）"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            if request.path.startswith(("/api/", "/open311/")):
+                return JsonResponse({"code": "invalid", "detail": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path:
+            return True
+        if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
+            return True
+        content_type = request.content_type or ""
+        if request.method == "POST" and content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())
+        return False

@@ -157,13 +157,6 @@ def _string_query_parameters(operation) -> list[str]:
     ]
 
 
-@pytest.mark.xfail(
-    POSTGRES,
-    strict=True,
-    reason="finding (systemic): a NUL byte in a query parameter answers 500 on PostgreSQL "
-    "(psycopg: text cannot contain NUL) on the list APIs of areas, directory, registry, care, "
-    "hotline, monitoring; fix once: answer 400 for NUL in GET/POST (a middleware in core)",
-)
 def test_nul_bytes_never_answer_500(world, client):
     """Deterministic: every string query parameter of every GET list operation, set to a value
     with a NUL byte, answers 2xx or 4xx, never 5xx."""

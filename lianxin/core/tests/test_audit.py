@@ -50,3 +50,12 @@ def test_sensitive_fields_are_named_not_shown_in_diffs(world):
     building = Building(grid=world.a.grid, name="1号楼", party_member_phone="13800000000")
     changes = audit.diff(building, {"party_member_phone": "13900000000", "name": "2号楼"}, ["party_member_phone", "name"])
     assert changes == {"party_member_phone": ["***", "***"], "name": ["2号楼", "1号楼"]}
+
+
+def test_nul_bytes_in_parameters_are_refused(world, client):
+    client.force_login(world.user(Role.COMMUNITY_STAFF, "a"))
+    api = client.get("/api/v1/directory/organisations/", {"search": "a\x00b"})
+    assert api.status_code == 400
+    assert api.json() == {"code": "invalid", "detail": "请求中含有非法字符（NUL）"}
+    page = client.post("/accounts/login/", {"username": "x\x00", "password": "y"})
+    assert page.status_code == 400
