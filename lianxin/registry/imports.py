@@ -929,6 +929,12 @@ def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
         job.rows_done = 0
         job.updated_by = actor
         job.save(update_fields=["status", "rows_done", "updated_by", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="registry.import.confirm",
+            target=job,
+            changes={"file": job.file_name, "sha256": job.sha256, "rows": job.rows_total},
+        )
         from .tasks import run_import_job
 
         enqueue_on_commit(run_import_job, job.pk)
@@ -957,6 +963,14 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.report = _report_json(result)
         job.rows_done = job.rows_total = result.data_rows
     job.finished_at = timezone.now()
+    if job.status != ImportStatus.DONE:
+        audit.record(
+            actor=job.created_by,
+            action="registry.import.fail",
+            target=job,
+            changes={"file": job.file_name, "message": job.message},
+            result="failed",
+        )
     job.save(
         update_fields=[
             "status",
