@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lianxin.core import audit
 from lianxin.directory.selectors import organisation_list
 from lianxin.registry.selectors import household_get_for_user
 
@@ -344,6 +345,7 @@ class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_get_for_user(user=request.user, pk=pk)
+        audit.record_view(actor=request.user, target=case, fields=["grade", "measures"])
         return Response(CaseDetailOutput(case).data)
 
 

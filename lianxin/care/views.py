@@ -216,6 +216,8 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
                 _post_error(request, exc)
     else:
         form = forms.InvestigationForm(initial=forms.InvestigationForm.initial_from(inv))
+        if inv is not None:  # a saved investigation: health, disability and care notes
+            audit.record_view(actor=request.user, target=case, fields=["investigation"])
     photos = list(inv.photos.all()) if inv is not None else []
     return render(
         request,

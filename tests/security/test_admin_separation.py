@@ -129,9 +129,8 @@ def test_tampering_in_the_database_is_detected(world):
 
 # Models in the Django admin must not hold residents' sensitive data: the system administrator
 # sees no residents' data (ADMIN_ROLES). Known findings are marked until their app fixes them.
-KNOWN_ADMIN_FINDINGS = {
-    "care.CareCase": "lianxin/care/admin.py registers CareCase (grade, stage: sensitive) in the Django admin",
-    "care.Measure": "lianxin/care/admin.py registers Measure (evidence, grade_rank: sensitive) in the Django admin",
+KNOWN_ADMIN_FINDINGS: dict[str, str] = {
+    # fixed: lianxin/care/admin.py no longer registers CareCase and Measure
 }
 
 
