@@ -117,11 +117,6 @@ def test_revoked_assignment_sees_nothing(world, client):
     assert response.json()["count"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: API tokens (DRF TokenAuthentication, config/settings/base.py REST_FRAMEWORK) "
-    "never expire, so an idle API client stays signed in past 30 minutes (AUTH-02)",
-)
 def test_idle_api_token_expires(world, client):
     from rest_framework.authtoken.models import Token
 
@@ -130,3 +125,13 @@ def test_idle_api_token_expires(world, client):
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31), tick=False):
         response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 401
+
+
+def test_api_token_in_use_stays_valid(world, client):
+    from rest_framework.authtoken.models import Token
+
+    user = world.user(Role.GRID_WORKER, "a")
+    token = Token.objects.create(user=user)
+    for minutes in (20, 40, 60):  # used every 20 minutes: never idle for 30
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
