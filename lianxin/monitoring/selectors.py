@@ -3,11 +3,9 @@ area as the pipeline's reference roster."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 
 from lianxin.core.scoping import get_for_user_or_404
 
@@ -89,26 +87,3 @@ def review_get_for_user(*, user: Any, pk: int) -> ReviewItem:
 def rule_setting() -> RuleSetting:
     setting = RuleSetting.objects.order_by("pk").first()
     return setting or RuleSetting()
-
-
-def write_residents_roster(*, area_code: str, target: Path) -> int:
-    """The registry's persons living in the area as the pipeline's `residents` roster; streamed.
-    The file holds decrypted ID numbers: it lives in a private temporary directory for the
-    length of one run and is deleted with it."""
-    from lianxin.registry.models import Membership, Person
-
-    household_no = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).values("household__number")[:1]
-    rows = (
-        Person.objects.filter(area_code__startswith=area_code, merged_into__isnull=True)
-        .annotate(household_no=Subquery(household_no))
-        .values_list("id_number", "name", "sex", "birth_date", "division_id", "household_no")
-        .order_by("pk")
-    )
-    count = 0
-    with target.open("w", encoding="utf-8", newline="") as sink:
-        writer = csv.writer(sink, lineterminator="\n")
-        writer.writerow(["id_number", "name", "sex", "birth_date", "division_code", "household_no"])
-        for number, name, sex, birth, division, household in rows.iterator(chunk_size=5000):
-            writer.writerow([number or "", name, {"M": "男", "F": "女"}.get(sex, ""), birth.isoformat() if birth else "", division, household or ""])
-            count += 1
-    return count

@@ -22,6 +22,7 @@ from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
 from lianxin.core.tasks import enqueue_on_commit
 from lianxin.directory.models import Organisation
+from lianxin.registry import selectors as registry_selectors
 
 from . import intake, selectors
 from .models import Alert, Reminder, ReviewItem, RosterImport, RuleSetting, Run
@@ -192,7 +193,7 @@ def run_execute(*, run_id: int) -> Run:
     try:
         sources = workdir / "sources"
         sources.mkdir()
-        residents = selectors.write_residents_roster(area_code=run.area_code, target=sources / "residents.csv")
+        residents = registry_selectors.write_residents_roster(area_code=run.area_code, target=sources / "residents.csv")
         rosters = selectors.latest_rosters_for(run.area_code)
         for item in rosters:
             shutil.copyfile(item.staged_path, sources / f"{item.kind}.csv")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from lianxin.areas.models import Division, Grid, Level
 from lianxin.core import idnumber, phone
@@ -385,3 +387,24 @@ def grids_for_user(*, user: Any, division_code: str = "") -> QuerySet[Grid]:
     if division_code:
         qs = qs.filter(division_id=division_code)
     return qs.order_by("area_code", "name")
+
+
+def write_residents_roster(*, area_code: str, target: Path) -> int:
+    """The registry's persons living in the area as the pipeline's `residents` roster; streamed.
+    The file holds decrypted ID numbers: it lives in a private temporary directory for the
+    length of one run and is deleted with it."""
+    household_no = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).values("household__number")[:1]
+    rows = (
+        Person.objects.filter(area_code__startswith=area_code, merged_into__isnull=True)
+        .annotate(household_no=Subquery(household_no))
+        .values_list("id_number", "name", "sex", "birth_date", "division_id", "household_no")
+        .order_by("pk")
+    )
+    count = 0
+    with target.open("w", encoding="utf-8", newline="") as sink:
+        writer = csv.writer(sink, lineterminator="\n")
+        writer.writerow(["id_number", "name", "sex", "birth_date", "division_code", "household_no"])
+        for number, name, sex, birth, division, household in rows.iterator(chunk_size=5000):
+            writer.writerow([number or "", name, {"M": "男", "F": "女"}.get(sex, ""), birth.isoformat() if birth else "", division, household or ""])
+            count += 1
+    return count
