@@ -12,6 +12,7 @@ import pytest
 from lianxin.accounts.models import Assignment, User
 from lianxin.areas.models import Division, Grid
 from lianxin.core.roles import Role
+from lianxin.directory.demo import demo_org
 from lianxin.directory.models import Organisation, OrgKind
 
 PASSWORD = "Test-Passw0rd!"  # noqa: S105
@@ -49,24 +50,8 @@ class Site:
             Role.COUNTY_STAFF: self.orgs.get("civil_affairs"),
             Role.UNIT_STAFF: self.orgs.get("municipal_engineering"),
             Role.HOTLINE_AGENT: self.orgs.get("hotline"),
+            Role.EMPLOYER: self.orgs.get("employer"),
         }.get(role)
-
-
-def _org(
-    code: str, name: str, area: Division, dept_type: str = "", kind: str = OrgKind.GOVERNMENT
-) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "kind": kind,
-            "dept_type": dept_type,
-            "level": area.level,
-            "area": area,
-            "is_handling_unit": bool(dept_type),
-        },
-    )
-    return org
 
 
 def _site(key: str, village_code: str) -> Site:
@@ -78,35 +63,46 @@ def _site(key: str, village_code: str) -> Site:
     other, _ = Grid.objects.get_or_create(division=village, name="第二网格")
     site = Site(key, village, township, county, city, grid, other)
     site.orgs = {
-        "township_government": _org(
+        "township_government": demo_org(
             f"{township.code}-township_government",
             f"{township.name}办事处",
             township,
-            "township_government",
+            dept_type="township_government",
         ),
-        "civil_affairs": _org(
-            f"{county.code}-civil_affairs", f"{county.name}民政局", county, "civil_affairs"
+        "civil_affairs": demo_org(
+            f"{county.code}-civil_affairs",
+            f"{county.name}民政局",
+            county,
+            dept_type="civil_affairs",
         ),
-        "municipal_engineering": _org(
+        "municipal_engineering": demo_org(
             f"{county.code}-municipal_engineering",
             f"{county.name}市政工程管理所",
             county,
-            "municipal_engineering",
+            dept_type="municipal_engineering",
         ),
-        "traffic_police": _org(
+        "traffic_police": demo_org(
             f"{county.code}-traffic_police",
             f"{city.name}公安局交通警察支队{county.name}大队",
             county,
-            "traffic_police",
+            dept_type="traffic_police",
         ),
-        "human_resources": _org(
+        "human_resources": demo_org(
             f"{county.code}-human_resources",
             f"{county.name}人力资源和社会保障局",
             county,
-            "human_resources",
+            dept_type="human_resources",
         ),
-        "education": _org(f"{county.code}-education", f"{county.name}教育局", county, "education"),
-        "hotline": _org(
+        "education": demo_org(
+            f"{county.code}-education", f"{county.name}教育局", county, dept_type="education"
+        ),
+        "employer": demo_org(
+            f"{county.code}-employer",
+            f"{county.name}连心包装制品有限公司",
+            county,
+            kind=OrgKind.ENTERPRISE,
+        ),
+        "hotline": demo_org(
             f"{city.code}-hotline",
             f"{city.name}12345政务服务便民热线",
             city,

@@ -9,7 +9,22 @@ from django.core.management import call_command
 
 
 def _counts():
-    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label in {"areas", "directory", "accounts", "registry", "care", "hotline", "monitoring"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label
+        in {
+            "areas",
+            "directory",
+            "accounts",
+            "registry",
+            "care",
+            "hotline",
+            "monitoring",
+            "benefits",
+            "employment",
+        }
+    }
 
 
 def test_demo_is_idempotent_and_writes_accounts(db, capsys):
@@ -24,4 +39,19 @@ def test_demo_is_idempotent_and_writes_accounts(db, capsys):
     assert by_user["grid_worker_a"]["area_code"] == "640104001007"
     assert by_user["grid_worker_b"]["area_code"] == "640521103208"
     roles = {a["role"] for a in accounts}
-    assert {"grid_worker", "community_staff", "township_staff", "county_staff", "city_staff", "region_staff", "hotline_agent", "unit_staff", "leader", "partner", "volunteer", "system_admin", "security_admin", "audit_admin"} <= roles
+    assert {
+        "grid_worker",
+        "community_staff",
+        "township_staff",
+        "county_staff",
+        "city_staff",
+        "region_staff",
+        "hotline_agent",
+        "unit_staff",
+        "leader",
+        "partner",
+        "volunteer",
+        "system_admin",
+        "security_admin",
+        "audit_admin",
+    } <= roles

@@ -29,7 +29,7 @@ def child(path: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from lianxin.registry.imports import households_import
+    from lianxin.registry.household_import.apply import households_import
     from lianxin.registry.models import Household, Person
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -41,9 +41,13 @@ def child(path: Path) -> None:
     started, cpu = time.monotonic(), time.process_time()
     again = households_import(actor=None, path=path, source_name=path.name)
     second, second_cpu = time.monotonic() - started, time.process_time() - cpu
-    print(f"rows={result.data_rows} households={Household.objects.count()} persons={Person.objects.count()}")
+    print(
+        f"rows={result.data_rows} households={Household.objects.count()} persons={Person.objects.count()}"
+    )
     print(f"first_import_wall_s={first:.1f} cpu_s={first_cpu:.1f} written={result.written}")
-    print(f"second_import_wall_s={second:.1f} cpu_s={second_cpu:.1f} written={again.written} message={again.message}")
+    print(
+        f"second_import_wall_s={second:.1f} cpu_s={second_cpu:.1f} written={again.written} message={again.message}"
+    )
     print(f"load_average={os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"peak_rss_mb={rss_after:.0f} (before import {rss_before:.0f})")
 
@@ -66,16 +70,26 @@ def main() -> None:
         env["DATABASE_URL"] = args.db
         created_db = args.db.rsplit("/", 1)[1]
         base = args.db.rsplit("/", 1)[0]
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {created_db}"], check=True)
-        subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {created_db}"], check=True)
+        subprocess.run(
+            ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {created_db}"], check=True
+        )
+        subprocess.run(
+            ["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {created_db}"], check=True
+        )
     try:
         subprocess.run(
-            [sys.executable, __file__, str(args.file.resolve()), "--child"], env=env, cwd=ROOT, check=True
+            [sys.executable, __file__, str(args.file.resolve()), "--child"],
+            env=env,
+            cwd=ROOT,
+            check=True,
         )
     finally:
         if created_db:
             base = args.db.rsplit("/", 1)[0]
-            subprocess.run(["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {created_db}"], check=False)
+            subprocess.run(
+                ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {created_db}"],
+                check=False,
+            )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,28 @@ HEADERS = [
     "出生日期", "民族", "联系电话", "残疾类别", "残疾等级", "困难类型",
 ]  # fmt: skip
 SURNAMES = "王张李刘陈杨赵周吴徐孙马丁海金纳穆冶虎拜田"
-GIVEN = ["建国", "志强", "秀兰", "桂花", "丽", "芳", "玉梅", "海军", "永福", "德明", "小军", "小雨", "欣怡", "子涵", "伟", "静", "敏", "涛", "鹏", "梅"]
+GIVEN = [
+    "建国",
+    "志强",
+    "秀兰",
+    "桂花",
+    "丽",
+    "芳",
+    "玉梅",
+    "海军",
+    "永福",
+    "德明",
+    "小军",
+    "小雨",
+    "欣怡",
+    "子涵",
+    "伟",
+    "静",
+    "敏",
+    "涛",
+    "鹏",
+    "梅",
+]
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
@@ -55,7 +76,11 @@ def rows(persons: int, seed: int):
         address = f"{rng.randint(1, 40)}号楼{rng.randint(1, 6)}单元{rng.randint(1, 30)}室"
         surname = rng.choice(SURNAMES)
         for i in range(size):
-            relationship = "户主" if i == 0 else ("配偶" if i == 1 else rng.choice(["子女", "儿子", "女儿", "孙子女", "父母"]))
+            relationship = (
+                "户主"
+                if i == 0
+                else ("配偶" if i == 1 else rng.choice(["子女", "儿子", "女儿", "孙子女", "父母"]))
+            )
             age = rng.randint(30, 85) if i < 2 else rng.randint(1, 40)
             birth = dt.date(2026 - age, rng.randint(1, 12), rng.randint(1, 28))
             sex = rng.choice("MF")
@@ -73,7 +98,10 @@ def rows(persons: int, seed: int):
                 id_cell = number_id.lower()
             disability_type, grade = ("", "")
             if rng.random() < 0.06:
-                disability_type, grade = rng.choice(["肢体", "视力", "听力", "智力", "精神"]), rng.choice(["1", "二级", "3", "4"])
+                disability_type, grade = (
+                    rng.choice(["肢体", "视力", "听力", "智力", "精神"]),
+                    rng.choice(["1", "二级", "3", "4"]),
+                )
             tags = "低保" if rng.random() < 0.04 else ("高龄独居" if age > 80 and size == 1 else "")
             yield [
                 number, village, grid, address, surname + rng.choice(GIVEN) if i != 1 else rng.choice(SURNAMES) + rng.choice(GIVEN),
@@ -106,7 +134,9 @@ def main() -> None:
     args = parser.parse_args()
     started = time.monotonic()
     write(args.out, args.persons, args.seed)
-    print(f"{args.out}: {args.persons} persons, {args.out.stat().st_size / 1048576:.1f} MB, {time.monotonic() - started:.1f} s")
+    print(
+        f"{args.out}: {args.persons} persons, {args.out.stat().st_size / 1048576:.1f} MB, {time.monotonic() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

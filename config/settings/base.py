@@ -10,6 +10,10 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("LIANXIN_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The hotline router's trained model (`lianxin train_router` writes it, routing reads it).
+HOTLINE_ROUTER_MODEL = Path(
+    os.environ.get("LIANXIN_ROUTER_MODEL", VAR_DIR / "hotline_router.joblib")
+)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -32,6 +36,15 @@ FIELD_ENCRYPTION_KEYS = [
     k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k
 ] or ["bGlhbnhpbi1kZXYtb25seS1maWVsZC1rZXktMzJieXQ="]
 SEARCH_HASH_KEY = os.environ.get("SEARCH_HASH_KEY", "lianxin-dev-only-search-hash-key")
+# The audit chain is an HMAC chain (AUD-02): the first key signs new rows, all verify (rotate by
+# putting the new key first). Checkpoints (count + head digest) are appended to a file outside
+# the database that the operator ships to WORM storage or syslog (`lianxin audit checkpoint`).
+AUDIT_CHAIN_KEYS = [k for k in os.environ.get("LIANXIN_AUDIT_CHAIN_KEYS", "").split(",") if k] or [
+    "lianxin-dev-only-audit-chain-key"
+]
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("LIANXIN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.log")
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,7 +61,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    "template_partials",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -61,6 +73,11 @@ INSTALLED_APPS = [
     "lianxin.care",
     "lianxin.hotline",
     "lianxin.monitoring",
+    "lianxin.employment",
+    "lianxin.benefits",
+    "lianxin.resources",
+    "lianxin.volunteers",
+    "lianxin.offline",
     "lianxin.analytics",
     "lianxin.api",
 ]
@@ -111,6 +128,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# A connection kept across requests is checked before reuse: after a database restart the next
+# request reconnects instead of failing (issue #15).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -123,8 +143,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    INSTALLED_APPS.append("django_tasks_rq")
+    # the worker runs django-tasks' jobs (without it every task fails: "'Task' object is not
+    # callable"); jobs are retried (3 times) when they raise or their worker dies
+    # (lianxin/core/rqretry.py)
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "QUEUE_CLASS": "lianxin.core.rqretry.RetryingQueue"}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
@@ -140,6 +164,13 @@ else:
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id tuned for a login within 300 ms on a two-core server (ADR 0013); PBKDF2 hashes stored
+# before it still verify and are rehashed with Argon2id at the user's next successful login.
+PASSWORD_HASHERS = [
+    "lianxin.accounts.hashers.LianxinArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,14 +244,42 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# JSON lines on stderr with the request id, user id and route; no personal data (issue #15).
+# LOG_FORMAT=text gives plain lines for a developer's terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "lianxin.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "lianxin.request": {"level": os.environ.get("ACCESS_LOG_LEVEL", "WARNING")},
+        # Django's own request logger repeats the path and query string: keep it to errors.
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # Lianxin
+# Periodic jobs run by the scheduler that `lianxin serve` starts (core.scheduler, issue #15).
+LIANXIN_SCHEDULE = [
+    {"name": "比对定时运行", "command": ["monitor_scheduled"], "every_minutes": 60},
+    {"name": "审计日志锚定", "command": ["audit", "checkpoint"], "every_minutes": 60},
+    {"name": "派单模型训练", "command": ["train_router"], "every_minutes": 24 * 60},
+    {"name": "看板指标刷新", "command": ["analytics", "refresh"], "every_minutes": 10},
+    {"name": "月度指标快照", "command": ["dashboard_snapshot"], "every_minutes": 24 * 60},
+    {"name": "爱心卡状态与药箱临期", "command": ["resources_daily"], "every_minutes": 24 * 60},
+    {"name": "心愿认领超期与积分到期", "command": ["volunteers_daily"], "every_minutes": 24 * 60},
+]
+# The 15-minute life circle: straight-line metres from a household (resources, issue #17).
+RESOURCES_LIFE_CIRCLE_METRES = 1200
 LIANXIN_SCOPE_RESOLVER = "lianxin.accounts.selectors.scope_for_user"
 LIANXIN_REVEAL_RATE = "10/h"
 LIANXIN_IMPORT_MAX_BYTES = 20 * 1024 * 1024

@@ -9,3 +9,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_ACCOUNTS_PATH = VAR_DIR / "test_demo_accounts.json"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The suite runs on a database file, as `make run` does, not on Django's shared-cache
+    # in-memory default: shared cache answers "database table is locked" at once instead of
+    # waiting for the lock, so 50 threads racing for one task could all fail and none win.
+    # /dev/shm keeps the file in memory; the process id keeps parallel runs apart.
+    import os as _os
+    from pathlib import Path as _Path
+
+    # Synthetic test data only, in a per-process file.
+    _shm = _Path("/dev/shm")  # noqa: S108  # nosec B108
+    _dir = _shm if _shm.is_dir() else VAR_DIR  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(_dir / f"lianxin-test-{_os.getpid()}.sqlite3")
+    }

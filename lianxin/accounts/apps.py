@@ -1,12 +1,11 @@
-from django.apps import AppConfig
+from lianxin.core import appconfig
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(appconfig.LianxinAppConfig):
     name = "lianxin.accounts"
-    label = "accounts"
     verbose_name = "账户与权限"
 
-    def ready(self) -> None:
+    def contribute(self) -> None:
         from lianxin.core import navigation
 
         navigation.register("我的区域", "accounts:my_areas", order=90)

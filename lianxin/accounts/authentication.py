@@ -15,6 +15,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 IDLE = dt.timedelta(seconds=getattr(settings, "SESSION_COOKIE_AGE", 1800))
 MAX_AGE = dt.timedelta(hours=12)
+# the last use is written at most once a minute: a token may end up to a minute early, never late
+REFRESH = dt.timedelta(seconds=60)
 EXPIRED = "令牌已过期，请重新登录"
 
 
@@ -31,5 +33,6 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             token.delete()
             cache.delete(_seen_key(key))
             raise AuthenticationFailed(EXPIRED)
-        cache.set(_seen_key(key), now, int(IDLE.total_seconds()))
+        if now - last_seen >= REFRESH:  # not a cache write on every API call
+            cache.set(_seen_key(key), now, int(IDLE.total_seconds()))
         return user, token

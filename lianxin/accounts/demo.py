@@ -13,7 +13,8 @@ from .models import Assignment, User
 SITES = {"a": "640104001007", "b": "640521103208"}
 
 
-def _user(username: str, display_name: str) -> User:
+def demo_user(username: str, display_name: str) -> User:
+    """The demo account ``username`` (password ``DEMO_PASSWORD``), created once."""
     user, created = User.objects.get_or_create(
         username=username, defaults={"display_name": display_name}
     )
@@ -23,10 +24,19 @@ def _user(username: str, display_name: str) -> User:
     return user
 
 
-def _grant(
-    user: User, role: str, area: Division, grid: Grid | None = None, org: Organisation | None = None
-) -> None:
+def demo_grant(
+    user: User,
+    role: str,
+    area: Division,
+    *,
+    grid: Grid | None = None,
+    org: Organisation | None = None,
+) -> User:
+    """``user`` with the assignment (role, area, grid, organisation), granted once; the user's
+    cached scope is dropped so that it includes the new assignment."""
     Assignment.objects.get_or_create(user=user, role=role, area=area, grid=grid, organisation=org)
+    user.__dict__.pop("_lianxin_scope", None)
+    return user
 
 
 def load(ctx: DemoContext) -> None:
@@ -63,11 +73,17 @@ def load(ctx: DemoContext) -> None:
         ]
         for role, area, grid_, organisation, label in plan:
             username = f"{role.value}_{site}"
-            user = _user(
+            user = demo_user(
                 username,
                 f"{village.short_name}{label}" if area == village else f"{area.short_name}{label}",
             )
-            _grant(user, role, area, grid_ if role == Role.GRID_WORKER else None, organisation)
+            demo_grant(
+                user,
+                role,
+                area,
+                grid=grid_ if role == Role.GRID_WORKER else None,
+                org=organisation,
+            )
             ctx.add_account(
                 role=role.value,
                 role_label=role.label,
@@ -78,11 +94,11 @@ def load(ctx: DemoContext) -> None:
     region = Division.objects.get(code="64")
     for role in (Role.REGION_STAFF, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         username = role.value
-        user = _user(username, role.label)
+        user = demo_user(username, role.label)
         if role == Role.SYSTEM_ADMIN and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        _grant(user, role, region)
+        demo_grant(user, role, region)
         ctx.add_account(
             role=role.value,
             role_label=role.label,

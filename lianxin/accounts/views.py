@@ -35,6 +35,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class LogoutView(auth_views.LogoutView):
+    """Logout also empties the browser's copy of the offline app (its IndexedDB, Cache Storage
+    and service worker): the device keeps nothing of the worker's grid (issue #21)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 def lockout_response(
     request: HttpRequest, response: Any = None, credentials: Any = None
 ) -> HttpResponse:

@@ -10,7 +10,9 @@ from drf_spectacular.openapi import AutoSchema
 
 
 class LianxinAutoSchema(AutoSchema):
-    def _get_serializer_name(self, serializer: Any, direction: str, bypass_extensions: bool = False) -> str:
+    def _get_serializer_name(
+        self, serializer: Any, direction: str, bypass_extensions: bool = False
+    ) -> str:
         name = super()._get_serializer_name(serializer, direction, bypass_extensions)
         qualname = type(serializer).__qualname__
         if "." in qualname:  # nested in an API view: prefix the view's name

@@ -7,7 +7,20 @@ from importlib import import_module
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-API_APPS = ["accounts", "areas", "directory", "registry", "hotline", "care", "monitoring"]
+API_APPS = [
+    "accounts",
+    "areas",
+    "directory",
+    "registry",
+    "hotline",
+    "care",
+    "monitoring",
+    "analytics",
+    "employment",
+    "benefits",
+    "resources",
+    "volunteers",
+]
 
 v1: list = []
 for app in API_APPS:

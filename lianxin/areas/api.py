@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from lianxin.core.drf_views import ScopedListApi
 
 from . import selectors
 
@@ -26,19 +29,12 @@ class GridOutput(serializers.Serializer):
     division_name = serializers.CharField(source="division.short_name")
 
 
-class DivisionListApi(ListAPIView):
+class DivisionListApi(ScopedListApi):
     serializer_class = DivisionOutput
+    filters = {"q": "search", "level": "level"}
 
-    @extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("level", str)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.division_list(
-            user=self.request.user,
-            search=self.request.query_params.get("q", ""),
-            level=self.request.query_params.get("level", ""),
-        )
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.division_list(user=user, **filters)
 
 
 class DivisionDetailApi(APIView):
@@ -49,19 +45,12 @@ class DivisionDetailApi(APIView):
         )
 
 
-class GridListApi(ListAPIView):
+class GridListApi(ScopedListApi):
     serializer_class = GridOutput
+    filters = {"area_code": "area_code", "q": "search"}
 
-    @extend_schema(parameters=[OpenApiParameter("area_code", str), OpenApiParameter("q", str)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.grid_list(
-            user=self.request.user,
-            area_code=self.request.query_params.get("area_code", ""),
-            search=self.request.query_params.get("q", ""),
-        )
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.grid_list(user=user, **filters)
 
 
 class GridDetailApi(APIView):

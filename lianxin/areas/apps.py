@@ -1,12 +1,12 @@
-from django.apps import AppConfig
+from lianxin.core import appconfig
 
 
-class AreasConfig(AppConfig):
+class AreasConfig(appconfig.LianxinAppConfig):
     name = "lianxin.areas"
-    label = "areas"
     verbose_name = "行政区划与网格"
 
-    def ready(self) -> None:
+    def contribute(self) -> None:
         from lianxin.core import navigation
+        from lianxin.core.roles import STRUCTURE_ROLES
 
-        navigation.register("区划与网格", "areas:division_index", order=80)
+        navigation.register("区划与网格", "areas:division_index", roles=STRUCTURE_ROLES, order=80)

@@ -59,6 +59,16 @@ class Division(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    def above(self, levels: int = 1) -> Division:
+        """The division ``levels`` steps up (a village's county is ``above(2)``); only the region
+        has no parent, and asking above it is an error."""
+        division = self
+        for _ in range(levels):
+            if division.parent is None:
+                raise Division.DoesNotExist(f"行政区划{division.code}没有上级")
+            division = division.parent
+        return division
+
     @property
     def area_code(self) -> str:
         return self.code

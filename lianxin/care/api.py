@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -17,13 +16,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
-from lianxin.directory.selectors import organisation_list
+from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
 
 from . import selectors, services
 from .models import (
     RECOGNITION_CRITERIA,
-    Batch,
     CareAction,
     DiscoverySource,
     Escalation,
@@ -31,6 +29,15 @@ from .models import (
     Grade,
     Heating,
     Housing,
+    ReferralStatus,
+)
+from .workflows import (
+    CASE_WORKFLOW,
+    MEASURE_WORKFLOW,
+    REFERRAL_WORKFLOW,
+    check_case,
+    check_measure,
+    check_referral,
 )
 
 # --- output -----------------------------------------------------------------------------------
@@ -49,9 +56,23 @@ class MeasureOutput(serializers.Serializer):
     budget_fen = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
     evidence = serializers.CharField()
+    proofs = serializers.SerializerMethodField()
     delivery_type = serializers.CharField()
     delivery_id = serializers.CharField()
     delivery_label = serializers.CharField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_proofs(self, measure: Any) -> list[dict[str, Any]]:
+        """The proof files, each with the URL of the scoped, audited download."""
+        return [
+            {
+                "id": p.pk,
+                "content_type": p.content_type,
+                "name": p.caption,
+                "url": reverse("care:measure_proof", args=[p.pk]),
+            }
+            for p in measure.proofs.all()
+        ]
 
 
 class CaseOutput(serializers.Serializer):
@@ -61,7 +82,7 @@ class CaseOutput(serializers.Serializer):
     area_code = serializers.CharField()
     stage = serializers.CharField()
     stage_label = serializers.CharField(source="get_stage_display")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     grade = serializers.CharField()
     computed_grade = serializers.CharField()
     grade_reasons = serializers.ListField(child=serializers.CharField())
@@ -78,7 +99,7 @@ class CaseDetailOutput(CaseOutput):
 
     @extend_schema_field(MeasureOutput(many=True))
     def get_measures(self, case: Any) -> list[dict[str, Any]]:
-        return MeasureOutput(selectors.case_measures(case), many=True).data
+        return list(MeasureOutput(selectors.case_measures(case), many=True).data)
 
 
 class BatchOutput(serializers.Serializer):
@@ -89,12 +110,34 @@ class BatchOutput(serializers.Serializer):
     is_open = serializers.BooleanField()
 
 
+class ReferralOutput(serializers.Serializer):
+    """A referral in the owning area's queue (its staff only; the referrer never sees it)."""
+
+    id = serializers.IntegerField()
+    household_id = serializers.IntegerField()
+    household_number = serializers.CharField(source="household.number")
+    area_code = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
+    source_label = serializers.CharField(source="get_source_display")
+    source_type = serializers.CharField()
+    source_id = serializers.CharField()
+    description = serializers.CharField()
+    referrer = serializers.CharField(allow_null=True, default=None)
+    referrer_org = serializers.CharField(source="referrer_org.name", allow_null=True, default=None)
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decline_reason = serializers.CharField()
+    case_id = serializers.IntegerField(allow_null=True)
+
+
 # --- input ------------------------------------------------------------------------------------
 
 
 class DiscoverInput(serializers.Serializer):
     household_id = serializers.IntegerField()
-    source = serializers.ChoiceField(choices=DiscoverySource.choices)
+    source = serializers.ChoiceField(choices=DiscoverySource.choices)  # type: ignore[assignment]
     description = serializers.CharField(allow_blank=True)
     applicant_name = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -139,6 +182,11 @@ class RecogniseInput(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        batch_id = attrs.pop("batch_id")
+        attrs["batch"] = selectors.batch_for(self.context["user"], batch_id) if batch_id else None
+        return attrs
+
 
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
@@ -148,6 +196,14 @@ class PlanInput(serializers.Serializer):
     goal = serializers.CharField(allow_blank=True)
     leader_id = serializers.IntegerField(allow_null=True, required=False)
     paired_unit_id = serializers.IntegerField(allow_null=True, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        leader_id = attrs.pop("leader_id", None)
+        return {
+            "goal": attrs["goal"],
+            "leader": selectors.leader_get(leader_id) if leader_id else None,
+            "paired_unit": selectors.unit_for(self.context["user"], attrs.get("paired_unit_id")),
+        }
 
 
 class MeasureInput(serializers.Serializer):
@@ -161,6 +217,12 @@ class MeasureInput(serializers.Serializer):
     delivery_id = serializers.CharField(required=False, allow_blank=True, default="")
     delivery_label = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        user = self.context["user"]
+        attrs["responsible_unit"] = selectors.unit_for(user, attrs.pop("responsible_unit_id"))
+        attrs["paired_unit"] = selectors.unit_for(user, attrs.pop("paired_unit_id", None))
+        return attrs
+
 
 class FollowUpInput(serializers.Serializer):
     visited_on = serializers.DateField(allow_null=True)
@@ -168,6 +230,12 @@ class FollowUpInput(serializers.Serializer):
     measure_progress = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False, default=dict
     )
+
+    def validate_measure_progress(self, value: dict[str, str]) -> dict[int, str]:
+        try:
+            return {int(k): v for k, v in value.items()}
+        except ValueError as exc:
+            raise serializers.ValidationError("键必须是措施ID") from exc
 
 
 class EvaluateInput(serializers.Serializer):
@@ -186,7 +254,13 @@ class EmptyInput(serializers.Serializer):
 
 
 class EvidenceInput(serializers.Serializer):
-    evidence = serializers.CharField(allow_blank=True)
+    evidence = serializers.CharField(allow_blank=True, required=False, default="")
+    proofs = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="photos or documents (multipart; JPEG, PNG, WebP, PDF)",
+    )
 
 
 class EscalateInput(serializers.Serializer):
@@ -197,35 +271,28 @@ class EscalateInput(serializers.Serializer):
 class LinkInput(serializers.Serializer):
     delivery_type = serializers.CharField(allow_blank=True)
     delivery_id = serializers.CharField(allow_blank=True)
-    label = serializers.CharField(required=False, allow_blank=True, default="")
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.label
+        required=False, allow_blank=True, default=""
+    )
 
 
-def _unit(user: Any, pk: int | None) -> Any:
-    return organisation_list(user=user).filter(pk=pk).first() if pk else None
+class DeclineInput(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
 
 
-def _int_keys(mapping: dict[str, str]) -> dict[int, str]:
-    try:
-        return {int(k): v for k, v in mapping.items()}
-    except ValueError as exc:
-        raise serializers.ValidationError({"measure_progress": "键必须是措施ID"}) from exc
-
-
-CASE_ACTIONS: dict[str, type[serializers.Serializer]] = {
+REFERRAL_INPUTS: dict[str, type[serializers.Serializer]] = {"decline": DeclineInput}
+CASE_INPUTS: dict[str, type[serializers.Serializer]] = {
     "investigate": InvestigateInput,
     "review": ReviewInput,
     "recognise": RecogniseInput,
     "reject": ReasonInput,
     "plan": PlanInput,
     "measure": MeasureInput,
-    "approve": EmptyInput,
     "followup": FollowUpInput,
     "evaluate": EvaluateInput,
-    "accept": EmptyInput,
     "grade": GradeInput,
 }
-MEASURE_ACTIONS: dict[str, type[serializers.Serializer]] = {
-    "start": EmptyInput,
+MEASURE_INPUTS: dict[str, type[serializers.Serializer]] = {
     "implement": EvidenceInput,
     "cancel": ReasonInput,
     "escalate": EscalateInput,
@@ -233,68 +300,29 @@ MEASURE_ACTIONS: dict[str, type[serializers.Serializer]] = {
 }
 
 
-def _run_case_action(user: Any, case: Any, action: str, d: dict[str, Any]) -> Any:
-    """One service call per action; returns what to answer with (a case or a measure)."""
-    if action == "investigate":
-        submit = d.pop("submit", True)
-        if submit:
-            return services.case_investigate(actor=user, case=case, data=d)
-        services.investigation_save(actor=user, case=case, data=d)
-        return case
-    if action == "review":
-        return services.case_review_by_community(actor=user, case=case, **d)
-    if action == "recognise":
-        batch = (
-            Batch.objects.for_user(user).filter(pk=d["batch_id"]).first() if d["batch_id"] else None
-        )
-        return services.case_recognise(
-            actor=user, case=case, batch=batch, checklist=d["checklist"], note=d["note"]
-        )
-    if action == "reject":
-        return services.case_reject(actor=user, case=case, reason=d["reason"])
-    if action == "plan":
-        leader_id = d.get("leader_id")
-        services.plan_save(
-            actor=user,
-            case=case,
-            goal=d["goal"],
-            leader=get_user_model().objects.filter(pk=leader_id).first() if leader_id else None,
-            paired_unit=_unit(user, d.get("paired_unit_id")),
-        )
-        return case
-    if action == "measure":
-        return services.measure_add(
-            actor=user,
-            case=case,
-            action=d["action"],
-            title=d["title"],
-            responsible_unit=_unit(user, d["responsible_unit_id"]),
-            paired_unit=_unit(user, d.get("paired_unit_id")),
-            deadline=d["deadline"],
-            budget_fen=d.get("budget_fen"),
-            delivery_type=d["delivery_type"],
-            delivery_id=d["delivery_id"],
-            delivery_label=d["delivery_label"],
-        )
-    if action == "approve":
-        return services.plan_approve(actor=user, case=case)
-    if action == "followup":
-        services.followup_record(
-            actor=user,
-            case=case,
-            visited_on=d["visited_on"],
-            notes=d["notes"],
-            measure_progress=_int_keys(d["measure_progress"]),
-        )
-        return case
-    if action == "evaluate":
-        services.case_evaluate(actor=user, case=case, **d)
-        return case
-    if action == "accept":
-        return services.case_accept(actor=user, case=case)
-    if action == "grade":
-        return services.case_set_grade(actor=user, case=case, grade=d["grade"], reason=d["reason"])
-    raise Http404
+def _dispatch(
+    workflow: Workflow,
+    check: Any,
+    inputs: dict[str, type[serializers.Serializer]],
+    request: Request,
+    obj: Any,
+    action: str,
+) -> Any:
+    """One transition of the declaration: who and when (``check``), its input, its service."""
+    if action not in {t.name for t in workflow.transitions}:
+        raise Http404
+    transition = check(request.user, obj, action)
+    data = inputs.get(action, EmptyInput)(data=request.data, context={"user": request.user})
+    data.is_valid(raise_exception=True)
+    kwargs = dict(data.validated_data)
+    if action == "investigate":  # a draft is saved, not submitted (no transition)
+        values = {k: v for k, v in kwargs.items() if k != "submit"}
+        if not kwargs.get("submit", True):
+            services.investigation_save(actor=request.user, case=obj, data=values)
+            return obj
+        kwargs = {"data": values}
+    target = {transition.object_arg or workflow.object_arg: obj}
+    return transition.resolve_service()(actor=request.user, **target, **kwargs)
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -346,7 +374,8 @@ class CaseDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_get_for_user(user=request.user, pk=pk)
         audit.record_view(actor=request.user, target=case, fields=["grade", "measures"])
-        return Response(CaseDetailOutput(case).data)
+        actions = actions_payload(CASE_WORKFLOW, request.user, case)
+        return Response({**CaseDetailOutput(case).data, "actions": actions})
 
 
 class CaseTransitionApi(APIView):
@@ -356,12 +385,7 @@ class CaseTransitionApi(APIView):
     @extend_schema(request=InvestigateInput, responses=CaseDetailOutput)
     def post(self, request: Request, pk: int, action: str) -> Response:
         case = selectors.case_get_for_user(user=request.user, pk=pk)
-        input_class = CASE_ACTIONS.get(action)
-        if input_class is None:
-            raise Http404
-        data = input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = _run_case_action(request.user, case, action, dict(data.validated_data))
+        result = _dispatch(CASE_WORKFLOW, check_case, CASE_INPUTS, request, case, action)
         if action == "measure":
             return Response(MeasureOutput(result).data, status=status.HTTP_201_CREATED)
         case = selectors.case_get_for_user(user=request.user, pk=pk)
@@ -381,7 +405,7 @@ class MeasureListApi(ListAPIView):
             user=self.request.user,
             overdue_only=params.get("overdue") in ("1", "true"),
             status=params.get("status", ""),
-        )
+        ).prefetch_related("proofs")
 
 
 class MeasureTransitionApi(APIView):
@@ -391,34 +415,42 @@ class MeasureTransitionApi(APIView):
     @extend_schema(request=EvidenceInput, responses=MeasureOutput)
     def post(self, request: Request, pk: int, action: str) -> Response:
         measure = selectors.measure_get_for_user(user=request.user, pk=pk)
-        input_class = MEASURE_ACTIONS.get(action)
-        if input_class is None:
-            raise Http404
-        data = input_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
-        user = request.user
-        if action == "start":
-            measure = services.measure_start(actor=user, measure=measure)
-        elif action == "implement":
-            measure = services.measure_implement(
-                actor=user, measure=measure, evidence=d["evidence"]
-            )
-        elif action == "cancel":
-            measure = services.measure_cancel(actor=user, measure=measure, reason=d["reason"])
-        elif action == "escalate":
-            services.escalation_raise(
-                actor=user, measure=measure, kind=d["kind"], reason=d["reason"]
-            )
-        else:
-            measure = services.measure_link_delivery(
-                actor=user,
-                measure=measure,
-                delivery_type=d["delivery_type"],
-                delivery_id=d["delivery_id"],
-                label=d["label"],
-            )
+        result = _dispatch(
+            MEASURE_WORKFLOW, check_measure, MEASURE_INPUTS, request, measure, action
+        )
+        if action != "escalate":  # an escalation answers with the measure it concerns
+            measure = result
         return Response(MeasureOutput(measure).data)
+
+
+class ReferralListApi(ListAPIView):
+    """The referrals handed to the user's area (community and township staff)."""
+
+    serializer_class = ReferralOutput
+
+    @extend_schema(parameters=[OpenApiParameter("status", str)])
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        wanted = self.request.query_params.get("status", ReferralStatus.PENDING)
+        status_ = wanted if wanted in ReferralStatus.values else ReferralStatus.PENDING
+        return selectors.referral_queue(user=self.request.user, status=status_)
+
+
+class ReferralTransitionApi(APIView):
+    """POST /care/referrals/{id}/{action}/ with action accept (answers with the household's
+    case) or decline (``reason`` required; answers with the referral)."""
+
+    @extend_schema(request=DeclineInput, responses=ReferralOutput)
+    def post(self, request: Request, pk: int, action: str) -> Response:
+        referral = selectors.referral_get_for_user(user=request.user, pk=pk)
+        result = _dispatch(
+            REFERRAL_WORKFLOW, check_referral, REFERRAL_INPUTS, request, referral, action
+        )
+        if action == "accept":
+            return Response(CaseOutput(result).data)
+        return Response(ReferralOutput(result).data)
 
 
 class BatchListApi(ListAPIView):
@@ -460,6 +492,12 @@ urlpatterns = [
         "care/measures/<int:pk>/<slug:action>/",
         MeasureTransitionApi.as_view(),
         name="care_measure_transition",
+    ),
+    path("care/referrals/", ReferralListApi.as_view(), name="care_referral_list"),
+    path(
+        "care/referrals/<int:pk>/<slug:action>/",
+        ReferralTransitionApi.as_view(),
+        name="care_referral_transition",
     ),
     path("care/batches/", BatchListApi.as_view(), name="care_batch_list"),
     path("care/batches/<int:pk>/progress/", BatchProgressApi.as_view(), name="care_batch_progress"),

@@ -15,10 +15,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from lianxin.accounts.models import Assignment, User
+from lianxin.accounts.demo import demo_grant, demo_user
+from lianxin.accounts.models import User
 from lianxin.areas.models import Division, Grid, Level
-from lianxin.core.democontext import DEMO_PASSWORD, DemoContext
+from lianxin.core.democontext import DemoContext
 from lianxin.core.roles import Role
+from lianxin.directory.demo import demo_org
 from lianxin.directory.models import Organisation, OrgKind
 from lianxin.registry.models import Household
 
@@ -26,7 +28,7 @@ from . import services
 from .models import RECOGNITION_CRITERIA, Batch, CareCase, Measure, Stage
 
 ALL = dict.fromkeys(RECOGNITION_CRITERIA, True)
-LEVEL_ROLE = {
+LEVEL_ROLE: dict[str, str] = {
     Level.PROVINCE: Role.REGION_STAFF,
     Level.CITY: Role.CITY_STAFF,
     Level.COUNTY: Role.COUNTY_STAFF,
@@ -38,45 +40,6 @@ LEVEL_ROLE = {
 # --- people and units of a place --------------------------------------------------------------
 
 
-def _user(username: str, display_name: str) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    return user
-
-
-def _grant(
-    user: User,
-    role: str,
-    area: Division,
-    *,
-    grid: Grid | None = None,
-    org: Organisation | None = None,
-) -> User:
-    Assignment.objects.get_or_create(user=user, role=role, area=area, grid=grid, organisation=org)
-    user.__dict__.pop("_lianxin_scope", None)
-    return user
-
-
-def _org(
-    code: str, name: str, area: Division, kind: str = OrgKind.GOVERNMENT, dept_type: str = ""
-) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "kind": kind,
-            "dept_type": dept_type,
-            "level": area.level,
-            "area": area,
-        },
-    )
-    return org
-
-
 @dataclass
 class Cast:
     village: Division
@@ -85,37 +48,39 @@ class Cast:
 
     @property
     def township(self) -> Division:
-        return self.village.parent
+        return self.village.above()
 
     @property
     def county(self) -> Division:
-        return self.township.parent
+        return self.village.above(2)
 
     def unit(self, dept_type: str) -> Organisation:
         """The unit of ``dept_type`` nearest to the village: county, city, then region."""
-        for area in (self.county, self.county.parent, Division.objects.get(code="64")):
+        for area in (self.county, self.county.above(), Division.objects.get(code="64")):
             org = Organisation.objects.filter(code=f"{area.code}-{dept_type}").first()
             if org is not None:
                 return org
-        return _org(
+        return demo_org(
             f"{self.county.code}-{dept_type}",
             f"{self.county.short_name}{dept_type}",
             self.county,
             dept_type=dept_type,
+            handling_unit=False,
         )
 
     def township_office(self) -> Organisation:
         return Organisation.objects.filter(
             code=f"{self.township.code}-township_government"
-        ).first() or _org(
+        ).first() or demo_org(
             f"{self.township.code}-township_government",
             f"{self.township.short_name}人民政府",
             self.township,
             dept_type="township_government",
+            handling_unit=False,
         )
 
     def committee(self) -> Organisation:
-        return _org(
+        return demo_org(
             f"{self.village.code}-committee",
             f"{self.village.short_name}",
             self.village,
@@ -133,8 +98,8 @@ class Cast:
             )
             if org.kind == OrgKind.COMMUNITY:
                 return self.users["grid_worker"]
-            user = _user(f"care_{org.code}", f"{org.name}干部")
-            self.unit_staff[org.pk] = _grant(user, role, area, org=org)
+            user = demo_user(f"care_{org.code}", f"{org.name}干部")
+            self.unit_staff[org.pk] = demo_grant(user, role, area, org=org)
         return self.unit_staff[org.pk]
 
 
@@ -156,25 +121,27 @@ def cast_for(village: Division, grid: Grid | None) -> Cast:
             }
         else:
             existing = {}
-        cast.users["community"] = existing.get("community") or _grant(
-            _user(f"care_community_{village.code}", f"{village.short_name}社区专干"),
+        cast.users["community"] = existing.get("community") or demo_grant(
+            demo_user(f"care_community_{village.code}", f"{village.short_name}社区专干"),
             Role.COMMUNITY_STAFF,
             village,
         )
-        cast.users["township"] = existing.get("township") or _grant(
-            _user(f"care_township_{village.code}", f"{cast.township.short_name}干部"),
+        cast.users["township"] = existing.get("township") or demo_grant(
+            demo_user(f"care_township_{village.code}", f"{cast.township.short_name}干部"),
             Role.TOWNSHIP_STAFF,
             cast.township,
             org=township_office,
         )
-        cast.users["township2"] = _grant(
-            _user(f"care_township2_{cast.township.code}", f"{cast.township.short_name}验收干部"),
+        cast.users["township2"] = demo_grant(
+            demo_user(
+                f"care_township2_{cast.township.code}", f"{cast.township.short_name}验收干部"
+            ),
             Role.TOWNSHIP_STAFF,
             cast.township,
             org=township_office,
         )
-        cast.users["leader"] = existing.get("leader") or _grant(
-            _user(f"care_leader_{cast.county.code}", f"{cast.county.short_name}包抓领导"),
+        cast.users["leader"] = existing.get("leader") or demo_grant(
+            demo_user(f"care_leader_{cast.county.code}", f"{cast.county.short_name}包抓领导"),
             Role.LEADER,
             cast.county,
         )
@@ -182,8 +149,8 @@ def cast_for(village: Division, grid: Grid | None) -> Cast:
     if grid is not None:
         worker = User.objects.filter(
             assignments__role=Role.GRID_WORKER, assignments__grid=grid, assignments__is_active=True
-        ).first() or _grant(
-            _user(f"care_grid_{grid.pk}", f"{grid}网格员"), Role.GRID_WORKER, village, grid=grid
+        ).first() or demo_grant(
+            demo_user(f"care_grid_{grid.pk}", f"{grid}网格员"), Role.GRID_WORKER, village, grid=grid
         )
         cast.users["grid_worker"] = worker
     else:
@@ -222,11 +189,11 @@ class CaseSpec:
 
 
 def _region_office(_: Cast) -> Organisation:
-    return _org("64-general_office", "自治区人民政府办公厅", Division.objects.get(code="64"))
+    return demo_org("64-general_office", "自治区人民政府办公厅", Division.objects.get(code="64"))
 
 
 def _volunteer_federation(_: Cast) -> Organisation:
-    return _org(
+    return demo_org(
         "64-volunteer_federation",
         "宁夏志愿服务联合会",
         Division.objects.get(code="64"),
@@ -235,7 +202,7 @@ def _volunteer_federation(_: Cast) -> Organisation:
 
 
 def _partner(c: Cast) -> Organisation:
-    return _org(
+    return demo_org(
         f"{c.county.code}-care-partner",
         "宁夏沙坡头新能源有限公司（爱心企业）",
         c.county,
@@ -486,7 +453,7 @@ REAL_CASES = [
                 lambda c: c.committee(),
                 dt.date(2025, 12, 31),
                 implemented="台灯已送到",
-                delivery=("resources.microwish", "demo-640106002001-001", "微心愿：学习台灯"),
+                delivery=("volunteers.microwish", "demo-640106002001-001", "微心愿：学习台灯"),
             ),
         ],
         followup="已入住公租房，有暖气",
@@ -520,7 +487,7 @@ def _run(spec: CaseSpec, household: Household, batches: dict[int, Batch]) -> Car
         actor=who["township"], case=case, batch=batches[spec.batch], checklist=ALL
     )
     services.plan_save(
-        actor=who["township"],
+        actor=who["community"],
         case=case,
         goal=spec.goal,
         leader=who["leader"],
@@ -576,7 +543,7 @@ def _run(spec: CaseSpec, household: Household, batches: dict[int, Batch]) -> Car
 
 # --- synthetic cases --------------------------------------------------------------------------
 
-SYNTHETIC_PROFILES = [
+SYNTHETIC_PROFILES: list[tuple[str, dict[str, Any], list[tuple[str, str, str]]]] = [
     # (description, investigation overrides, [(action, title, dept_type)])
     (
         "高龄独居老人，行动不便",
@@ -665,7 +632,7 @@ def _synthetic(
     who = cast.users
     description, overrides, base = SYNTHETIC_PROFILES[rng.randrange(len(SYNTHETIC_PROFILES))]
     visited = dt.date(2025, rng.randint(3, 10), rng.randint(1, 28))
-    data = {
+    data: dict[str, Any] = {
         "visited_on": visited,
         "residents": "见家庭成员",
         "resident_count": max(1, household.memberships.filter(ended_on__isnull=True).count()),
@@ -694,7 +661,7 @@ def _synthetic(
     )
     case = services.case_recognise(actor=who["township"], case=case, batch=batch, checklist=ALL)
     services.plan_save(
-        actor=who["township"],
+        actor=who["community"],
         case=case,
         goal=f"解决{description}问题",
         leader=who["leader"],

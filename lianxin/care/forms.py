@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
-from .models import CareAction, DiscoverySource, Escalation, Evaluation, Grade, Heating, Housing
+from . import selectors
+from .models import (
+    DELIVERY_TYPES,
+    OPEN_MEASURE_STATUSES,
+    RECOGNITION_CRITERIA,
+    CareAction,
+    DiscoverySource,
+    Escalation,
+    Evaluation,
+    Grade,
+    Heating,
+    Housing,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
+
+
+def searchable(form: forms.Form, *names: str) -> None:
+    """Long pickers (units, leaders) get a type-to-filter box (static/core/searchable.js)."""
+    for name in names:
+        form.fields[name].widget.attrs["data-searchable"] = ""
 
 
 def yuan_to_fen(value: Decimal | None) -> int | None:
@@ -102,7 +121,17 @@ class InvestigationForm(forms.Form):
         return initial
 
 
-class ReviewForm(forms.Form):
+class CaseForm(forms.Form):
+    """A transition's input on a case page. ``clean()`` returns exactly the keyword arguments of
+    the transition's service (ids resolved to the user's own units, leaders and batches)."""
+
+    def __init__(self, *args: Any, user: Any = None, case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.case = case
+
+
+class ReviewForm(CaseForm):
     held_on = forms.DateField(label="评议日期", required=False, widget=DATE)
     participants = forms.CharField(
         label="参加人员", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -118,32 +147,38 @@ class ReviewForm(forms.Form):
     )
 
 
-class RecogniseForm(forms.Form):
+class RecogniseForm(CaseForm):
     batch = forms.TypedChoiceField(label="批次", coerce=int, required=False, empty_value=None)
     note = forms.CharField(
         label="认定说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(
-        self, *args: Any, criteria: dict[str, str], batches: list[tuple[int, str]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["batch"].choices = [("", "请选择批次"), *batches]
-        for key, label in criteria.items():
+        cast(forms.ChoiceField, self.fields["batch"]).choices = [
+            ("", "请选择批次"),
+            *selectors.batch_choices(self.user),
+        ]
+        for key, label in RECOGNITION_CRITERIA.items():
             self.fields[f"criterion_{key}"] = forms.BooleanField(label=label, required=False)
-        self.criteria = criteria
 
-    def checklist(self) -> dict[str, bool]:
-        return {k: bool(self.cleaned_data.get(f"criterion_{k}")) for k in self.criteria}
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        batch_id = d.get("batch")
+        return {
+            "batch": selectors.batch_for(self.user, batch_id) if batch_id else None,
+            "checklist": {k: bool(d.get(f"criterion_{k}")) for k in RECOGNITION_CRITERIA},
+            "note": d.get("note", ""),
+        }
 
 
-class RejectForm(forms.Form):
+class RejectForm(CaseForm):
     reason = forms.CharField(
         label="不予认定的理由", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PlanForm(forms.Form):
+class PlanForm(CaseForm):
     goal = forms.CharField(
         label="帮扶目标", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -152,19 +187,32 @@ class PlanForm(forms.Form):
         label="结对单位", coerce=int, required=False, empty_value=None
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        leaders: list[tuple[int, str]],
-        units: list[tuple[int, str]],
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = [("", "请选择"), *leaders]
-        self.fields["paired_unit"].choices = [("", "请选择"), *units]
+        leaders = selectors.leader_choices(self.case.area_code) if self.case is not None else []
+        cast(forms.ChoiceField, self.fields["leader"]).choices = [("", "请选择"), *leaders]
+        cast(forms.ChoiceField, self.fields["paired_unit"]).choices = [
+            ("", "请选择"),
+            *selectors.unit_choices(self.user),
+        ]
+        if self.case is not None and not self.is_bound:
+            self.initial = {
+                "goal": getattr(getattr(self.case, "plan", None), "goal", ""),
+                "leader": self.case.leader_id,
+                "paired_unit": self.case.paired_unit_id,
+            }
+        searchable(self, "leader", "paired_unit")
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        return {
+            "goal": d.get("goal", ""),
+            "leader": selectors.leader_get(d["leader"]) if d.get("leader") else None,
+            "paired_unit": selectors.unit_for(self.user, d.get("paired_unit")),
+        }
 
 
-class MeasureForm(forms.Form):
+class MeasureForm(CaseForm):
     action = forms.ChoiceField(
         label="关爱行动", choices=[("", "请选择"), *CareAction.choices], required=False
     )
@@ -180,20 +228,60 @@ class MeasureForm(forms.Form):
         label="预算（元，可选）", required=False, min_value=0, decimal_places=2, max_digits=14
     )
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible_unit"].choices = [("", "请选择"), *units]
-        self.fields["paired_unit"].choices = [("", "无"), *units]
+        units = selectors.unit_choices(self.user)
+        cast(forms.ChoiceField, self.fields["responsible_unit"]).choices = [("", "请选择"), *units]
+        cast(forms.ChoiceField, self.fields["paired_unit"]).choices = [("", "无"), *units]
+        searchable(self, "responsible_unit", "paired_unit")
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        return {
+            "action": d.get("action", ""),
+            "title": d.get("title", ""),
+            "responsible_unit": selectors.unit_for(self.user, d.get("responsible_unit")),
+            "paired_unit": selectors.unit_for(self.user, d.get("paired_unit")),
+            "deadline": d.get("deadline"),
+            "budget_fen": yuan_to_fen(d.get("budget_yuan")),
+        }
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(CaseForm):
+    """A visit, and a progress note per open measure of the plan (``progress_<measure id>``)."""
+
     visited_on = forms.DateField(label="回访日期", required=False, widget=DATE)
     notes = forms.CharField(
         label="回访情况", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("visited_on", timezone.localdate())
+        measures = (
+            selectors.case_measures(self.case).filter(status__in=OPEN_MEASURE_STATUSES)
+            if self.case is not None
+            else []
+        )
+        for m in measures:
+            self.fields[f"progress_{m.pk}"] = forms.CharField(
+                label=f"进展：{m.title}", required=False, max_length=500
+            )
 
-class EvaluationForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        progress = {
+            int(k[9:]): v for k, v in d.items() if k.startswith("progress_") and (v or "").strip()
+        }
+        return {
+            "visited_on": d.get("visited_on"),
+            "notes": d.get("notes", ""),
+            "measure_progress": progress,
+        }
+
+
+class EvaluationForm(CaseForm):
     evaluated_on = forms.DateField(label="评估日期", required=False, widget=DATE)
     outcome = forms.CharField(
         label="帮扶成效", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -203,21 +291,56 @@ class EvaluationForm(forms.Form):
     )
 
 
-class GradeForm(forms.Form):
+class GradeForm(CaseForm):
     grade = forms.ChoiceField(
         label="调整为", choices=[("", "恢复规则分级"), *Grade.choices], required=False
     )
     reason = forms.CharField(label="调整理由", max_length=300, required=False)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (``<input type=file multiple>``); cleans to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class EvidenceForm(forms.Form):
+    """落实确认: a written note, photos or documents (the service checks their type by content
+    and requires one of them)."""
+
     evidence = forms.CharField(
         label="落实佐证", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proofs = MultipleFileField(
+        label="佐证照片或文件（JPEG、PNG、WebP、PDF，可多选）",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", required=False, max_length=300)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="不予接收的理由",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EscalationForm(forms.Form):
@@ -228,8 +351,12 @@ class EscalationForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    delivery_type = forms.CharField(label="承接对象类型", max_length=40, required=False)
-    delivery_id = forms.CharField(label="承接对象ID", max_length=64, required=False)
+    delivery_type = forms.ChoiceField(
+        label="承接对象类型",
+        choices=[("", "请选择"), *DELIVERY_TYPES.items()],
+        required=False,
+    )
+    delivery_id = forms.CharField(label="承接对象编号", max_length=64, required=False)
     label = forms.CharField(label="说明", max_length=200, required=False)
 
 
@@ -240,7 +367,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area_code"].choices = areas
+        cast(forms.ChoiceField, self.fields["area_code"]).choices = areas
 
 
 class MinutesForm(forms.Form):
@@ -255,3 +382,9 @@ class DecisionForm(MeasureForm):
     decision = forms.CharField(
         label="会议决定", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self) -> dict[str, Any]:
+        raw = dict(self.cleaned_data)
+        d = super().clean()
+        d.pop("paired_unit", None)
+        return {**d, "escalation": raw.get("escalation"), "decision": raw.get("decision", "")}

@@ -2,9 +2,9 @@
 
 The stages follow the region's guide (DOMAIN.md section 2): discovery (对象发现) → household
 investigation (入户调查) → community review (评议) and township recognition (认定) → plan
-(确定方案, 一户一策) → tracking (跟踪指导) → evaluation and acceptance (评估验收). ``TRANSITIONS``
-beside ``CareCase`` is the only source of the allowed moves; each move has one service in
-``services.py``."""
+(确定方案, 一户一策) → tracking (跟踪指导) → evaluation and acceptance (评估验收).
+``workflows.CASE_WORKFLOW`` is the only source of the allowed moves and of who may make them;
+each move has one service in ``services``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from lianxin.areas.models import Grid
+from lianxin.core.areascoped import AreaScoped
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import Household
@@ -25,6 +26,8 @@ from .querysets import (
     JointMeetingQuerySet,
     MeasureQuerySet,
     PhotoQuerySet,
+    ProofQuerySet,
+    ReferralQuerySet,
 )
 
 
@@ -41,19 +44,6 @@ class Stage(models.TextChoices):
     CONTINUED = "continued", "继续帮扶"
 
 
-# The region's guide as a table: stage → stages it may move to. Nothing else moves a case.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Stage.DISCOVERED: frozenset({Stage.INVESTIGATED}),
-    Stage.INVESTIGATED: frozenset({Stage.REVIEWED}),
-    Stage.REVIEWED: frozenset({Stage.RECOGNISED, Stage.REJECTED}),
-    Stage.RECOGNISED: frozenset({Stage.PLANNED}),
-    Stage.PLANNED: frozenset({Stage.TRACKING}),
-    Stage.TRACKING: frozenset({Stage.EVALUATED}),
-    Stage.EVALUATED: frozenset({Stage.CLOSED, Stage.CONTINUED}),
-    Stage.CONTINUED: frozenset({Stage.TRACKING}),
-    Stage.REJECTED: frozenset(),
-    Stage.CLOSED: frozenset(),
-}
 FINAL_STAGES = frozenset({Stage.REJECTED, Stage.CLOSED})
 # Stages in which the household's plan may still receive measures.
 PLAN_OPEN_STAGES = frozenset({Stage.RECOGNISED, Stage.PLANNED, Stage.TRACKING, Stage.CONTINUED})
@@ -103,24 +93,17 @@ class MeasureStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-MEASURE_TRANSITIONS: dict[str, frozenset[str]] = {
-    MeasureStatus.PLANNED: frozenset(
-        {MeasureStatus.IN_PROGRESS, MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED}
-    ),
-    MeasureStatus.IN_PROGRESS: frozenset({MeasureStatus.IMPLEMENTED, MeasureStatus.CANCELLED}),
-    MeasureStatus.IMPLEMENTED: frozenset(),
-    MeasureStatus.CANCELLED: frozenset(),
-}
 OPEN_MEASURE_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 
 # What a measure may point at elsewhere (``delivery_type`` = "<app>.<entity>"). Apps that land
 # later add their type here or simply use the pattern; nothing in care changes.
 DELIVERY_TYPES = {
     "benefits.entitlement": "救助待遇",
-    "resources.microwish": "微心愿",
+    "volunteers.microwish": "微心愿（志愿服务）",
     "resources.lovecard": "爱心卡",
     "volunteers.service": "志愿服务",
     "hotline.workorder": "12345工单",
+    "employment.placement": "就业安置",
 }
 
 
@@ -148,15 +131,16 @@ class Batch(BaseModel):
         return self.name
 
 
-class CareCase(BaseModel):
+class CareCase(AreaScoped, BaseModel):
     """One household's care case. ``grade`` is the effective colour: the override when one is
     set (with its reason), else the grade computed from the investigation."""
+
+    area_source = "household"
 
     number = models.CharField("案件编号", max_length=40, unique=True)
     household = models.ForeignKey(
         Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
     )
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
     grid = models.ForeignKey(
         Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -230,14 +214,13 @@ class CareCase(BaseModel):
     def is_open(self) -> bool:
         return self.stage not in FINAL_STAGES
 
-    def can_move_to(self, stage: str) -> bool:
-        return stage in TRANSITIONS.get(self.stage, frozenset())
 
-
-class Discovery(BaseModel):
+class Discovery(AreaScoped, BaseModel):
     """How the household came to notice (对象发现). A case has its first discovery and may gain
     more (a later hotline referral or alert about the same household). ``source_type`` +
     ``source_id`` point at the record elsewhere (``hotline.workorder``, ``monitoring.alert``)."""
+
+    area_source = "case"
 
     case = models.ForeignKey(
         CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="discoveries"
@@ -255,7 +238,6 @@ class Discovery(BaseModel):
     applicant_name = models.CharField("申请人/代办人", max_length=40, blank=True)
     source_type = models.CharField("来源对象类型", max_length=40, blank=True)
     source_id = models.CharField("来源对象ID", max_length=64, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -272,9 +254,90 @@ class Discovery(BaseModel):
         ]
         indexes = [models.Index(fields=["source_type", "source_id"], name="care_discovery_src_idx")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", "待属地处理"
+    ACCEPTED = "accepted", "已接收"
+    DECLINED = "declined", "不予接收"
+
+
+class Referral(AreaScoped, BaseModel):
+    """A household referred to care from elsewhere (转介: a hotline work order, a confirmed
+    data-comparison alert), kept in the household's area. When the referrer's own scope covers
+    the household it is accepted at once (the case is opened or joined, as before); otherwise it
+    waits in the owning area's queue, where community or township staff accept it (→ a discovery
+    on the household's case) or decline it with a reason. The referrer learns only that it was
+    handed to the owning area. One referral per source record (``source_type`` + ``source_id``)."""
+
+    area_source = "household"
+    Status = ReferralStatus
+
+    household = models.ForeignKey(
+        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
+    source_type = models.CharField("来源对象类型", max_length=40)
+    source_id = models.CharField("来源对象ID", max_length=64)
+    description = models.TextField("初步情况")
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="转介人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    referrer_org = models.ForeignKey(
+        Organisation,
+        verbose_name="转介单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "处理状态", max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decline_reason = models.CharField("不予接收的理由", max_length=300, blank=True)
+    case = models.ForeignKey(
+        CareCase,
+        verbose_name="关爱帮扶案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "关爱转介"
+        verbose_name_plural = "关爱转介"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"], name="care_referral_source_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["area_code", "status"],
+                name="care_referral_area_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"转介 {self.source_type}#{self.source_id}"
 
 
 class Housing(models.TextChoices):
@@ -290,8 +353,10 @@ class Heating(models.TextChoices):
     NONE = "none", "无取暖"
 
 
-class Investigation(BaseModel):
+class Investigation(AreaScoped, BaseModel):
     """The household investigation (入户调查), filled on a phone. Money in integer fen."""
+
+    area_source = "case"
 
     SENSITIVE_FIELDS = ("health_notes", "disability_notes", "care_notes")
 
@@ -329,7 +394,6 @@ class Investigation(BaseModel):
     heating = models.CharField("取暖情况", max_length=20, choices=Heating, blank=True)
     needs = models.TextField("主要需求", blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -337,18 +401,16 @@ class Investigation(BaseModel):
         verbose_name = "入户调查"
         verbose_name_plural = "入户调查"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
-
 
 def _photo_path(instance: InvestigationPhoto, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"care/{instance.area_code}/{instance.investigation_id}/{instance.uuid_name}.{suffix}"
 
 
-class InvestigationPhoto(BaseModel):
+class InvestigationPhoto(AreaScoped, BaseModel):
     """A photo taken on the visit; served only through the scoped view, never as public media."""
+
+    area_source = "investigation"
 
     investigation = models.ForeignKey(
         Investigation, verbose_name="入户调查", on_delete=models.PROTECT, related_name="photos"
@@ -357,7 +419,6 @@ class InvestigationPhoto(BaseModel):
     file = models.FileField("照片", upload_to=_photo_path)
     content_type = models.CharField("类型", max_length=40)
     caption = models.CharField("说明", max_length=100, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = PhotoQuerySet.as_manager()
 
@@ -366,8 +427,10 @@ class InvestigationPhoto(BaseModel):
         verbose_name_plural = "入户照片"
 
 
-class CommunityReview(BaseModel):
+class CommunityReview(AreaScoped, BaseModel):
     """The community's review (社区评议): who took part and their opinion."""
+
+    area_source = "case"
 
     case = models.OneToOneField(
         CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="community_review"
@@ -383,17 +446,12 @@ class CommunityReview(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "社区评议"
         verbose_name_plural = "社区评议"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
 
 
 # The township's recognition standard (认定标准): every item must be confirmed to recognise.
@@ -405,8 +463,10 @@ RECOGNITION_CRITERIA: dict[str, str] = {
 }
 
 
-class Recognition(BaseModel):
+class Recognition(AreaScoped, BaseModel):
     """The township's decision (乡镇(街道)认定): checklist, decision and, for a refusal, why."""
+
+    area_source = "case"
 
     class Decision(models.TextChoices):
         RECOGNISED = "recognised", "认定为关爱对象"
@@ -426,7 +486,6 @@ class Recognition(BaseModel):
         related_name="+",
     )
     decided_at = models.DateTimeField("认定时间")
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -434,13 +493,11 @@ class Recognition(BaseModel):
         verbose_name = "认定"
         verbose_name_plural = "认定"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
 
-
-class Plan(BaseModel):
+class Plan(AreaScoped, BaseModel):
     """One plan per household (一户一策)."""
+
+    area_source = "case"
 
     case = models.OneToOneField(
         CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="plan"
@@ -455,7 +512,6 @@ class Plan(BaseModel):
         related_name="+",
     )
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -463,15 +519,13 @@ class Plan(BaseModel):
         verbose_name = "一户一策方案"
         verbose_name_plural = "一户一策方案"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
 
-
-class Measure(BaseModel):
+class Measure(AreaScoped, BaseModel):
     """One measure (措施) of a household's plan. ``grade_rank``, ``priority`` and ``batch`` are
     copied from the case so that a department's queue and a batch's progress need no join.
     ``delivery_type`` + ``delivery_id`` link what delivers it elsewhere (DELIVERY_TYPES)."""
+
+    area_source = "case"
 
     case = models.ForeignKey(
         CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="measures"
@@ -517,7 +571,6 @@ class Measure(BaseModel):
         on_delete=models.PROTECT,
         related_name="decided_measures",
     )
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
     batch = models.ForeignKey(
         Batch,
         verbose_name="批次",
@@ -569,13 +622,43 @@ class Measure(BaseModel):
     def is_overdue(self, today) -> bool:  # type: ignore[no-untyped-def]
         return self.is_open and self.deadline < today
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
+
+def _proof_path(instance: MeasureProof, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"care/{instance.area_code}/measures/{instance.measure_id}/{instance.uuid_name}.{suffix}"
 
 
-class FollowUp(BaseModel):
+class MeasureProof(AreaScoped, BaseModel):
+    """A photo or document (JPEG, PNG, WebP or PDF, by content) proving a measure delivered,
+    uploaded with its completion (落实佐证); served only through the scoped, audited view to
+    those who can see the case, never as public media."""
+
+    area_source = "measure"
+
+    measure = models.ForeignKey(
+        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="proofs"
+    )
+    uuid_name = models.CharField(max_length=40, editable=False)
+    file = models.FileField("佐证文件", upload_to=_proof_path)
+    content_type = models.CharField("类型", max_length=40)
+    caption = models.CharField("文件名", max_length=100, blank=True)
+
+    objects = ProofQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "措施落实佐证"
+        verbose_name_plural = "措施落实佐证"
+        ordering = ["pk"]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class FollowUp(AreaScoped, BaseModel):
     """A follow-up visit (跟踪回访) with the progress of measures: ``{measure_id: note}``."""
+
+    area_source = "case"
 
     case = models.ForeignKey(
         CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="followups"
@@ -590,7 +673,6 @@ class FollowUp(BaseModel):
     )
     notes = models.TextField("回访情况")
     measure_progress = models.JSONField("措施进展", default=dict, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -599,13 +681,11 @@ class FollowUp(BaseModel):
         verbose_name_plural = "跟踪回访"
         ordering = ["-visited_on", "-pk"]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
 
-
-class Evaluation(BaseModel):
+class Evaluation(AreaScoped, BaseModel):
     """Evaluation and acceptance (评估验收): outcome, and whether the case closes or continues."""
+
+    area_source = "case"
 
     class Decision(models.TextChoices):
         CLOSE = "close", "验收结案"
@@ -633,7 +713,6 @@ class Evaluation(BaseModel):
         related_name="+",
     )
     accepted_at = models.DateTimeField("验收时间", null=True, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -641,10 +720,6 @@ class Evaluation(BaseModel):
         verbose_name = "评估验收"
         verbose_name_plural = "评估验收"
         ordering = ["-evaluated_on", "-pk"]
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.case.area_code
-        super().save(*args, **kwargs)
 
 
 class JointMeeting(BaseModel):
@@ -680,8 +755,10 @@ class JointMeeting(BaseModel):
         return self.title
 
 
-class Escalation(BaseModel):
+class Escalation(AreaScoped, BaseModel):
     """A measure its unit cannot deliver, taken to consultation (会商) or a higher level (提级)."""
+
+    area_source = "measure"
 
     class Kind(models.TextChoices):
         CONSULTATION = "consultation", "会商"
@@ -714,7 +791,6 @@ class Escalation(BaseModel):
         related_name="agenda",
     )
     decision = models.TextField("会议决定", blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = EscalationQuerySet.as_manager()
 
@@ -729,10 +805,6 @@ class Escalation(BaseModel):
                 name="care_escalation_one_open_per_measure",
             )
         ]
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.measure.area_code
-        super().save(*args, **kwargs)
 
 
 class BatchTally(models.Model):

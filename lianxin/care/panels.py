@@ -30,7 +30,10 @@ def grid_worker_panel(user: Any) -> list[Panel]:
 
 def review_panel(user: Any) -> list[Panel]:
     queues = selectors.review_queue(user=user)
-    figures = [("户待社区评议", queues["to_review"].count())]
+    figures = [
+        ("户待社区评议", queues["to_review"].count()),
+        ("条转介待处理", selectors.referral_queue(user=user).count()),
+    ]
     if scope_of(user).has_role(Role.TOWNSHIP_STAFF):
         figures += [
             ("户待认定", queues["to_recognise"].count()),
@@ -40,7 +43,10 @@ def review_panel(user: Any) -> list[Panel]:
         Panel(
             "关爱帮扶 · 评议认定",
             figures=figures,
-            links=[("评议认定队列", reverse("care:review_queue"))],
+            links=[
+                ("评议认定队列", reverse("care:review_queue")),
+                ("转介待办", reverse("care:referral_queue")),
+            ],
             order=21,
         )
     ]

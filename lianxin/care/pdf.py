@@ -10,6 +10,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -88,10 +90,31 @@ def plan_pdf(context: dict[str, Any]) -> bytes:
                 ]
             )
     doc.ln(4)
+    doc.cell(0, 6, footer_text(context), new_x="LMARGIN", new_y="NEXT")
+    doc.ln(6)
+    for left, right in SIGNATURES:
+        doc.cell(90, 10, f"{left}（签字）：____________", new_x="RIGHT", new_y="TOP")
+        doc.cell(0, 10, f"{right}（签字）：____________", new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 10, "日期：______年____月____日", new_x="LMARGIN", new_y="NEXT")
+    return bytes(doc.output())
+
+
+def footer_text(context: dict[str, Any]) -> str:
+    """Approval and print dates in Beijing time: an approval at 00:30 is that day's, not the
+    day before (UTC)."""
+    plan = context["plan"]
     approved = (
-        f"审定：{plan.approved_by}  {plan.approved_at:%Y-%m-%d}"
+        f"审定：{plan.approved_by}  {timezone.localtime(plan.approved_at):%Y-%m-%d}"
         if plan and plan.approved_at
         else "方案尚未审定"
     )
-    doc.cell(0, 6, f"{approved}    打印时间：{context['printed_at']:%Y-%m-%d %H:%M}")
-    return bytes(doc.output())
+    printed = timezone.localtime(context["printed_at"])
+    return f"{approved}    打印时间：{printed:%Y-%m-%d %H:%M}"
+
+
+#: Who signs the plan (一户一策): the household and the people answerable for it.
+SIGNATURES = (
+    ("户主（或监护人）", "网格员"),
+    ("包抓领导", "结对单位负责人"),
+    ("社区(村)负责人", "乡镇(街道)审定人"),
+)

@@ -32,6 +32,8 @@ UNIT_ROLES = (
 )
 URGENT_FIRST = ("grade_rank", "-priority", "pk")
 AREA_ROLES = tuple(AREA_STAFF_ROLES)
+# Who works the queue of referrals handed to their area (转介待办).
+REFERRAL_ROLES = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF)
 
 
 def _area_q(scope: Scope, *, grid_field: str | None) -> Q:
@@ -85,6 +87,12 @@ class CaseRelatedQuerySet(ScopedQuerySet):
 
 class PhotoQuerySet(CaseRelatedQuerySet):
     case_path = "investigation__case"
+
+
+class ProofQuerySet(CaseRelatedQuerySet):
+    """A measure's proof: visible exactly when its case is."""
+
+    case_path = "measure__case"
 
 
 class MeasureQuerySet(ScopedQuerySet):
@@ -153,3 +161,10 @@ class EscalationQuerySet(ScopedQuerySet):
         if units:
             q |= Q(measure__responsible_unit_id__in=units)
         return q
+
+
+class ReferralQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        """A referral is seen only in the owning area's queue: community and township staff of
+        the household's area. Not by the referrer (of another area), not by units."""
+        return prefix_q("area_code", scope.area_prefixes(REFERRAL_ROLES))

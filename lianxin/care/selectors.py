@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import NOTHING, get_for_user_or_404, prefix_q, scope_of
 
 from .models import (
+    Batch,
     CareAction,
     CareCase,
     Escalation,
@@ -21,7 +23,10 @@ from .models import (
     InvestigationPhoto,
     JointMeeting,
     Measure,
+    MeasureProof,
     MeasureStatus,
+    Referral,
+    ReferralStatus,
     Stage,
 )
 from .querysets import UNIT_ROLES
@@ -87,12 +92,105 @@ def photo_get_for_user(*, user: Any, pk: int) -> InvestigationPhoto:
     return get_for_user_or_404(InvestigationPhoto.objects.all(), user, pk=pk)
 
 
-def case_measures(case: CareCase) -> QuerySet[Measure]:
+def proof_get_for_user(*, user: Any, pk: int) -> MeasureProof:
+    """A measure's proof file, for those who can see its case; 404 otherwise."""
+    return get_for_user_or_404(MeasureProof.objects.select_related("measure"), user, pk=pk)
+
+
+def household_measures(*, household_id: int, action: str) -> QuerySet[Measure]:
+    """The measures of one care action in the household's running case (approved plan, being
+    tracked or continued), open ones first: for apps that deliver them (an employment placement
+    implements the employment measure, its follow-ups are written back to the case)."""
     return (
+        Measure.objects.filter(
+            case__household_id=household_id,
+            action=action,
+            case__stage__in=(Stage.PLANNED, Stage.TRACKING, Stage.CONTINUED),
+        )
+        .exclude(status=MeasureStatus.CANCELLED)
+        .select_related("case", "responsible_unit")
+        .order_by("implemented_at", "pk")
+    )
+
+
+def measure_by_pk(pk: int) -> Measure | None:
+    """One measure by its id, unscoped: for an app holding the id of a measure it delivers."""
+    return Measure.objects.select_related("case", "responsible_unit").filter(pk=pk).first()
+
+
+def with_open_escalation(qs: QuerySet[Measure]) -> QuerySet[Measure]:
+    """``has_open_escalation`` on each measure (the escalate button asks it; no query per row)."""
+    open_ones = Escalation.objects.filter(measure=OuterRef("pk")).exclude(
+        status=Escalation.Status.RESOLVED
+    )
+    return qs.annotate(has_open_escalation=Exists(open_ones))
+
+
+def case_measures(case: CareCase) -> QuerySet[Measure]:
+    return with_open_escalation(
         Measure.objects.filter(case=case)
         .select_related("responsible_unit", "paired_unit", "decided_by_meeting")
+        .prefetch_related("proofs")
         .order_by("pk")
     )
+
+
+# --- pickers of the case forms (each the user's own) -------------------------------------------
+
+PICKER_LIMIT = 500
+
+
+def unit_choices(user: Any) -> list[tuple[int, str]]:
+    """The units the user may name as responsible or paired (the directory's, scoped)."""
+    from lianxin.directory.selectors import organisation_list
+
+    return list(organisation_list(user=user).values_list("pk", "name")[:PICKER_LIMIT])
+
+
+def unit_for(user: Any, pk: int | None) -> Any:
+    from lianxin.directory.selectors import organisation_list
+
+    return organisation_list(user=user).filter(pk=pk).first() if pk else None
+
+
+def leaders_of(area_code: str) -> QuerySet[Any]:
+    """Users holding the leader role over an area (its own code or an ancestor): the 包抓领导
+    a plan may name. Names only; a leader of another area cannot be chosen."""
+    from django.contrib.auth import get_user_model
+
+    from lianxin.core.scoping import ancestors_of
+
+    codes = [*ancestors_of(area_code), area_code]
+    return (
+        get_user_model()
+        .objects.filter(
+            assignments__role=Role.LEADER,
+            assignments__is_active=True,
+            assignments__area_id__in=codes,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def leader_choices(area_code: str) -> list[tuple[int, str]]:
+    return [(u.pk, str(u)) for u in leaders_of(area_code)[:200]]
+
+
+def leader_get(pk: int) -> Any:
+    """The user by id (the plan service checks that the user leads the household's area)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+
+
+def batch_choices(user: Any) -> list[tuple[int, str]]:
+    return list(Batch.objects.for_user(user).filter(is_open=True).values_list("pk", "name")[:50])
+
+
+def batch_for(user: Any, pk: int) -> Batch | None:
+    return Batch.objects.for_user(user).filter(pk=pk).first()
 
 
 @dataclass(frozen=True)
@@ -218,6 +316,30 @@ def review_queue(*, user: Any) -> dict[str, QuerySet[CareCase]]:
     }
 
 
+# --- referrals handed to the user's area (转介待办) -------------------------------------------------
+
+
+def referral_queue(*, user: Any, status: str = ReferralStatus.PENDING) -> QuerySet[Referral]:
+    """The referrals of the user's area (community and township staff), oldest first; the
+    referrer never sees them (another area's household)."""
+    qs = Referral.objects.for_user(user).select_related(
+        "household", "household__head", "referrer", "referrer_org", "case"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if status == ReferralStatus.PENDING:
+        return qs.order_by("created_at", "pk")
+    return qs.order_by("-decided_at", "-pk")
+
+
+def referral_get_for_user(*, user: Any, pk: int) -> Referral:
+    return get_for_user_or_404(
+        Referral.objects.select_related("household", "referrer", "referrer_org", "case"),
+        user,
+        pk=pk,
+    )
+
+
 def unit_ids_of(user: Any) -> frozenset[int]:
     return scope_of(user).organisation_ids(UNIT_ROLES)
 
@@ -241,7 +363,7 @@ def measure_queue(
         qs = qs.overdue(_today())
     if action:
         qs = qs.filter(action=action)
-    return qs.select_related("case", "responsible_unit").urgent_first()
+    return with_open_escalation(qs.select_related("case", "responsible_unit").urgent_first())
 
 
 def leader_cases(*, user: Any) -> QuerySet[CareCase]:
@@ -303,7 +425,7 @@ def _covers_region(codes: tuple[str, ...], batch_area: str) -> bool:
 def _progress_figures(
     totals: dict[str, int],
     by_status: dict[str, int],
-    by_action_rows: list[dict[str, Any]],
+    by_action_rows: Sequence[Mapping[str, Any]],
     overdue: int,
 ) -> dict[str, Any]:
     planned = sum(n for s, n in by_status.items() if s != MeasureStatus.CANCELLED)
@@ -390,7 +512,7 @@ def batch_progress(*, user: Any, batch: Any, use_tally: bool | None = None) -> d
         all_measures = all_measures.filter(case__grid_id__in=grids)
     totals = cases.aggregate(households=Count("pk"), persons=Sum("person_count"))
     by_status = dict(all_measures.values_list("status").annotate(n=Count("pk")).order_by())
-    rows = list(
+    action_rows = list(
         all_measures.exclude(status=MeasureStatus.CANCELLED)
         .values("action")
         .annotate(
@@ -398,7 +520,7 @@ def batch_progress(*, user: Any, batch: Any, use_tally: bool | None = None) -> d
         )
         .order_by()
     )
-    return _progress_figures(totals, by_status, rows, overdue)
+    return _progress_figures(totals, by_status, action_rows, overdue)
 
 
 # --- joint meetings ---------------------------------------------------------------------------
@@ -428,3 +550,69 @@ def open_escalations(*, user: Any) -> QuerySet[Escalation]:
         .select_related("measure", "measure__case", "measure__responsible_unit")
         .order_by("measure__grade_rank", "pk")
     )
+
+
+def batch_breakdown(*, user: Any, batch: Any, level: str = "township") -> dict[str, Any]:
+    """The batch's progress by township (or community) and by stage, over the cases the user
+    may see: households, persons, measures planned (not cancelled), implemented and overdue."""
+    from django.db.models.functions import Substr
+
+    from lianxin.areas.models import Division
+
+    width = 12 if level == "community" else 9
+    cases = CareCase.objects.for_user(user).filter(batch=batch)
+    measures = Measure.objects.filter(case__in=cases.values("pk")).exclude(
+        status=MeasureStatus.CANCELLED
+    )
+    today = _today()
+    case_rows = {
+        r["key"]: r
+        for r in cases.annotate(key=Substr("area_code", 1, width))
+        .values("key")
+        .annotate(households=Count("pk"), persons=Sum("person_count"))
+        .order_by()
+    }
+    measure_rows = {
+        r["key"]: r
+        for r in measures.annotate(key=Substr("area_code", 1, width))
+        .values("key")
+        .annotate(
+            planned=Count("pk"),
+            implemented=Count("pk", filter=Q(status=MeasureStatus.IMPLEMENTED)),
+            overdue=Count(
+                "pk",
+                filter=Q(status__in=[MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS])
+                & Q(deadline__lt=today),
+            ),
+        )
+        .order_by()
+    }
+    keys = sorted(set(case_rows) | set(measure_rows))
+    names = dict(Division.objects.filter(code__in=keys).values_list("code", "name"))
+    areas = []
+    for key in keys:
+        c: Mapping[str, Any] = case_rows.get(key, {})
+        m: Mapping[str, Any] = measure_rows.get(key, {})
+        planned = m.get("planned", 0)
+        areas.append(
+            {
+                "area": names.get(key, "未知区划"),
+                "households": c.get("households", 0),
+                "persons": c.get("persons") or 0,
+                "planned": planned,
+                "implemented": m.get("implemented", 0),
+                "overdue": m.get("overdue", 0),
+                "rate": round(m.get("implemented", 0) * 100 / planned) if planned else None,
+            }
+        )
+    stage_counts = dict(cases.values_list("stage").annotate(n=Count("pk")).order_by())
+    stages = [
+        {"stage": label, "households": stage_counts.get(value, 0)}
+        for value, label in Stage.choices
+        if stage_counts.get(value)
+    ]
+    return {"areas": areas, "stages": stages, "level": level}
+
+
+def case_visible(*, user: Any, pk: int) -> bool:
+    return CareCase.objects.for_user(user).filter(pk=pk).exists()

@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         from .roles import Role
 
         navigation.register("审计日志", "audit:log", roles=[Role.AUDIT_ADMIN], order=95)
+        navigation.register("运行状态", "ops:status", roles=[Role.SYSTEM_ADMIN], order=96)

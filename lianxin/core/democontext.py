@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,11 @@ class DemoContext:
     seed: int = 20261122
     accounts: list[dict[str, str]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    deferred: list[Callable[[DemoContext], None]] = field(default_factory=list)
+
+    def after_all(self, loader: Callable[[DemoContext], None]) -> None:
+        """Run ``loader`` once every app has loaded (e.g. a comparison of all apps' residents)."""
+        self.deferred.append(loader)
 
     def say(self, message: str) -> None:
         self.stdout.write(message + "\n")
@@ -38,7 +44,9 @@ class DemoContext:
         )
 
     def write_accounts(self) -> Path:
-        path = Path(getattr(settings, "DEMO_ACCOUNTS_PATH", Path(settings.VAR_DIR) / "demo_accounts.json"))
+        path = Path(
+            getattr(settings, "DEMO_ACCOUNTS_PATH", Path(settings.VAR_DIR) / "demo_accounts.json")
+        )
         payload: dict[str, Any] = {"accounts": self.accounts, **self.extras}
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
         return path

@@ -89,24 +89,49 @@ def is_valid(value: object) -> bool:
 
 
 class MaskTier(enum.StrEnum):
-    """Who sees how much of an ID number (SECURITY.md PII-01)."""
+    """Who sees how much of an ID number (SECURITY.md PII-01, ADR 0009). A masked number is
+    shown beside the birth *year* (or an age, never both, never the date), the sex, and never
+    the registered-area code: together they leave >= 10,000 candidate numbers."""
 
     FULL = "full"  # an audited reveal by a permitted role
-    CASE_WORKER = "case_worker"  # the case's own worker: first 6 + last 4
-    STAFF = "staff"  # other staff: first 1 + last 1
+    CASE_WORKER = "case_worker"  # the person's own grid worker and community: last 3
+    STAFF = "staff"  # other staff: last 1
     NONE = "none"  # volunteers, enterprises, partners: nothing
 
 
+SHOWN_DIGITS = {MaskTier.CASE_WORKER: 3, MaskTier.STAFF: 1}
+
+
 def mask(number: str, tier: MaskTier) -> str:
+    """The masked form: asterisks and the last 3 (own worker) or last 1 (other staff)
+    characters. The region code and the birth date are never shown (ADR 0009)."""
     if not number:
         return ""
     if tier is MaskTier.FULL:
         return number
-    if tier is MaskTier.CASE_WORKER:
-        return number[:6] + "*" * (len(number) - 10) + number[-4:]
-    if tier is MaskTier.STAFF:
-        return number[:1] + "*" * (len(number) - 2) + number[-1:]
-    return "（不可见）"
+    shown = SHOWN_DIGITS.get(tier)
+    if shown is None:
+        return "（不可见）"
+    return "*" * (len(number) - shown) + number[-shown:]
+
+
+def birth_year(birth_date: dt.date | None) -> int | None:
+    """What is shown of a birth date beside a masked ID number: the year only (ADR 0009)."""
+    return birth_date.year if birth_date else None
+
+
+def is_minor_by_year(birth_date: dt.date | None, today: dt.date) -> bool:
+    """未成年人 by birth year (under 18 at some day of this calendar year), so that the badge
+    tells no more than the birth year shown beside it (ADR 0009)."""
+    return birth_date is not None and today.year - birth_date.year < 18
+
+
+def registered_area_label(code: str) -> str:
+    """The registered area beside a masked number: inside or outside Ningxia, never the code
+    (with the code, year and last 3 digits a number narrows to ~330 candidates; ADR 0009)."""
+    if not code:
+        return ""
+    return "宁夏区内" if code.startswith("64") else "宁夏区外"
 
 
 def search_hash(number: str) -> str:

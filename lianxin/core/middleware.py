@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import logging
+import re
+import time
+import unicodedata
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from .context import RequestContext, current
+
+access_log = logging.getLogger("lianxin.request")
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -30,8 +36,21 @@ class RequestContextMiddleware:
                 user_agent=request.headers.get("User-Agent", "")[:200],
             )
         )
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            access_log.info(
+                "request",
+                extra={
+                    "request_id": request_id[:64],
+                    "method": request.method,
+                    "route": match.route if match is not None else "",
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": getattr(getattr(request, "user", None), "pk", None),
+                },
+            )
         finally:
             current.reset(token)
         response["X-Request-ID"] = request_id[:64]
@@ -54,10 +73,22 @@ class SecurityHeadersMiddleware:
         else:
             response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Referrer-Policy", "same-origin")
+        # pages, exports and API answers may carry personal data: never kept by a browser or a
+        # proxy (API-01); static assets are served before this by WhiteNoise
+        if not request.path.startswith(("/static/", "/media/")):
+            response.setdefault("Cache-Control", "no-store")
         response.setdefault(
             "Permissions-Policy", "camera=(self), geolocation=(self), microphone=()"
         )
         return response
+
+
+_HUGE_INTEGER = re.compile(r"[+-]?\d{19,}", re.ASCII)
+# A date (or month) as query parameters carry them: 2026-12-01, 2026-12, 2026/12/01, with a
+# time after it or not. Free-text search (an address such as 3-2-301) is not a date.
+_DATE_YEAR = re.compile(r"(\d{4,6})[-/]\d{2}(?:[-/]\d{2})?(?:[T ].*)?", re.ASCII)
+_FREE_TEXT = frozenset({"q", "search", "text", "keyword"})
+DATE_YEARS = (1900, 2100)  # no record of the platform lies outside these years
 
 
 class RejectNulMiddleware:
@@ -70,11 +101,28 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
+        message = self.MESSAGE if self._has_nul(request) else self._huge_number(request)
+        if message:
             if request.path.startswith(("/api/", "/open311/")):
-                return JsonResponse({"code": "invalid", "detail": self.MESSAGE}, status=400)
-            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+                return JsonResponse({"code": "invalid", "detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+    @staticmethod
+    def _huge_number(request: HttpRequest) -> str:
+        """A query parameter that is a whole number of more than 18 digits (no key, ID or count
+        has one; the database's integers overflow), or a date outside the years 1900–2100
+        (``?week=0001-01-01``: date arithmetic overflows), is refused in Chinese, not a 500
+        (#11 finding 8)."""
+        for key, values in request.GET.lists():
+            for value in values:
+                text = unicodedata.normalize("NFKC", value).strip()
+                if _HUGE_INTEGER.fullmatch(text):
+                    return f"参数“{key[:40]}”的数值超出范围"
+                date = None if key in _FREE_TEXT else _DATE_YEAR.fullmatch(text)
+                if date and not DATE_YEARS[0] <= int(date.group(1)) <= DATE_YEARS[1]:
+                    return f"参数“{key[:40]}”的日期超出范围（{DATE_YEARS[0]}–{DATE_YEARS[1]}年）"
+        return ""
 
     @staticmethod
     def _has_nul(request: HttpRequest) -> bool:
@@ -83,6 +131,11 @@ class RejectNulMiddleware:
         if any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists()):
             return True
         content_type = request.content_type or ""
-        if request.method == "POST" and content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())
+        if request.method == "POST" and content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return any(
+                "\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists()
+            )
         return False

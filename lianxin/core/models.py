@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -85,6 +86,9 @@ class AuditEvent(models.Model):
     result = models.CharField("结果", max_length=10, choices=Result, default=Result.SUCCESS)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    #: which AUDIT_CHAIN_KEYS key signed the row ("" = a legacy unkeyed SHA-256 row, accepted
+    #: by ``verify`` only before the first keyed row)
+    key_id = models.CharField("链密钥", max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -125,4 +129,86 @@ class AuditEvent(models.Model):
             ensure_ascii=False,
             default=str,
         )
-        return hashlib.sha256((self.prev_hash + payload).encode()).hexdigest()
+        message = (self.prev_hash + payload).encode()
+        if not self.key_id:
+            return hashlib.sha256(message).hexdigest()
+        key = chain_key(self.key_id)
+        if key is None:
+            return ""  # a key no longer configured: the row cannot be verified
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class ColumnName(BaseModel):
+    """One change to the dictionary of column names (列名词典) that every spreadsheet import
+    uses: a department's way of writing a column, added (or retired) by an administrator. Rows
+    are never edited: each change is a new row with the next revision, so the dictionary has
+    versions and a remembered column mapping knows which one it was made with. The seed
+    names live in ``lianxin/core/spreadsheet/columns.toml``."""
+
+    column = models.CharField("对应的标准列", max_length=40)
+    name = models.CharField("列名写法", max_length=60)
+    weak = models.BooleanField(
+        "须看列中内容确认",
+        default=False,
+        help_text="如“证件号码”：可能是身份证号，也可能是低保证号",
+    )
+    is_active = models.BooleanField("有效", default=True, help_text="不勾选表示停用这一写法")
+    revision = models.PositiveIntegerField("版本", unique=True, editable=False)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "列名词典条目"
+        verbose_name_plural = "列名词典"
+        ordering = ["-revision"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.column}"
+
+
+def chain_key_id(key: str) -> str:
+    return hashlib.sha256(b"lianxin-audit-key-id:" + key.encode()).hexdigest()[:12]
+
+
+def current_chain_key() -> tuple[str, bytes]:
+    """(key id, key) of the key that signs new audit rows."""
+    key = settings.AUDIT_CHAIN_KEYS[0]
+    return chain_key_id(key), key.encode()
+
+
+def chain_key(key_id: str) -> bytes | None:
+    for key in settings.AUDIT_CHAIN_KEYS:
+        if chain_key_id(key) == key_id:
+            return key.encode()
+    return None
+
+
+class LimitBucket(models.Model):
+    """One row per limited key (``core.limits``): the row every consumer of the key locks
+    (an UPDATE: a row lock on PostgreSQL, the write lock on SQLite) before counting its uses,
+    so a limit holds under concurrency."""
+
+    key = models.CharField("限额键", max_length=120, unique=True)
+    touched_at = models.DateTimeField("最近使用", default=timezone.now)
+
+    class Meta:
+        verbose_name = "限额"
+        verbose_name_plural = "限额"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class LimitUse(models.Model):
+    """One use of a limited key inside its window (older uses are deleted as the window
+    slides)."""
+
+    bucket = models.ForeignKey(LimitBucket, on_delete=models.CASCADE, related_name="uses")
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "限额使用"
+        verbose_name_plural = "限额使用"
+        indexes = [models.Index(fields=["bucket", "at"], name="limit_use_bucket_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -52,6 +52,12 @@ def audit_events(params: dict[str, str]) -> QuerySet[AuditEvent]:
     return events
 
 
+def _mask_repr(text: str) -> str:
+    """A record's label (often a resident's name or a household's address) as its first
+    character and asterisks."""
+    return (text[:1] + "*" * min(len(text) - 1, 4)) if text else ""
+
+
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -59,7 +65,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("仅审计管理员可以查看审计日志")
     params = {k: request.GET.get(k, "").strip()[:80] for k in FILTERS}
     context: dict[str, object] = {"params": params, "results": AuditEvent.Result.choices}
-    context.update(paginate(request, audit_events(params)))
+    page = paginate(request, audit_events(params))
+    context.update(page)
+    for event in page["object_list"]:
+        # who did what to which record, never the values (AUD-03)
+        event.summary = audit.summary(event)
+        event.target_masked = _mask_repr(event.target_repr)
     if request.GET.get("verify") == "1":
         checked, broken = audit.verify_chain()
         context["verified"] = {"checked": checked, "broken": broken[:20], "ok": not broken}

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from lianxin.core.drf_views import ScopedListApi
 
 from . import selectors
 
@@ -26,18 +29,12 @@ class OrganisationOutput(serializers.Serializer):
     is_handling_unit = serializers.BooleanField()
 
 
-class OrganisationListApi(ListAPIView):
+class OrganisationListApi(ScopedListApi):
     serializer_class = OrganisationOutput
+    filters = {f: f for f in FILTERS}
 
-    @extend_schema(parameters=[OpenApiParameter(f, str) for f in FILTERS])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        return selectors.organisation_list(
-            user=self.request.user, **{f: params.get(f, "") for f in FILTERS}
-        )
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.organisation_list(user=user, **filters)
 
 
 class OrganisationDetailApi(APIView):
@@ -50,5 +47,9 @@ class OrganisationDetailApi(APIView):
 
 urlpatterns = [
     path("directory/organisations/", OrganisationListApi.as_view(), name="organisation_list"),
-    path("directory/organisations/<int:pk>/", OrganisationDetailApi.as_view(), name="organisation_detail"),
+    path(
+        "directory/organisations/<int:pk>/",
+        OrganisationDetailApi.as_view(),
+        name="organisation_detail",
+    ),
 ]

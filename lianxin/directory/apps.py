@@ -1,12 +1,14 @@
-from django.apps import AppConfig
+from lianxin.core import appconfig
 
 
-class DirectoryConfig(AppConfig):
+class DirectoryConfig(appconfig.LianxinAppConfig):
     name = "lianxin.directory"
-    label = "directory"
     verbose_name = "组织机构"
 
-    def ready(self) -> None:
+    def contribute(self) -> None:
         from lianxin.core import navigation
+        from lianxin.core.roles import STRUCTURE_ROLES
 
-        navigation.register("组织机构", "directory:organisation_index", order=85)
+        navigation.register(
+            "组织机构", "directory:organisation_index", roles=STRUCTURE_ROLES, order=85
+        )

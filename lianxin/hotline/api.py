@@ -3,23 +3,28 @@ the routing proposal of shared/contracts/hotline.md."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django import forms as django_forms
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import phone
+from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.errors import AccessDenied, ApplicationError
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
 
-from . import actions, selectors, services
+from . import selectors
+from .forms import UnitField, UnitsField, YesNoField
+from .intake import intake_request
 from .models import Channel, Urgency, WorkOrder
+from .workflows import ACTION_NAMES, WORKORDER_WORKFLOW, perform
 
 
 class UnitOutput(serializers.Serializer):
@@ -82,25 +87,16 @@ class IntakeInput(serializers.Serializer):
         max_digits=9, decimal_places=6, required=False, allow_null=True
     )
     idempotency_key = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    lead_unit = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    dispatch_now = serializers.BooleanField(required=False, default=False)
 
 
-class WorkOrderListApi(ListAPIView):
+class WorkOrderListApi(ScopedListApi):
     serializer_class = WorkOrderOutput
+    filters = {f: f for f in ("status", "dept_type", "search", "area_code")}
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(f, str) for f in ("status", "dept_type", "search", "area_code")
-        ]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        return selectors.workorder_list(
-            user=self.request.user,
-            **{f: params.get(f, "") for f in ("status", "dept_type", "search", "area_code")},
-        ).select_related("merged_into")
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.workorder_list(user=user, **filters).select_related("merged_into")
 
     @extend_schema(
         request=IntakeInput,
@@ -117,18 +113,20 @@ class WorkOrderListApi(ListAPIView):
         fields = dict(data.validated_data)
         key = request.headers.get("Idempotency-Key") or fields.pop("idempotency_key", "")
         fields.pop("idempotency_key", None)
-        order, created = services.workorder_intake(
-            actor=request.user,
-            idempotency_key=key or None,
-            **{
-                k: (v if v != "" else None) if k in ("area_code", "dept_type") else v
-                for k, v in fields.items()
-            },
+        lead = UnitField().clean_or_refuse(fields.pop("lead_unit", ""))
+        extra: dict[str, Any] = {
+            k: (v if v != "" else None) if k in ("area_code", "dept_type") else v
+            for k, v in fields.items()
+        }
+        result = intake_request(
+            actor=request.user, idempotency_key=key or None, lead_unit=lead, **extra
         )
-        order = selectors.workorder_get_for_user(user=request.user, pk=order.pk)
+        order = selectors.workorder_get_for_user(user=request.user, pk=result.order.pk)
+        body = dict(WorkOrderOutput(order).data)
+        body["routing"] = result.proposal
+        body["dispatch_error"] = result.dispatch_error
         return Response(
-            WorkOrderOutput(order).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
 
 
@@ -140,39 +138,39 @@ class WorkOrderDetailApi(APIView):
         )
 
 
+def _schema_field(field: Any) -> serializers.Field:
+    """The OpenAPI shape of one action form field (all optional: each action reads its own)."""
+    if isinstance(field, UnitsField):
+        return serializers.ListField(child=serializers.CharField(), required=False)
+    if isinstance(field, YesNoField):
+        return serializers.BooleanField(required=False)
+    if isinstance(field, django_forms.IntegerField):
+        return serializers.IntegerField(required=False)
+    if isinstance(field, django_forms.FileField):
+        return serializers.FileField(required=False)
+    return serializers.CharField(required=False)
+
+
+def _action_input_fields() -> dict[str, serializers.Field]:
+    """Every field any transition's form reads (forms.py), for the schema of the action POSTs."""
+    fields: dict[str, serializers.Field] = {}
+    for t in WORKORDER_WORKFLOW.transitions:
+        for name, field in (t.form.base_fields if t.form else {}).items():
+            fields.setdefault(name, _schema_field(field))
+    return fields
+
+
 class WorkOrderActionApi(APIView):
     action_name = ""
 
     @extend_schema(
-        request=inline_serializer(
-            "WorkOrderActionInput",
-            {
-                "lead_unit": serializers.CharField(required=False),
-                "support_units": serializers.ListField(
-                    child=serializers.CharField(), required=False
-                ),
-                "reason": serializers.CharField(required=False),
-                "note": serializers.CharField(required=False),
-                "text": serializers.CharField(required=False),
-                "kind": serializers.CharField(required=False),
-                "verification": serializers.CharField(required=False),
-                "satisfaction": serializers.CharField(required=False),
-                "resolved": serializers.BooleanField(required=False),
-                "comment": serializers.CharField(required=False),
-                "upheld": serializers.BooleanField(required=False),
-                "approve": serializers.BooleanField(required=False),
-                "working_days": serializers.IntegerField(required=False),
-                "into": serializers.CharField(required=False),
-                "to_unit": serializers.CharField(required=False),
-                "units": serializers.ListField(child=serializers.CharField(), required=False),
-            },
-        ),
+        request=inline_serializer("WorkOrderActionInput", _action_input_fields()),
         responses=WorkOrderOutput,
     )
     def post(self, request: Request, pk: int) -> Response:
         order = selectors.workorder_get_for_user(user=request.user, pk=pk)
-        data = request.data if hasattr(request.data, "get") else {}
-        actions.perform(
+        data: Mapping[str, Any] = request.data if isinstance(request.data, Mapping) else {}
+        perform(
             user=request.user, order=order, action=self.action_name, data=data, files=request.FILES
         )
         return Response(
@@ -184,6 +182,9 @@ class RouteInput(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, max_length=4000)
     location = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=200
+    )
+    area_code = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=12
     )
 
 
@@ -198,6 +199,30 @@ class RouteApi(APIView):
                 "confidence": serializers.FloatField(),
                 "alternatives": serializers.ListField(child=serializers.DictField()),
                 "explanation": serializers.CharField(),
+                "duty_entry": inline_serializer(
+                    "RouteDutyEntry",
+                    {
+                        "code": serializers.CharField(),
+                        "number": serializers.IntegerField(),
+                        "matter": serializers.CharField(),
+                        "dept_type": serializers.CharField(),
+                        "level": serializers.CharField(),
+                        "version": serializers.IntegerField(),
+                    },
+                    allow_null=True,
+                ),
+                "place": inline_serializer(
+                    "RoutePlace",
+                    {
+                        "code": serializers.CharField(),
+                        "level": serializers.CharField(),
+                        "name": serializers.CharField(),
+                        "matched": serializers.ListField(child=serializers.CharField()),
+                        "ambiguous": serializers.BooleanField(),
+                        "candidates": serializers.ListField(child=serializers.DictField()),
+                    },
+                    allow_null=True,
+                ),
             },
         ),
     )
@@ -209,13 +234,15 @@ class RouteApi(APIView):
         if not text.strip():
             raise ApplicationError("诉求内容不能为空")
         proposal = selectors.route_request(
-            text=text, location=data.validated_data.get("location") or None
+            text=text,
+            location=data.validated_data.get("location") or None,
+            area_code=data.validated_data.get("area_code") or None,
         )
         return Response(proposal.as_dict())
 
 
 def _action_route(action: str) -> Any:
-    view = type(
+    view: type[WorkOrderActionApi] = type(
         f"WorkOrder{action.title().replace('_', '')}Api",
         (WorkOrderActionApi,),
         {"action_name": action},
@@ -231,5 +258,5 @@ urlpatterns = [
     path("hotline/route", RouteApi.as_view(), name="workorder_route"),
     path("hotline/workorders/", WorkOrderListApi.as_view(), name="workorder_list"),
     path("hotline/workorders/<int:pk>/", WorkOrderDetailApi.as_view(), name="workorder_detail"),
-    *[_action_route(a) for a in actions.ACTIONS],
+    *[_action_route(a) for a in ACTION_NAMES],
 ]

@@ -1,15 +1,15 @@
-from django.apps import AppConfig
+from lianxin.core import appconfig
 
 
-class HotlineConfig(AppConfig):
+class HotlineConfig(appconfig.LianxinAppConfig):
     name = "lianxin.hotline"
-    label = "hotline"
     verbose_name = "12345热线"
 
-    def ready(self) -> None:
-        from lianxin.core import navigation, workpanels
+    def contribute(self) -> None:
+        from lianxin.core import householdsections, navigation, workpanels
         from lianxin.core.roles import AREA_STAFF_ROLES, Role
 
+        from .household import hotline_section
         from .panels import agent_panels, unit_panels
 
         agent = [Role.HOTLINE_AGENT]
@@ -27,5 +27,9 @@ class HotlineConfig(AppConfig):
         )
         navigation.register("热线指标", "hotline:reports", roles=overseers, order=26)
         navigation.register("回音", "hotline:digest", roles=overseers, order=27)
+        managers = [Role.HOTLINE_AGENT, Role.LEADER]
+        navigation.register("职责清单", "hotline:duty_list", roles=managers, order=28)
+        navigation.register("派单准确率", "hotline:routing_accuracy", roles=managers, order=29)
         workpanels.register(agent_panels, roles=agent)
         workpanels.register(unit_panels, roles=[Role.UNIT_STAFF])
+        householdsections.register(hotline_section, order=40)

@@ -453,9 +453,14 @@ def load(ctx: DemoContext) -> None:
         key = _previous_demo_key()
         if key is None:  # the key is shown once and only its hash is kept: rotate when lost
             Open311ApiKey.objects.filter(name="演示Open311客户端").update(is_active=False)
-            _, key = services.open311_key_create(actor=None, name="演示Open311客户端", hotline=hotline)
+            _, key = services.open311_key_create(
+                actor=None, name="演示Open311客户端", hotline=hotline
+            )
             ctx.say("Open311：已为演示客户端生成 API 密钥（见 var/demo_accounts.json）")
         ctx.extras["open311_api_key"] = key
+    from .learning import demo_routing
+
+    demo_routing(ctx)
 
 
 def _previous_demo_key() -> str | None:
@@ -465,10 +470,18 @@ def _previous_demo_key() -> str | None:
 
     from django.conf import settings
 
-    path = Path(getattr(settings, "DEMO_ACCOUNTS_PATH", Path(settings.VAR_DIR) / "demo_accounts.json"))
+    path = Path(
+        getattr(settings, "DEMO_ACCOUNTS_PATH", Path(settings.VAR_DIR) / "demo_accounts.json")
+    )
     try:
         key = json.loads(path.read_text(encoding="utf-8")).get("open311_api_key", "")
     except (OSError, ValueError):
         return None
-    record = Open311ApiKey.objects.filter(key_hash=services.open311_key_hash(key), is_active=True).first() if key else None
+    record = (
+        Open311ApiKey.objects.filter(
+            key_hash=services.open311_key_hash(key), is_active=True
+        ).first()
+        if key
+        else None
+    )
     return key if record is not None else None

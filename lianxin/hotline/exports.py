@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -34,7 +35,7 @@ def _rows(items: Iterable[DigestItem]) -> list[list[str]]:
             safe_cell(i.unit),
             safe_cell(i.verified),
             safe_cell(i.done),
-            f"{i.closed_at:%Y-%m-%d}" if i.closed_at else "",
+            f"{timezone.localtime(i.closed_at):%Y-%m-%d}" if i.closed_at else "",
         ]
         for i in items
     ]

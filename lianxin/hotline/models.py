@@ -1,7 +1,8 @@
 """12345 hotline: work orders and everything that happens to them (shared/contracts/hotline.md).
 
-The state machine is the ``TRANSITIONS`` table below: each service in ``services.py`` names its
-action, and the table says from which states it may run and which state it leads to."""
+The state machine is declared once in ``workflows.py`` (``WORKORDER_WORKFLOW``, core.workflow):
+from which states each transition may run, where it leads, who may take it, its form and its
+service."""
 
 from __future__ import annotations
 
@@ -52,35 +53,10 @@ class Satisfaction(models.TextChoices):
 
 
 S = Status
-#: action → (states it may start from, state it leads to); ``None``: the state does not change.
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "dispatch": (frozenset({S.RECEIVED, S.REOPENED}), S.DISPATCHED),
-    "review_return": (frozenset({S.RETURNED}), S.DISPATCHED),
-    "accept": (frozenset({S.DISPATCHED}), S.ACCEPTED),
-    "return": (frozenset({S.DISPATCHED, S.ACCEPTED}), S.RETURNED),
-    "handle": (frozenset({S.ACCEPTED, S.HANDLING}), S.HANDLING),
-    "reply": (frozenset({S.ACCEPTED, S.HANDLING}), S.REPLIED),
-    "callback": (frozenset({S.REPLIED}), S.CALLBACK),
-    "reopen": (frozenset({S.CALLBACK, S.CLOSED}), S.REOPENED),
-    "close": (frozenset({S.CALLBACK, S.RECEIVED}), S.CLOSED),
-    "merge": (frozenset({S.RECEIVED, S.DISPATCHED, S.RETURNED, S.REOPENED}), S.MERGED),
-    "escalate": (
-        frozenset({S.DISPATCHED, S.ACCEPTED, S.HANDLING, S.RETURNED, S.REOPENED}),
-        S.DISPATCHED,
-    ),
-    # side flows: the state stays
-    "consult": (frozenset({S.DISPATCHED, S.ACCEPTED, S.HANDLING, S.RETURNED, S.REOPENED}), None),
-    "supervise": (
-        frozenset({S.RECEIVED, S.DISPATCHED, S.ACCEPTED, S.HANDLING, S.RETURNED, S.REOPENED}),
-        None,
-    ),
-    "request_extension": (frozenset({S.ACCEPTED, S.HANDLING}), None),
-    "decide_extension": (frozenset({S.ACCEPTED, S.HANDLING}), None),
-    "note": (frozenset({S.DISPATCHED, S.ACCEPTED, S.HANDLING, S.REOPENED, S.REPLIED}), None),
-    "refer_care": (frozenset(set(Status.values) - {S.MERGED}), None),
-}
 ACTION_LABELS = {
     "intake": "受理",
+    "co_accept": "协办签收",
+    "attachment": "上传附件",
     "dispatch": "派单",
     "review_return": "退单审核后重新派单",
     "accept": "签收",
@@ -386,8 +362,15 @@ class Callback(BaseModel):
         verbose_name_plural = "回访"
 
 
+class CorrectionSource(models.TextChoices):
+    INTAKE = "intake", "受理时坐席改选"
+    RETURN = "return", "退单后重新派单"
+
+
 class RoutingCorrection(BaseModel):
-    """What the router proposed and what the agent chose; retraining learns from these."""
+    """What the router proposed and what the agent chose; retraining learns from these. A
+    unit's return (退单) followed by a re-dispatch is recorded too: the returning unit is
+    the "proposal", the new unit the choice."""
 
     order = models.ForeignKey(
         WorkOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -400,6 +383,11 @@ class RoutingCorrection(BaseModel):
     chosen_unit = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    source = models.CharField(
+        "来源", max_length=10, choices=CorrectionSource, default=CorrectionSource.INTAKE
+    )
+    channel = models.CharField("渠道", max_length=10, blank=True)
+    return_reason = models.TextField("退单理由", blank=True)
 
     class Meta:
         verbose_name = "派单纠正"
@@ -466,3 +454,15 @@ class Open311ApiKey(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# Models of routing live in their own module.
+from .routing_models import (  # noqa: E402, F401
+    DutyEntry,
+    DutyEntryRevision,
+    DutyLevel,
+    Institution,
+    PlaceKind,
+    PlaceName,
+    RoutingRecord,
+)

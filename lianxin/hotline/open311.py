@@ -4,17 +4,22 @@ Services are the contract's department types; detailed states map to ``open``/``
 ``status_notes``. Every answer exists as JSON and XML (``.json``/``.xml``); errors are the spec's
 list of ``{code, description}`` with status 400, 403 or 404. POST needs an ``api_key``. Answers
 never carry a caller's name or number; descriptions are published only for requests citizens
-submitted online."""
+submitted online. The public listing (PUB-01) holds only public categories (not the matters of
+a person's own situation the weekly digest leaves out) and no tracking codes: rows carry an
+opaque ``service_request_id``; a request is looked up by its tracking code only by its citizen.
+Every published text field goes through ``core.redaction`` (phone and ID numbers in any
+spelling)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import hashlib
+import hmac
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -22,12 +27,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from lianxin.core import limits
 from lianxin.core.errors import ApplicationError
+from lianxin.core.redaction import redact
 from lianxin.directory.models import DeptType
 
 from . import services
+from .intake import intake_request
 from .models import Channel, Status, WorkOrder
 from .routing import DEPT_NAMES
+from .selectors import DIGEST_PRIVATE_TYPES
 
 CHANGESET = "2026-11-22T00:00:00+08:00"
 CLOSED_STATES = {Status.REPLIED, Status.CALLBACK, Status.CLOSED, Status.MERGED}
@@ -35,7 +44,17 @@ PUBLIC_DESCRIPTION_CHANNELS = {Channel.WEB, Channel.APP, Channel.OPEN311}
 MAX_RESULTS = 200
 DEFAULT_DAYS = 90
 REQUESTS_PER_HOUR = 600
-_DIGITS = re.compile(r"\d{7,}")
+#: Categories whose requests appear in the public listing (PUB-01).
+PUBLIC_SERVICE_CODES = tuple(c for c in DeptType.values if c not in DIGEST_PRIVATE_TYPES)
+
+
+def public_id(order: WorkOrder) -> str:
+    """An opaque, stable id for the public listing: not the tracking code (which opens the
+    citizen's own page) and not derivable back to it."""
+    key = settings.SEARCH_HASH_KEY.encode()
+    digest = hmac.new(key, b"open311:" + order.tracking_code.encode(), hashlib.sha256)
+    return "P" + digest.hexdigest()[:15].upper()
+
 
 SERVICE_GROUPS = {
     "traffic_police": "公共安全",
@@ -122,7 +141,7 @@ def _endpoint(view: Any) -> Any:
     def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
         if fmt not in ("json", "xml"):
             return _error("json", 400, "不支持的格式，请使用 .json 或 .xml")
-        if _throttled(request):
+        if limits.public_throttled(request, "open311", limit=REQUESTS_PER_HOUR):
             return _error(fmt, 429, "请求过于频繁，请稍后再试")
         try:
             return view(request, fmt, **kwargs)
@@ -132,16 +151,6 @@ def _endpoint(view: Any) -> Any:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return csrf_exempt(wrapped)
-
-
-def _throttled(request: HttpRequest) -> bool:
-    key = f"hotline:open311:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.add(key, 1, timeout=3600):
-        return False
-    try:
-        return cache.incr(key) > REQUESTS_PER_HOUR
-    except ValueError:
-        return False
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -202,8 +211,7 @@ def service_definition(request: HttpRequest, fmt: str, service_code: str) -> Htt
 
 def _status_notes(order: WorkOrder) -> str:
     if order.status == Status.MERGED:
-        code = order.merged_into.tracking_code if order.merged_into_id else ""
-        return f"与工单 {code} 合并办理"
+        return "与其他工单合并办理"
     notes = {
         Status.RECEIVED: "已受理，等待派单",
         Status.DISPATCHED: "已派发承办单位",
@@ -215,29 +223,31 @@ def _status_notes(order: WorkOrder) -> str:
         Status.CALLBACK: "已回访",
         Status.CLOSED: "已办结",
     }
-    note = notes.get(order.status, order.get_status_display())
+    note = notes.get(Status(order.status), order.get_status_display())
     if order.reply_text and order.status in CLOSED_STATES:
         note = f"{note}：{order.reply_text[:200]}"
-    return note
+    return redact(note)
 
 
-def _request_row(order: WorkOrder) -> dict[str, Any]:
+def _request_row(order: WorkOrder, *, listing: bool = False) -> dict[str, Any]:
     description = ""
     if order.channel in PUBLIC_DESCRIPTION_CHANNELS:
-        description = _DIGITS.sub("***", order.text)
+        description = redact(order.text)
     return {
-        "service_request_id": order.tracking_code,
+        "service_request_id": public_id(order) if listing else order.tracking_code,
         "status": "closed" if order.status in CLOSED_STATES else "open",
         "status_notes": _status_notes(order),
         "service_name": DEPT_NAMES.get(order.dept_type, order.dept_type),
         "service_code": order.dept_type,
         "description": description,
-        "agency_responsible": order.lead_unit.name if order.lead_unit_id else order.hotline.name,
+        "agency_responsible": redact(
+            order.lead_unit.name if order.lead_unit is not None else order.hotline.name
+        ),
         "service_notice": "",
         "requested_datetime": _iso(order.received_at),
         "updated_datetime": _iso(order.updated_at),
         "expected_datetime": _iso(order.reply_due_at),
-        "address": _DIGITS.sub("***", order.place),
+        "address": redact(order.place),
         "address_id": "",
         "zipcode": "",
         "lat": float(order.latitude) if order.latitude is not None else None,
@@ -274,8 +284,9 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     unknown = [c for c in codes if c not in DeptType.values]
     if unknown:
         raise Open311Error(404, f"service_code {unknown[0]} 不存在")
-    if codes:
-        qs = qs.filter(dept_type__in=codes)
+    qs = qs.filter(
+        dept_type__in=[c for c in codes or PUBLIC_SERVICE_CODES if c in PUBLIC_SERVICE_CODES]
+    )
     end = _parse_when(params["end_date"], "end_date") if params.get("end_date") else timezone.now()
     start = (
         _parse_when(params["start_date"], "start_date")
@@ -292,7 +303,7 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         qs = qs.exclude(status__in=sorted(CLOSED_STATES))
     elif statuses == {"closed"}:
         qs = qs.filter(status__in=sorted(CLOSED_STATES))
-    rows = [_request_row(o) for o in qs.order_by("-received_at")[:MAX_RESULTS]]
+    rows = [_request_row(o, listing=True) for o in qs.order_by("-received_at")[:MAX_RESULTS]]
     return _render(fmt, "service_requests", "request", rows)
 
 
@@ -334,7 +345,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     name = " ".join(p for p in (_first(data, "last_name"), _first(data, "first_name")) if p)
     device = _first(data, "device_id")
     try:
-        order, _ = services.workorder_intake(
+        order = intake_request(
             actor=None,
             channel=Channel.OPEN311,
             text=_first(data, "description"),
@@ -348,7 +359,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             idempotency_key=f"open311-{key.pk}-{device}-{_first(data, 'idempotency_key')}"
             if device and _first(data, "idempotency_key")
             else None,
-        )
+        ).order
     except ApplicationError as exc:
         raise Open311Error(400, exc.message) from exc
     row = {

@@ -4,13 +4,13 @@ the three rates and the on-time rate, and the weekly “回音” digest."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from lianxin.areas.models import Division
 from lianxin.core.roles import Role
 from lianxin.core.scoping import get_for_user_or_404, scope_of
 from lianxin.directory.models import Organisation
-from lianxin.directory.selectors import handling_unit_for, unit_as_contract
+from lianxin.directory.selectors import CONTRACT_LEVEL, handling_unit_for, unit_as_contract
 
 from .models import (
     HOTLINE_STATES,
@@ -28,9 +28,6 @@ from .models import (
     WorkOrder,
     WorkOrderEvent,
 )
-
-ROUTER_MODEL_PATH = "hotline_router.joblib"
-
 
 # --- routing -------------------------------------------------------------------------------
 
@@ -59,30 +56,109 @@ class DirectoryUnitResolver:
     ) -> dict[str, Any] | None:
         return unit_as_contract(self.unit(dept_type, area_code, level_hint))
 
+    def by_code(self, code: str) -> dict[str, Any] | None:
+        unit = Organisation.objects.filter(code=code, is_handling_unit=True, is_active=True).first()
+        return unit_as_contract(unit)
+
 
 def router_model_path() -> Path:
-    return Path(settings.VAR_DIR) / ROUTER_MODEL_PATH
+    """The trained model's file: the one setting ``HOTLINE_ROUTER_MODEL``."""
+    return Path(
+        getattr(settings, "HOTLINE_ROUTER_MODEL", Path(settings.VAR_DIR) / "hotline_router.joblib")
+    )
 
 
-@functools.cache
+_router_cache: dict[str, Any] = {}
+#: How often a process looks whether the model file, the duty list or the learned places
+#: changed (writes in this process reset the cache at once).
+ROUTER_CHECK_SECONDS = 5.0
+UNITS_CHECK_SECONDS = 60.0
+
+
+def _places_version() -> tuple[int, Any]:
+    from .routing_models import PlaceName
+
+    agg = PlaceName.objects.aggregate(n=Count("id"), m=Max("updated_at"))
+    return agg["n"] or 0, agg["m"]
+
+
+def _gazetteer(places_key: tuple[int, Any]) -> Any:
+    from .routing.gazetteer import default_gazetteer, extended_gazetteer
+    from .routing_models import PlaceName
+
+    if places_key[0] == 0:
+        return default_gazetteer()
+    learned = PlaceName.objects.values_list("division_code", "name", "kind")
+    return extended_gazetteer(list(learned))
+
+
 def _router() -> Any:
+    """The router, rebuilt when the model file, the duty list or the learned places change
+    (looked at every few seconds, not on every request)."""
+    from . import dutylist
     from .routing import Router, default_model
 
-    return Router(model=default_model(router_model_path()))
+    now = time.monotonic()
+    cached = _router_cache.get("router")
+    if cached is not None and now - cached[2] < ROUTER_CHECK_SECONDS:
+        return cached[1]
+    path = router_model_path()
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    duties = dutylist.compiled()
+    places_key = _places_version()
+    key = (str(path), mtime, duties.version, places_key)
+    if cached is None or cached[0] != key:
+        model = default_model(path if path.exists() else None)
+        router = Router(model=model, duties=duties, gazetteer=_gazetteer(places_key))
+    else:
+        router = cached[1]
+    _router_cache["router"] = (key, router, now)
+    return router
+
+
+def _unit_resolver() -> Any:
+    """The directory's active handling units held in memory (refreshed every minute): routing
+    a request asks for several units and must not query for each."""
+    from .routing import InMemoryUnitResolver
+
+    now = time.monotonic()
+    cached = _router_cache.get("units")
+    if cached is not None and now - cached[1] < UNITS_CHECK_SECONDS:
+        return cached[0]
+    units = [
+        {
+            "name": name,
+            "code": code,
+            "area_code": area_code,
+            "level": CONTRACT_LEVEL.get(level, level),
+            "dept_type": dept_type,
+        }
+        for name, code, area_code, level, dept_type in Organisation.objects.filter(
+            is_handling_unit=True, is_active=True
+        )
+        .exclude(dept_type="")
+        .order_by("pk")
+        .values_list("name", "code", "area_code", "level", "dept_type")
+    ]
+    resolver = InMemoryUnitResolver(units)
+    _router_cache["units"] = (resolver, now)
+    return resolver
 
 
 def reset_router() -> None:
-    """Forget the cached router (after ``lianxin train_router`` saved a new model)."""
-    _router.cache_clear()
+    """Forget the cached router and units (after ``lianxin train_router`` saved a new model,
+    or the duty list or the directory changed)."""
+    _router_cache.clear()
     from .routing import classifier
 
     classifier._load_cached.cache_clear()
 
 
-def route_request(*, text: str, location: str | None = None) -> Any:
-    """The routing proposal (``RouteProposal``; ``as_dict()`` is the contract's JSON) with units
-    from the directory. Raises ValueError for empty text."""
-    return _router().route(text, location, DirectoryUnitResolver())
+def route_request(*, text: str, location: str | None = None, area_code: str | None = None) -> Any:
+    """The routing proposal (``RouteProposal``; ``as_dict()`` is the contract's JSON plus the
+    deciding duty-list entry and the place) with units from the directory. ``area_code``: a
+    place the agent chose. Raises ValueError for empty text."""
+    return _router().route(text, location, _unit_resolver(), area_code=area_code)
 
 
 def agent_area(user: Any) -> str | None:
@@ -167,6 +243,68 @@ def person_visible(*, user: Any, order: WorkOrder) -> bool:
     from lianxin.registry.models import Person
 
     return Person.objects.for_user(user).filter(pk=order.person_id).exists()
+
+
+# --- the caller (scoped: nothing outside the user's scope, not even a count) ---------------
+
+CALLER_HISTORY_LIMIT = 5
+
+
+def _phone_hash(phone_number: str) -> str:
+    from lianxin.core import idnumber, phone
+
+    try:
+        return idnumber.search_hash(phone.normalise(phone_number))
+    except phone.PhoneError:
+        return ""
+
+
+def caller_history(*, user: Any, phone_number: str) -> list[WorkOrder]:
+    """The caller's recent orders that the user may see (the same query as the order list:
+    ``for_user``). Orders of the same number elsewhere are neither listed nor counted, so the
+    answer for a number known only to another area equals the answer for an unknown number."""
+    digest = _phone_hash(phone_number) if phone_number else ""
+    if not digest:
+        return []
+    return list(
+        WorkOrder.objects.for_user(user)
+        .filter(caller_phone_hash=digest)
+        .only("pk", "tracking_code", "text", "status", "received_at")
+        .order_by("-received_at", "-pk")[:CALLER_HISTORY_LIMIT]
+    )
+
+
+def caller_area_q(*, user: Any, area_code: str = "") -> Q:
+    """Where callers are matched: a signed-in taker's hotline area (an agent's city). Anonymous
+    channels (the citizens' web form, Open311) match nobody (#11, docs/SECURITY.md ORA-02):
+    their phone number is unverified, so anyone could tie a request to a resident's household
+    by typing that resident's number; the agent links the caller at the callback instead."""
+    from lianxin.core.scoping import prefix_q
+
+    if getattr(user, "pk", None):
+        return prefix_q("area_code", scope_of(user).area_prefixes([Role.HOTLINE_AGENT]))
+    return Q(pk__in=[])
+
+
+def caller_person(*, user: Any, phone_number: str, area_code: str) -> Any:
+    """The registry person with this phone number, looked for only in :func:`caller_area_q`:
+    never a person of another area (issue #11, finding 7)."""
+    from lianxin.registry.models import Person
+
+    digest = _phone_hash(phone_number) if phone_number else ""
+    if not digest:
+        return None
+    return (
+        Person.objects.current()
+        .filter(caller_area_q(user=user, area_code=area_code), phone_hash=digest)
+        .order_by("pk")
+        .first()
+    )
+
+
+def caller_is_resident(*, user: Any, phone_number: str) -> bool:
+    """Is the caller a resident the user may see? (Outside the scope: no, like a stranger.)"""
+    return caller_person(user=user, phone_number=phone_number, area_code="") is not None
 
 
 # --- duplicates ----------------------------------------------------------------------------
@@ -333,20 +471,31 @@ def rates(
         qs = qs.filter(area_code__startswith=area_code)
     aggregates = _rate_aggregates(now)
     overall = Rates(label="合计", **qs.aggregate(**aggregates))
+    rows: list[dict[str, Any]]
+    names: dict[Any, str]
+    grouped: Any = qs  # annotated values() rows; django-stubs cannot follow the aggregates
     if by == "area":
-        rows = qs.annotate(key=Substr("area_code", 1, 6)).values("key").annotate(**aggregates)
+        rows = list(
+            grouped.annotate(key=Substr("area_code", 1, 6))
+            .values("key")
+            .annotate(**aggregates)
+            .order_by("key")
+        )
         names = dict(
             Division.objects.filter(code__in=[r["key"] for r in rows]).values_list("code", "name")
         )
-        groups = [Rates(label=names.get(r.pop("key"), "—"), **r) for r in rows.order_by("key")]
+        groups = [Rates(label=names.get(r.pop("key"), "—"), **r) for r in rows]
     elif by == "period":
-        rows = (
-            qs.annotate(key=TruncMonth("received_at")).values("key").annotate(**aggregates)
-        ).order_by("key")
+        rows = list(
+            grouped.annotate(key=TruncMonth("received_at"))
+            .values("key")
+            .annotate(**aggregates)
+            .order_by("key")
+        )
         groups = [Rates(label=f"{r.pop('key'):%Y年%m月}", **r) for r in rows]
     else:
-        rows = (
-            qs.exclude(lead_unit=None)
+        rows = list(
+            grouped.exclude(lead_unit=None)
             .values("lead_unit")
             .annotate(**aggregates)
             .order_by("-total")[:100]
@@ -429,3 +578,17 @@ def digest(*, user: Any, week_of: dt.date, limit: int = 30) -> list[DigestItem]:
 def _one_line(text: str, length: int = 120) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= length else line[: length - 1] + "…"
+
+
+def rate_counts_by_area(*, since: dt.datetime, now: dt.datetime | None = None) -> dict[str, dict]:
+    """The counts behind the three rates and the on-time rate (``Rates``' fields) of the orders
+    received since ``since`` (merged duplicates excluded), grouped by area code: one GROUP BY
+    the leaders' dashboard keeps rolled up (analytics.aggregates, issue #20)."""
+    rows = (
+        WorkOrder.objects.filter(received_at__gte=since)
+        .exclude(status=Status.MERGED)
+        .order_by()
+        .values("area_code")
+        .annotate(**_rate_aggregates(now or timezone.now()))
+    )
+    return {r["area_code"]: {k: v for k, v in r.items() if k != "area_code"} for r in rows}

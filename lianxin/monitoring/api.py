@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.workflow import actions_payload
+
+from . import selectors
 from .models import Alert
+from .workflows import ALERT_WORKFLOW, transition_for
 
 
 class RunOutput(serializers.Serializer):
@@ -40,6 +46,11 @@ class AlertOutput(serializers.Serializer):
     status = serializers.CharField()
     outcome = serializers.CharField()
     verification_note = serializers.CharField()
+    actions = serializers.SerializerMethodField(help_text="此用户现在可办理的操作")
+
+    def get_actions(self, alert: Alert) -> list[dict[str, str]]:
+        request = self.context.get("request")
+        return actions_payload(ALERT_WORKFLOW, request.user, alert) if request else []
 
 
 class RunListApi(ListAPIView):
@@ -55,37 +66,38 @@ class RunDetailApi(APIView):
         return Response(RunOutput(selectors.run_get_for_user(user=request.user, pk=pk)).data)
 
 
-class AlertListApi(ListAPIView):
+class AlertListApi(ScopedListApi):
     serializer_class = AlertOutput
+    filters = {"status": "status", "rule": "rule"}
 
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("rule", str)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        return selectors.alert_list(user=self.request.user, status=params.get("status", ""), rule=params.get("rule", ""))
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.alert_list(user=user, status=filters["status"], rule=filters["rule"])
 
 
 class AlertDetailApi(APIView):
     @extend_schema(responses=AlertOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(AlertOutput(selectors.alert_get_for_user(user=request.user, pk=pk)).data)
+        alert = selectors.alert_get_for_user(user=request.user, pk=pk)
+        return Response(AlertOutput(alert, context={"request": request}).data)
 
 
 class AlertVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         confirmed = serializers.BooleanField()
         note = serializers.CharField(max_length=2000)
-        outcome = serializers.ChoiceField(choices=[c for c, _ in Alert.Outcome.choices if c], required=False, default="")
+        outcome = serializers.ChoiceField(
+            choices=[c for c, _ in Alert.Outcome.choices if c], required=False, default=""
+        )
 
     @extend_schema(request=InputSerializer, responses=AlertOutput)
     def post(self, request: Request, pk: int) -> Response:
         alert = selectors.alert_get_for_user(user=request.user, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        alert = services.alert_verify(actor=request.user, alert=alert, **data.validated_data)
-        return Response(AlertOutput(alert).data)
+        d = data.validated_data
+        name = transition_for(confirmed=d["confirmed"], outcome=d["outcome"])
+        alert = ALERT_WORKFLOW.run(name, actor=request.user, obj=alert, data={"note": d["note"]})
+        return Response(AlertOutput(alert, context={"request": request}).data)
 
 
 urlpatterns = [
@@ -93,5 +105,9 @@ urlpatterns = [
     path("monitoring/runs/<int:pk>/", RunDetailApi.as_view(), name="monitoring_run_detail"),
     path("monitoring/alerts/", AlertListApi.as_view(), name="monitoring_alert_list"),
     path("monitoring/alerts/<int:pk>/", AlertDetailApi.as_view(), name="monitoring_alert_detail"),
-    path("monitoring/alerts/<int:pk>/verify/", AlertVerifyApi.as_view(), name="monitoring_alert_verify"),
+    path(
+        "monitoring/alerts/<int:pk>/verify/",
+        AlertVerifyApi.as_view(),
+        name="monitoring_alert_verify",
+    ),
 ]

@@ -1,17 +1,18 @@
-from django.apps import AppConfig
+from lianxin.core import appconfig
 
 
-class MonitoringConfig(AppConfig):
+class MonitoringConfig(appconfig.LianxinAppConfig):
     name = "lianxin.monitoring"
-    label = "monitoring"
     verbose_name = "大数据比对"
 
-    def ready(self) -> None:
-        from lianxin.core import navigation, workpanels
-        from lianxin.core.roles import Role
+    def contribute(self) -> None:
+        from lianxin.core import householdsections, navigation, workpanels
+        from lianxin.core.roles import FRONTLINE_AND_AREA_ROLES
 
+        from .household import alert_section
         from .panels import alert_panel
 
-        roles = [Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF, Role.REGION_STAFF]
+        roles = FRONTLINE_AND_AREA_ROLES
         navigation.register("大数据比对", "monitoring:index", roles=roles, order=40)
         workpanels.register(alert_panel, roles=roles)
+        householdsections.register(alert_section, order=50)

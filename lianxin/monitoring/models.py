@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from lianxin.areas.models import Division, Grid
+from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
@@ -34,10 +35,17 @@ class RosterImport(BaseModel):
         FAILED = "failed", "无法使用"
 
     kind = models.CharField("名册类型", max_length=20, choices=RosterKind)
-    area = models.ForeignKey(Division, verbose_name="适用区域", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Division, verbose_name="适用区域", on_delete=models.PROTECT, related_name="+"
+    )
     area_code = models.CharField("区划代码", max_length=12, editable=False)
     department = models.ForeignKey(
-        Organisation, verbose_name="提供部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name="提供部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     original_name = models.CharField("原文件名", max_length=200)
     stored_path = models.CharField("原文件", max_length=300, editable=False)
@@ -50,6 +58,9 @@ class RosterImport(BaseModel):
     bad_row_count = models.PositiveIntegerField("问题行数", default=0)
     bad_rows = models.JSONField("问题行（前100行）", default=list, blank=True)
     message = models.CharField("说明", max_length=300, blank=True)
+    assistance_type = models.CharField("救助类型（名册只含一种时）", max_length=10, blank=True)
+    layout = models.JSONField("读取说明", default=dict, blank=True)  # header rows, notes, questions
+    remembered = models.BooleanField("按已确认的列对应自动导入", default=False)
 
     objects = AreaScopedQuerySet.as_manager()
 
@@ -57,7 +68,9 @@ class RosterImport(BaseModel):
         verbose_name = "比对名册"
         verbose_name_plural = "比对名册"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["area_code", "kind", "status"], name="roster_area_kind_idx")]
+        indexes = [
+            models.Index(fields=["area_code", "kind", "status"], name="roster_area_kind_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.original_name}"
@@ -67,10 +80,52 @@ class RosterImport(BaseModel):
         super().save(*args, **kwargs)
 
 
+class RosterLayout(AreaScoped, BaseModel):
+    """Mapping memory: a department's roster layout as staff confirmed it. The next upload of
+    the same kind from the same department (or, without one, for the same area) with the same
+    header maps itself."""
+
+    area_source = "area"
+
+    kind = models.CharField("名册类型", max_length=20, choices=RosterKind)
+    area = models.ForeignKey(
+        Division, verbose_name="适用区域", on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Organisation,
+        verbose_name="提供部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signature = models.CharField("表头特征", max_length=64)
+    headers = models.JSONField("原表头", default=list)
+    column_map = models.JSONField("列对应", default=dict)
+    dictionary_revision = models.PositiveIntegerField("列名词典版本", default=0)
+    times_used = models.PositiveIntegerField("自动使用次数", default=0)
+
+    objects = AreaScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "名册格式记忆"
+        verbose_name_plural = "名册格式记忆"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "area", "department", "signature"], name="roster_layout_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.area_id}"
+
+
 class RuleSetting(BaseModel):
     """The deployment's rule parameters (one row; edited by the region's staff)."""
 
-    large_medical_expense_yuan = models.DecimalField("大额自付医疗费用阈值（元）", max_digits=12, decimal_places=2, default=30000)
+    large_medical_expense_yuan = models.DecimalField(
+        "大额自付医疗费用阈值（元）", max_digits=12, decimal_places=2, default=30000
+    )
     elderly_age = models.PositiveSmallIntegerField("高龄独居年龄（岁）", default=80)
     match_threshold = models.FloatField("概率匹配阈值", default=0.95)
     enabled_rules = models.JSONField("启用的规则", default=list, blank=True)
@@ -89,13 +144,17 @@ class Run(BaseModel):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    area = models.ForeignKey(Division, verbose_name="比对区域", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Division, verbose_name="比对区域", on_delete=models.PROTECT, related_name="+"
+    )
     area_code = models.CharField("区划代码", max_length=12, editable=False)
     as_of = models.DateField("比对基准日")
     engine = models.CharField("引擎", max_length=10, default="duckdb")
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.QUEUED)
     is_scheduled = models.BooleanField("定时任务", default=False)
-    rosters = models.ManyToManyField(RosterImport, verbose_name="使用的名册", related_name="runs", blank=True)
+    rosters = models.ManyToManyField(
+        RosterImport, verbose_name="使用的名册", related_name="runs", blank=True
+    )
     residents = models.PositiveIntegerField("居民数", default=0)
     rows_per_roster = models.JSONField("各名册行数", default=dict, blank=True)
     link_stats = models.JSONField("关联统计", default=dict, blank=True)
@@ -135,17 +194,28 @@ class Alert(BaseModel):
         CARE_DISCOVERY = "care_discovery", "转入关爱帮扶（对象发现）"
         ENTITLEMENT_CHANGE = "entitlement_change", "待遇调整（转民政/残联审批）"
 
-    run = models.ForeignKey(Run, verbose_name="比对批次", on_delete=models.PROTECT, related_name="alerts")
-    person = models.ForeignKey("registry.Person", verbose_name="居民", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(
+        Run, verbose_name="比对批次", on_delete=models.PROTECT, related_name="alerts"
+    )
+    person = models.ForeignKey(
+        "registry.Person", verbose_name="居民", on_delete=models.PROTECT, related_name="+"
+    )
     rule = models.CharField("规则", max_length=40, db_index=True)
     detail = models.TextField("依据")
     evidence_hash = models.CharField("依据摘要", max_length=64)
     area_code = models.CharField("区划代码", max_length=12)
-    grid = models.ForeignKey(Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.OPEN)
     outcome = models.CharField("处理去向", max_length=20, choices=Outcome, blank=True, default="")
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="核实人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="核实人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
     verification_note = models.TextField("核实情况", blank=True)
@@ -159,11 +229,22 @@ class Alert(BaseModel):
         verbose_name_plural = "预警"
         ordering = ["status", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "rule", "evidence_hash"], name="alert_once_per_evidence")
+            models.UniqueConstraint(
+                fields=["person", "rule", "evidence_hash"], name="alert_once_per_evidence"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "rule"],
+                condition=models.Q(status="open"),
+                name="alert_one_open_per_rule",
+            ),
         ]
         indexes = [
             models.Index(fields=["grid", "status"], name="alert_grid_status_idx"),
-            models.Index(fields=["area_code", "status"], name="alert_area_status_idx", opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            models.Index(
+                fields=["area_code", "status"],
+                name="alert_area_status_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,9 +261,12 @@ class ReviewItem(BaseModel):
 
     SENSITIVE_FIELDS = ("id_number", "candidate_id_number")
 
-    run = models.ForeignKey(Run, verbose_name="比对批次", on_delete=models.PROTECT, related_name="review_items")
+    run = models.ForeignKey(
+        Run, verbose_name="比对批次", on_delete=models.PROTECT, related_name="review_items"
+    )
     area_code = models.CharField("区划代码", max_length=12)
     source = models.CharField("名册", max_length=20)
+    file_name = models.CharField("文件", max_length=200, blank=True)
     row_number = models.PositiveIntegerField("行号")
     id_number = EncryptedTextField("身份证号（原样）", blank=True)
     name = models.CharField("姓名", max_length=60, blank=True)
@@ -192,10 +276,20 @@ class ReviewItem(BaseModel):
     match_probability = models.FloatField("匹配概率", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.OPEN)
     linked_person = models.ForeignKey(
-        "registry.Person", verbose_name="关联居民", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Person",
+        verbose_name="关联居民",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="核对人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="核对人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField("说明", max_length=200, blank=True)
 
@@ -213,7 +307,9 @@ class Reminder(BaseModel):
 
     SENSITIVE_FIELDS = ("recipient",)
 
-    alert = models.OneToOneField(Alert, verbose_name="预警", on_delete=models.PROTECT, related_name="reminder")
+    alert = models.OneToOneField(
+        Alert, verbose_name="预警", on_delete=models.PROTECT, related_name="reminder"
+    )
     recipient = EncryptedTextField("接收号码")
     message = models.TextField("内容")
     backend = models.CharField("发送方式", max_length=60)

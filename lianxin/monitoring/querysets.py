@@ -22,7 +22,9 @@ class AlertQuerySet(ScopedQuerySet):
     """An alert reaches the grid worker of the person's grid, and the area's staff; nobody else."""
 
     def scope_q(self, scope: Scope) -> Q:
-        return prefix_q("area_code", scope.area_prefixes(ALERT_AREA_ROLES)) | Q(grid_id__in=scope.grid_ids())
+        return prefix_q("area_code", scope.area_prefixes(ALERT_AREA_ROLES)) | Q(
+            grid_id__in=scope.grid_ids()
+        )
 
     def open(self) -> AlertQuerySet:
         return self.filter(status="open")

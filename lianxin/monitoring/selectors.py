@@ -7,13 +7,18 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from lianxin.core.models import ColumnName
 from lianxin.core.scoping import get_for_user_or_404
 
 from .models import Alert, ReviewItem, RosterImport, RuleSetting, Run
 
 
 def roster_import_list(*, user: Any) -> QuerySet[RosterImport]:
-    return RosterImport.objects.for_user(user).select_related("area", "department").order_by("-created_at")
+    return (
+        RosterImport.objects.for_user(user)
+        .select_related("area", "department")
+        .order_by("-created_at")
+    )
 
 
 def roster_import_get_for_user(*, user: Any, pk: int) -> RosterImport:
@@ -27,7 +32,9 @@ def latest_rosters_for(area_code: str) -> list[RosterImport]:
 
     codes = [*ancestors_of(area_code), area_code]
     chosen: dict[str, RosterImport] = {}
-    candidates = RosterImport.objects.filter(status=RosterImport.Status.READY, area_code__in=codes).order_by("-created_at")
+    candidates = RosterImport.objects.filter(
+        status=RosterImport.Status.READY, area_code__in=codes
+    ).order_by("-created_at")
     for item in candidates:
         current = chosen.get(item.kind)
         if current is None or len(item.area_code) > len(current.area_code):
@@ -55,10 +62,12 @@ def run_alerts_by_rule_and_area(*, user: Any, run: Run) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .order_by("rule", "township")
     )
-    return list(rows)
+    return [dict(r) for r in rows]  # the page adds the township's and the rule's names
 
 
-def alert_list(*, user: Any, status: str = "", rule: str = "", run_id: int | None = None) -> QuerySet[Alert]:
+def alert_list(
+    *, user: Any, status: str = "", rule: str = "", run_id: int | None = None
+) -> QuerySet[Alert]:
     qs = Alert.objects.for_user(user).select_related("person", "grid", "run")
     if status:
         qs = qs.filter(status=status)
@@ -87,3 +96,8 @@ def review_get_for_user(*, user: Any, pk: int) -> ReviewItem:
 def rule_setting() -> RuleSetting:
     setting = RuleSetting.objects.order_by("pk").first()
     return setting or RuleSetting()
+
+
+def column_name_changes() -> QuerySet[ColumnName]:
+    """The administrators' changes to the dictionary of column names, newest first."""
+    return ColumnName.objects.select_related("created_by").order_by("-revision")

@@ -9,15 +9,17 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lianxin.areas.models import Division
 from lianxin.core import audit, idnumber
 from lianxin.core.errors import AccessDenied, ApplicationError, InvalidTransition
+from lianxin.core.models import ColumnName
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
 from lianxin.core.tasks import enqueue_on_commit
@@ -25,9 +27,20 @@ from lianxin.directory.models import Organisation
 from lianxin.registry import selectors as registry_selectors
 
 from . import intake, selectors
-from .models import Alert, Reminder, ReviewItem, RosterImport, RuleSetting, Run
+from .models import (
+    Alert,
+    Reminder,
+    ReviewItem,
+    RosterImport,
+    RosterKind,
+    RosterLayout,
+    RuleSetting,
+    Run,
+)
 from .pipeline import PipelineError, RuleParams, run_pipeline
 from .pipeline.params import LinkParams
+from .pipeline.rosters import ROSTER_TITLES
+from .pipeline.run import EngineName
 from .querysets import COMPARISON_ROLES
 
 ENTITLED_RULES = {"living_subsidy_missing", "nursing_subsidy_missing"}
@@ -36,6 +49,7 @@ REMINDER_TEXT = {
     "nursing_subsidy_missing": "【连心】您可能符合重度残疾人护理补贴条件，网格员将与您联系，也可到社区咨询办理。",
 }
 BATCH = 2000
+ASSISTANCE_TYPES = ("低保", "特困", "低保边缘")
 
 
 def _storage() -> Path:
@@ -49,16 +63,55 @@ def _require_area(actor: Any, area_code: str, roles: tuple[str, ...] = COMPARISO
         raise AccessDenied("您无权在该区域开展数据比对")
 
 
+def _dictionary() -> Any:
+    from lianxin.core.spreadsheet.names import current_dictionary
+
+    return current_dictionary()
+
+
+def _remembered(
+    *, kind: str, area: Division, department: Organisation | None, signature: str
+) -> RosterLayout | None:
+    return RosterLayout.objects.filter(
+        kind=kind, area=area, department=department, signature=_signature_hash(signature)
+    ).first()
+
+
+def _signature_hash(signature: str) -> str:
+    return hashlib.sha256(signature.encode()).hexdigest()
+
+
+def _is_standard(item: RosterImport, layout: Any) -> bool:
+    """The platform's own template (header alone in row 1, every column known, nothing to
+    ask): staged at once, as before."""
+    return (
+        layout.header_first == layout.header_last == 1
+        and not layout.questions
+        and not layout.weak
+        and all(layout.keys.get(i) or not h or h == "序号" for i, h in enumerate(layout.headers))
+    )
+
+
 @transaction.atomic
 def roster_upload(
-    *, actor: Any, area: Division, kind: str, uploaded: Any, department: Organisation | None = None
+    *,
+    actor: Any,
+    area: Division,
+    kind: str,
+    uploaded: Any,
+    department: Organisation | None = None,
+    assistance_type: str = "",
 ) -> RosterImport:
     """Store a department's roster for an area and propose the column mapping. A file that is
-    not a roster (too large, not CSV/Excel, a zip bomb, no header) is refused and nothing is
-    kept. When every template column is recognised the roster is staged at once."""
+    not a roster (too large, not CSV/Excel, a zip bomb, macros, no header) is refused and
+    nothing is kept. A layout this department's roster had before maps itself (mapping
+    memory); a file in the standard template is staged at once; any other waits for one
+    click on the proposed mapping."""
     _require_area(actor, area.code)
-    if kind not in dict(RosterImport._meta.get_field("kind").choices):
+    if kind not in RosterKind.values:
         raise ApplicationError("未知的名册类型")
+    if assistance_type and assistance_type not in ASSISTANCE_TYPES:
+        raise ApplicationError("救助类型应为 低保、特困 或 低保边缘")
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(delete=False, dir=_storage(), suffix=".upload") as tmp:
         size = 0
@@ -69,16 +122,20 @@ def roster_upload(
             digest.update(chunk)
             tmp.write(chunk)
         tmp_path = Path(tmp.name)
+    dictionary = _dictionary()
     try:
         if size > intake.MAX_BYTES:
             raise intake.IntakeError(f"文件“{uploaded.name}”超过20MB，请拆分后上传")
-        file_kind = intake.check_file(tmp_path, uploaded.name)
-        headers = intake.read_header(tmp_path, file_kind)
+        file_kind = intake.check(tmp_path, uploaded.name)
+        layout = intake.read_layout(tmp_path, uploaded.name, dictionary)
     except intake.IntakeError as exc:
         tmp_path.unlink(missing_ok=True)
         raise ApplicationError(str(exc)) from exc
     stored = _storage() / f"{digest.hexdigest()}.{file_kind}"
     tmp_path.replace(stored)
+    signature = layout.signature()
+    memory = _remembered(kind=kind, area=area, department=department, signature=signature)
+    defaults = intake.defaults_for(kind, layout, uploaded.name, assistance_type)
     item = RosterImport(
         kind=kind,
         area=area,
@@ -86,20 +143,44 @@ def roster_upload(
         original_name=uploaded.name[:200],
         stored_path=str(stored),
         file_sha256=digest.hexdigest(),
-        headers=headers,
-        column_map=intake.propose_mapping(kind, headers),
+        headers=layout.headers,
+        column_map=dict(memory.column_map) if memory else intake.propose_mapping(kind, layout),
+        assistance_type=assistance_type or defaults.get("assistance_type", ""),
+        layout={
+            "header_first": layout.header_first,
+            "header_last": layout.header_last,
+            "title": layout.title,
+            "notes": layout.notes,
+            "questions": layout.questions,
+            "signature": signature[:2000],
+            "defaults": defaults,
+            "dictionary_revision": dictionary.revision,
+        },
+        remembered=memory is not None,
         created_by=actor,
     )
     item.save()
-    audit.record(actor=actor, action="monitoring.roster.upload", target=item, changes={"kind": kind, "file": item.original_name})
-    if not intake.missing_columns(kind, item.column_map):
+    audit.record(
+        actor=actor,
+        action="monitoring.roster.upload",
+        target=item,
+        changes={"kind": kind, "file": item.original_name},
+    )
+    missing = intake.missing_columns(kind, item.column_map, defaults)
+    if memory is not None and not missing:
+        RosterLayout.objects.filter(pk=memory.pk).update(times_used=F("times_used") + 1)
+        _stage(actor=actor, item=item)
+    elif not missing and _is_standard(item, layout):
         _stage(actor=actor, item=item)
     return item
 
 
 @transaction.atomic
-def roster_map_columns(*, actor: Any, item: RosterImport, column_map: dict[str, str]) -> RosterImport:
-    """Confirm which file column holds each template column; then stage the roster."""
+def roster_map_columns(
+    *, actor: Any, item: RosterImport, column_map: dict[str, str]
+) -> RosterImport:
+    """Confirm which file column holds each template column (one click on the proposal); then
+    stage the roster and remember the layout for this department's next upload."""
     item = RosterImport.objects.select_for_update().get(pk=item.pk)
     _require_area(actor, item.area_code)
     if item.status not in (RosterImport.Status.MAPPING, RosterImport.Status.FAILED):
@@ -107,17 +188,52 @@ def roster_map_columns(*, actor: Any, item: RosterImport, column_map: dict[str, 
     unknown = [h for h in column_map.values() if h and h not in item.headers]
     if unknown:
         raise ApplicationError("文件中没有这些列：" + "、".join(unknown))
+    chosen = [h for h in column_map.values() if h]
+    twice = sorted({h for h in chosen if chosen.count(h) > 1})
+    if twice:
+        raise ApplicationError("同一列不能对应两项：" + "、".join(twice))
     item.column_map = {k: v for k, v in column_map.items() if v}
     item.save(update_fields=["column_map", "updated_at"])
     _stage(actor=actor, item=item)
+    signature = (item.layout or {}).get("signature") or "|".join(item.headers)
+    RosterLayout.objects.update_or_create(
+        kind=item.kind,
+        area=item.area,
+        department=item.department,
+        signature=_signature_hash(signature),
+        defaults={
+            "headers": item.headers,
+            "column_map": item.column_map,
+            "dictionary_revision": (item.layout or {}).get("dictionary_revision", 0),
+            "updated_by": actor,
+        },
+        create_defaults={
+            "headers": item.headers,
+            "column_map": item.column_map,
+            "dictionary_revision": (item.layout or {}).get("dictionary_revision", 0),
+            "created_by": actor,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="monitoring.roster.map",
+        target=item,
+        changes={"column_map": item.column_map},
+    )
     return item
 
 
 def _stage(*, actor: Any, item: RosterImport) -> None:
     source = Path(item.stored_path)
     target = source.with_suffix(".staged.csv")
+    defaults = dict((item.layout or {}).get("defaults") or {})
+    if item.assistance_type:
+        defaults["assistance_type"] = item.assistance_type
     try:
-        report = intake.stage(item.kind, source, "xlsx" if source.suffix == ".xlsx" else "csv", item.column_map, target)
+        report = intake.stage(
+            item.kind, source, item.column_map, target,
+            dictionary=_dictionary(), original_name=item.original_name, defaults=defaults,
+        )  # fmt: skip
     except intake.IntakeError as exc:
         raise ApplicationError(str(exc)) from exc
     RosterImport.objects.filter(
@@ -128,13 +244,99 @@ def _stage(*, actor: Any, item: RosterImport) -> None:
     item.bad_row_count = report.bad_rows
     item.bad_rows = report.samples
     item.status = RosterImport.Status.READY
-    item.message = f"共{report.rows}行，其中{report.bad_rows}行需人工关注" if report.bad_rows else f"共{report.rows}行"
-    item.save(update_fields=["staged_path", "row_count", "bad_row_count", "bad_rows", "status", "message", "updated_at"])
-    audit.record(actor=actor, action="monitoring.roster.stage", target=item, changes={"rows": report.rows, "bad_rows": report.bad_rows})
+    item.message = (
+        f"共{report.rows}行，其中{report.bad_rows}行需人工关注"
+        if report.bad_rows
+        else f"共{report.rows}行"
+    )
+    item.layout = {**(item.layout or {}), "notes": report.notes}
+    item.save(
+        update_fields=[
+            "staged_path",
+            "row_count",
+            "bad_row_count",
+            "bad_rows",
+            "status",
+            "message",
+            "layout",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="monitoring.roster.stage",
+        target=item,
+        changes={"rows": report.rows, "bad_rows": report.bad_rows},
+    )
 
 
 @transaction.atomic
-def run_request(*, actor: Any, area: Division, as_of: dt.date, engine: str = "duckdb", is_scheduled: bool = False) -> Run:
+def column_name_add(
+    *, actor: Any, column: str, name: str, weak: bool = False, note: str = ""
+) -> ColumnName:
+    """An administrator adds a way of writing a column to the dictionary (a new version)."""
+    return _column_name_change(
+        actor=actor, column=column, name=name, weak=weak, active=True, note=note
+    )
+
+
+@transaction.atomic
+def column_name_retire(*, actor: Any, column: str, name: str, note: str = "") -> ColumnName:
+    """An administrator stops a way of writing a column from being recognised (a new version)."""
+    return _column_name_change(
+        actor=actor, column=column, name=name, weak=False, active=False, note=note
+    )
+
+
+def _column_name_change(
+    *, actor: Any, column: str, name: str, weak: bool, active: bool, note: str
+) -> ColumnName:
+    from django.db.models import Max
+
+    from lianxin.core.spreadsheet import normalise_header
+
+    if not scope_of(actor).has_role(Role.REGION_STAFF, Role.CITY_STAFF, Role.SYSTEM_ADMIN):
+        raise AccessDenied("只有市级、自治区工作人员或系统管理员可以修改列名词典")
+    dictionary = _dictionary()
+    if column not in dictionary.columns:
+        raise ApplicationError("未知的标准列")
+    name = (name or "").strip()
+    if not normalise_header(name):
+        raise ApplicationError("请填写列名写法")
+    if len(name) > 60:
+        raise ApplicationError("列名写法不能超过60个字符")
+    current = dictionary.lookup(name)
+    if active and current is not None and current[0] != column and not current[1]:
+        raise ApplicationError(f"“{name}”已表示“{dictionary.label(current[0])}”，请先停用原写法")
+    if not active and (current is None or current[0] != column):
+        raise ApplicationError(f"词典中“{name}”并不表示“{dictionary.label(column)}”")
+    ColumnName.objects.select_for_update().order_by("-revision").first()
+    revision = (ColumnName.objects.aggregate(m=Max("revision"))["m"] or 0) + 1
+    entry = ColumnName.objects.create(
+        column=column,
+        name=name,
+        weak=weak,
+        is_active=active,
+        revision=revision,
+        note=note[:200],
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor, action="core.column_name.add" if active else "core.column_name.retire", target=entry,
+        changes={"column": column, "name": name, "weak": weak, "revision": revision},
+    )  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def run_request(
+    *,
+    actor: Any,
+    area: Division,
+    as_of: dt.date,
+    engine: str = "duckdb",
+    is_scheduled: bool = False,
+) -> Run:
     """Queue a comparison run for an area; it runs in the background worker."""
     from .tasks import execute_run
 
@@ -146,7 +348,12 @@ def run_request(*, actor: Any, area: Division, as_of: dt.date, engine: str = "du
         raise ApplicationError("未知的比对引擎")
     run = Run(area=area, as_of=as_of, engine=engine, is_scheduled=is_scheduled, created_by=actor)
     run.save()
-    audit.record(actor=actor, action="monitoring.run.request", target=run, changes={"as_of": as_of.isoformat()})
+    audit.record(
+        actor=actor,
+        action="monitoring.run.request",
+        target=run,
+        changes={"as_of": as_of.isoformat()},
+    )
     enqueue_on_commit(execute_run, run.pk)
     return run
 
@@ -163,12 +370,24 @@ def runs_schedule(*, as_of: dt.date) -> list[Run]:
     )
     queued = []
     for area_code, at in sorted(latest_roster.items()):
-        last = Run.objects.filter(area_code=area_code).order_by("-created_at").values_list("created_at", flat=True).first()
+        last = (
+            Run.objects.filter(area_code=area_code)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
         if last is not None and last >= at:
             continue
         if Run.objects.filter(area_code=area_code, as_of=as_of, is_scheduled=True).exists():
             continue
-        queued.append(run_request(actor=None, area=Division.objects.get(code=area_code), as_of=as_of, is_scheduled=True))
+        queued.append(
+            run_request(
+                actor=None,
+                area=Division.objects.get(code=area_code),
+                as_of=as_of,
+                is_scheduled=True,
+            )
+        )
     return queued
 
 
@@ -185,7 +404,11 @@ def run_execute(*, run_id: int) -> Run:
     """Run the pipeline over the area's residents and the latest rosters, then deliver each new
     alert to the grid of the person; an alert already answered on the same evidence is not
     raised again. Idempotent: running it twice adds nothing the second time."""
-    updated = Run.objects.filter(pk=run_id, status__in=[Run.Status.QUEUED, Run.Status.FAILED]).update(status=Run.Status.RUNNING)
+    # RUNNING too: a run whose worker was killed is taken again when the task is put back
+    # (core.worker.requeue_orphans); one task per run, so no two workers run it at once.
+    updated = Run.objects.filter(
+        pk=run_id, status__in=[Run.Status.QUEUED, Run.Status.FAILED, Run.Status.RUNNING]
+    ).update(status=Run.Status.RUNNING)
     run = Run.objects.get(pk=run_id)
     if not updated:
         return run
@@ -193,14 +416,24 @@ def run_execute(*, run_id: int) -> Run:
     try:
         sources = workdir / "sources"
         sources.mkdir()
-        residents = registry_selectors.write_residents_roster(area_code=run.area_code, target=sources / "residents.csv")
+        residents = registry_selectors.write_residents_roster(
+            area_code=run.area_code, target=sources / "residents.csv"
+        )
         rosters = selectors.latest_rosters_for(run.area_code)
         for item in rosters:
             shutil.copyfile(item.staged_path, sources / f"{item.kind}.csv")
-        result = run_pipeline(sources, run.as_of, workdir / "alerts.csv", engine=run.engine, params=_params())
+        result = run_pipeline(
+            sources,
+            run.as_of,
+            workdir / "alerts.csv",
+            engine=cast(EngineName, run.engine),  # duckdb or spark: the run form's choices
+            params=_params(),
+        )
         with transaction.atomic():
             new, suppressed = _deliver_alerts(run, result.iter_alerts())
-            reviews = _store_review(run, result.iter_review())
+            reviews = _store_review(
+                run, result.iter_review(), {f"{i.kind}.csv": i for i in rosters}
+            )
             run.rosters.set(rosters)
             run.residents = residents
             run.rows_per_roster = result.rows_per_roster
@@ -215,11 +448,15 @@ def run_execute(*, run_id: int) -> Run:
             run.seconds = round(result.seconds, 2)
             run.status = Run.Status.DONE
             run.finished_at = timezone.now()
-            run.message = "；".join(
-                filter(None, [f"未提供：{'、'.join(result.rosters_missing)}" if result.rosters_missing else ""])
-            )
+            missing = [ROSTER_TITLES[r] for r in result.rosters_missing]
+            run.message = f"未提供：{'、'.join(missing)}（相关规则本次未运行）" if missing else ""
             run.save()
-            audit.record(actor=None, action="monitoring.run.done", target=run, changes={"alerts_new": new, "review": reviews})
+            audit.record(
+                actor=None,
+                action="monitoring.run.done",
+                target=run,
+                changes={"alerts_new": new, "review": reviews},
+            )
     except PipelineError as exc:
         run.status = Run.Status.FAILED
         run.message = str(exc)
@@ -243,6 +480,9 @@ def _evidence_hash(rule: str, detail: str) -> str:
 
 
 def _deliver_alerts(run: Run, alerts: Any) -> tuple[int, int]:
+    """New alerts for the persons' grids. Not raised again: an alert answered on the same
+    evidence, and any alert while one for the same person and rule is still open (its
+    evidence is brought up to date instead)."""
     from lianxin.registry.models import Person
 
     new = suppressed = 0
@@ -250,12 +490,28 @@ def _deliver_alerts(run: Run, alerts: Any) -> tuple[int, int]:
 
     def flush() -> None:
         nonlocal new, suppressed
-        hashes = {idnumber.search_hash(a[0]): a for a in batch}
-        persons = {p.id_hash: p for p in Person.objects.filter(id_hash__in=list(hashes)).only("pk", "id_hash", "area_code", "grid_id")}
-        wanted = [(persons[h], rule, detail) for h, (_, rule, detail) in hashes.items() if h in persons]
+        hashes = {idnumber.search_hash(a[0]) + a[1]: a for a in batch}
+        persons = {
+            p.id_hash: p
+            for p in Person.objects.filter(id_hash__in=list({h[:64] for h in hashes})).only(
+                "pk", "id_hash", "area_code", "grid_id"
+            )
+        }
+        wanted = [
+            (persons[h[:64]], rule, detail)
+            for h, (_, rule, detail) in hashes.items()
+            if h[:64] in persons
+        ]
+        pks = [p.pk for p, _, _ in wanted]
         existing = set(
-            Alert.objects.filter(person__in=[p for p, _, _ in wanted]).values_list("person_id", "rule", "evidence_hash")
+            Alert.objects.filter(person__in=pks).values_list("person_id", "rule", "evidence_hash")
         )
+        open_alerts = {
+            (pid, rule): (pk, ev)
+            for pk, pid, rule, ev in Alert.objects.filter(
+                person__in=pks, status=Alert.Status.OPEN
+            ).values_list("pk", "person_id", "rule", "evidence_hash")
+        }
         rows = []
         for person, rule, detail in wanted:
             key = (person.pk, rule, _evidence_hash(rule, detail))
@@ -263,8 +519,24 @@ def _deliver_alerts(run: Run, alerts: Any) -> tuple[int, int]:
                 suppressed += 1
                 continue
             existing.add(key)
+            still_open = open_alerts.get((person.pk, rule))
+            if still_open is not None:
+                Alert.objects.filter(pk=still_open[0]).update(
+                    detail=mask_detail(detail), evidence_hash=key[2], run=run
+                )
+                suppressed += 1
+                continue
+            open_alerts[(person.pk, rule)] = (0, key[2])
             rows.append(
-                Alert(run=run, person=person, rule=rule, detail=mask_detail(detail), evidence_hash=key[2], area_code=person.area_code, grid_id=person.grid_id)
+                Alert(
+                    run=run,
+                    person=person,
+                    rule=rule,
+                    detail=mask_detail(detail),
+                    evidence_hash=key[2],
+                    area_code=person.area_code,
+                    grid_id=person.grid_id,
+                )
             )
         Alert.objects.bulk_create(rows, batch_size=BATCH)
         new += len(rows)
@@ -279,18 +551,37 @@ def _deliver_alerts(run: Run, alerts: Any) -> tuple[int, int]:
     return new, suppressed
 
 
-def _store_review(run: Run, rows: Any) -> int:
+def _row_numbers(item: RosterImport | None) -> list[int]:
+    if item is None or not item.staged_path:
+        return []
+    path = Path(f"{item.staged_path}.rows")
+    if not path.exists():
+        return []
+    return [int(n) for n in path.read_text(encoding="ascii").split()]
+
+
+def _store_review(run: Run, rows: Any, files: dict[str, RosterImport] | None = None) -> int:
+    """The roster rows to check by hand, naming the department's file and the row in it."""
+    files = files or {}
+    numbers = {name: _row_numbers(item) for name, item in files.items()}
     items = []
     count = 0
     for row in rows:
         count += 1
         prob = row.get("match_probability") or ""
+        staged_name = row.get("file", "")
+        item = files.get(staged_name)
+        row_number = int(row.get("row") or 0)
+        mapped = numbers.get(staged_name) or []
+        if 2 <= row_number <= len(mapped) + 1:
+            row_number = mapped[row_number - 2]
         items.append(
             ReviewItem(
                 run=run,
                 area_code=run.area_code,
-                source=row.get("file", "")[:20],
-                row_number=int(row.get("row") or 0),
+                source=(item.kind if item else staged_name.removesuffix(".csv"))[:20],
+                file_name=(item.original_name if item else staged_name)[:200],
+                row_number=row_number,
                 id_number=row.get("id_number", ""),
                 name=row.get("name", "")[:60],
                 birth_date=row.get("birth_date", "")[:40],
@@ -306,41 +597,74 @@ def _store_review(run: Run, rows: Any) -> int:
     return count
 
 
-def _may_verify(actor: Any, alert: Alert) -> bool:
-    scope = scope_of(actor)
-    if alert.grid_id is not None and alert.grid_id in scope.grid_ids():
-        return True
-    return any(alert.area_code.startswith(p) for p in scope.area_prefixes((Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF)))
+def alert_verify(
+    *, actor: Any, alert: Alert, confirmed: bool, note: str, outcome: str = ""
+) -> Alert:
+    """The grid worker (or the area's staff) answers an alert after checking on the spot:
+    ``confirmed`` with an ``outcome``, or not. Dispatches to the declared transition
+    (workflows.ALERT_WORKFLOW): refer_care, refer_entitlement or dismiss."""
+    from .workflows import ALERT_WORKFLOW, transition_for
+
+    name = transition_for(confirmed=confirmed, outcome=outcome)
+    service = ALERT_WORKFLOW.transition(name).resolve_service()
+    assert service is not None
+    result: Alert = service(actor=actor, alert=alert, note=note)
+    return result
 
 
 @transaction.atomic
-def alert_verify(*, actor: Any, alert: Alert, confirmed: bool, note: str, outcome: str = "") -> Alert:
-    """The grid worker (or the area's staff) answers an alert after checking on the spot. A
-    rejection needs a reason. A confirmed alert becomes a care discovery or an entitlement
-    change; an entitled-but-not-receiving person gets a reminder message. Answered once."""
+def alert_refer_care(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """Confirmed: the person's household becomes a care discovery (对象发现)."""
+    return _alert_answer(actor=actor, alert=alert, name="refer_care", note=note)
+
+
+@transaction.atomic
+def alert_refer_entitlement(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """Confirmed: an entitlement change for civil affairs / the disabled persons' federation;
+    an entitled-but-not-receiving person gets a reminder message."""
+    return _alert_answer(actor=actor, alert=alert, name="refer_entitlement", note=note)
+
+
+@transaction.atomic
+def alert_dismiss(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """Not true, with the reason; the same evidence is not raised again."""
+    return _alert_answer(actor=actor, alert=alert, name="dismiss", note=note)
+
+
+def _alert_answer(*, actor: Any, alert: Alert, name: str, note: str) -> Alert:
+    """Answered once: the declared transition's check (who, which state), the note, then one
+    conditional UPDATE (ALERT_WORKFLOW.advance), the referral and the audit row."""
+    from .workflows import ALERT_WORKFLOW
+
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if not _may_verify(actor, alert):
-        raise AccessDenied("只有该网格的网格员或本区域工作人员可以核实此预警")
-    if alert.status != Alert.Status.OPEN:
-        raise InvalidTransition("该预警已核实，不能重复处理")
+    ALERT_WORKFLOW.check(actor, alert, name)
     note = (note or "").strip()
     if not note:
-        raise ApplicationError("请填写核实情况" if confirmed else "请填写不属实的原因")
-    if confirmed and outcome not in (Alert.Outcome.CARE_DISCOVERY, Alert.Outcome.ENTITLEMENT_CHANGE):
-        raise ApplicationError("请选择处理去向：转入关爱帮扶或待遇调整")
-    alert.status = Alert.Status.CONFIRMED if confirmed else Alert.Status.REJECTED
-    alert.outcome = outcome if confirmed else ""
-    alert.verified_by = actor
-    alert.verified_at = timezone.now()
-    alert.verification_note = note
-    if confirmed and outcome == Alert.Outcome.CARE_DISCOVERY:
+        raise ApplicationError("请填写不属实的原因" if name == "dismiss" else "请填写核实情况")
+    outcome = {
+        "refer_care": Alert.Outcome.CARE_DISCOVERY,
+        "refer_entitlement": Alert.Outcome.ENTITLEMENT_CHANGE,
+    }.get(name, "")
+    alert = ALERT_WORKFLOW.advance(
+        alert,
+        name,
+        actor=actor,
+        check=False,
+        updates={
+            "outcome": outcome,
+            "verified_by": actor,
+            "verified_at": timezone.now(),
+            "verification_note": note,
+        },
+    )
+    if outcome == Alert.Outcome.CARE_DISCOVERY:
         alert.care_case_id = _open_care_case(actor=actor, alert=alert)
-    alert.save()
+        alert.save(update_fields=["care_case_id", "updated_at"])
     audit.record(
         actor=actor, action="monitoring.alert.verify", target=alert,
         changes={"status": alert.status, "outcome": alert.outcome, "rule": alert.rule},
-    )
-    if confirmed and alert.rule in ENTITLED_RULES:
+    )  # fmt: skip
+    if alert.status == Alert.Status.CONFIRMED and alert.rule in ENTITLED_RULES:
         _remind(alert)
     return alert
 
@@ -359,7 +683,7 @@ def _open_care_case(*, actor: Any, alert: Alert) -> int | None:
         source_id=alert.pk,
         description=f"大数据比对预警：{alert.detail}；核实情况：{alert.verification_note}",
     )
-    return case.pk
+    return case.pk if case is not None else None  # None: handed to the household's own area
 
 
 def _remind(alert: Alert) -> None:
@@ -371,7 +695,11 @@ def _remind(alert: Alert) -> None:
     if not number or Reminder.objects.filter(alert=alert).exists():
         return
     reminder = Reminder.objects.create(
-        alert=alert, recipient=number, message=REMINDER_TEXT[alert.rule], backend=get_sender().name, area_code=alert.area_code
+        alert=alert,
+        recipient=number,
+        message=REMINDER_TEXT[alert.rule],
+        backend=get_sender().name,
+        area_code=alert.area_code,
     )
     enqueue_on_commit(send_reminder, reminder.pk)
 
@@ -388,20 +716,29 @@ def reminder_send(*, reminder_id: int) -> None:
 
 
 @transaction.atomic
-def review_resolve(*, actor: Any, item: ReviewItem, person: Any | None, note: str = "") -> ReviewItem:
+def review_resolve(
+    *, actor: Any, item: ReviewItem, person: Any | None, note: str = ""
+) -> ReviewItem:
     """Link an uncertain roster row to a resident by hand, or mark it as not linkable."""
     item = ReviewItem.objects.select_for_update().get(pk=item.pk)
     _require_area(actor, item.area_code)
     if item.status != ReviewItem.Status.OPEN:
         raise InvalidTransition("该行已处理")
-    if person is not None and not person.area_code.startswith(item.area_code[: len(item.area_code)]):
+    if person is not None and not person.area_code.startswith(
+        item.area_code[: len(item.area_code)]
+    ):
         raise ApplicationError("所选居民不在本次比对区域内")
     item.status = ReviewItem.Status.LINKED if person is not None else ReviewItem.Status.DISMISSED
     item.linked_person = person
     item.decided_by = actor
     item.note = note[:200]
     item.save()
-    audit.record(actor=actor, action="monitoring.review.resolve", target=item, changes={"status": item.status})
+    audit.record(
+        actor=actor,
+        action="monitoring.review.resolve",
+        target=item,
+        changes={"status": item.status},
+    )
     return item
 
 
@@ -419,11 +756,19 @@ def rule_settings_update(
     if large_medical_expense_yuan <= 0:
         raise ApplicationError("医疗费用阈值应大于0")
     setting = RuleSetting.objects.select_for_update().order_by("pk").first() or RuleSetting()
-    before = {f: getattr(setting, f) for f in ("large_medical_expense_yuan", "elderly_age", "match_threshold")}
+    before = {
+        f: getattr(setting, f)
+        for f in ("large_medical_expense_yuan", "elderly_age", "match_threshold")
+    }
     setting.large_medical_expense_yuan = large_medical_expense_yuan
     setting.elderly_age = elderly_age
     setting.match_threshold = match_threshold
     setting.updated_by = actor
     setting.save()
-    audit.record(actor=actor, action="monitoring.rules.update", target=setting, changes=audit.diff(setting, before, before))
+    audit.record(
+        actor=actor,
+        action="monitoring.rules.update",
+        target=setting,
+        changes=audit.diff(setting, before, before),
+    )
     return setting

@@ -431,6 +431,31 @@ def _household_shape(rng: random.Random) -> list[tuple[str, int, int, str]]:
     ] + [("孙子女", 0, 14, "") for _ in range(rng.choice([1, 2]))]
 
 
+def _avoid_stored_ids(persons: list[Person], used_ids: set[str], seed: int) -> None:
+    """Give another sequence number (same region, birth date and sex) to a new person whose ID
+    number is already stored — by a household of another seed or a case household (#15)."""
+    for start in range(0, len(persons), 500):
+        chunk = persons[start : start + 500]
+        taken = set(
+            Person.objects.filter(id_hash__in=[p.id_hash for p in chunk]).values_list(
+                "id_hash", flat=True
+            )
+        )
+        for person in chunk:
+            if person.id_hash not in taken:
+                continue
+            rng = random.Random(f"lianxin-demo-redraw:{seed}:{person.id_number}")
+            while True:
+                seq = rng.randrange(0, 450) * 2 + (1 if person.sex == "M" else 0)
+                body = f"{person.id_number[:14]}{seq:03d}"
+                number = body + idnumber.check_digit(body)
+                digest = idnumber.search_hash(number)
+                if number not in used_ids and not Person.objects.filter(id_hash=digest).exists():
+                    break
+            used_ids.add(number)
+            person.id_number, person.id_hash = number, digest
+
+
 def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
     """``count`` synthetic households: half in the demo communities' grids, half spread over
     other villages of Ningxia; ~6% of persons disabled; 低保 ~5%, 特困 ~1%, 低保边缘 ~2%,
@@ -457,7 +482,7 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
             village_code, village_name = villages[rng.randrange(len(villages))]
         number = f"{village_code}-S{seed % 10000:04d}{index:05d}"
         plans.append((number, village_code, village_name, grid, rng.random()))
-    existing = set()
+    existing: set[str] = set()
     numbers = [p[0] for p in plans]
     for start in range(0, len(numbers), 500):
         existing.update(
@@ -474,13 +499,15 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
     now = timezone.now()
     for number, village_code, village_name, grid, _r in plans:
         if number in existing:
-            rng.random()
             continue
-        hui = rng.random() < (0.55 if village_code.startswith(("6403", "6404", "6405")) else 0.3)
+        # each household draws from its own generator, seeded by the seed and its number: what
+        # it holds does not depend on --households nor on the households already there (#15)
+        hrng = random.Random(f"lianxin-demo:{seed}:{number}")
+        hui = hrng.random() < (0.55 if village_code.startswith(("6403", "6404", "6405")) else 0.3)
         rural = village_name.endswith(("村委会", "村"))
         h_index = len(households)
-        building = f"{rng.randint(1, 30)}号楼{rng.randint(1, 4)}单元{rng.randint(1, 6)}0{rng.randint(1, 4)}"
-        address = f"{rng.randint(1, 9)}组{rng.randint(1, 80)}号" if rural else building
+        building = f"{hrng.randint(1, 30)}号楼{hrng.randint(1, 4)}单元{hrng.randint(1, 6)}0{hrng.randint(1, 4)}"
+        address = f"{hrng.randint(1, 9)}组{hrng.randint(1, 80)}号" if rural else building
         households.append(
             Household(
                 number=number,
@@ -492,9 +519,9 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
                 created_at=now,
             )
         )
-        surname = rng.choice(HUI_SURNAMES if hui else HAN_SURNAMES)
-        shape = _household_shape(rng)
-        head_sex = shape[0][3] or rng.choice("MF")
+        surname = hrng.choice(HUI_SURNAMES if hui else HAN_SURNAMES)
+        shape = _household_shape(hrng)
+        head_sex = shape[0][3] or hrng.choice("MF")
         persons_here = []
         for relationship, low, high, sex in shape:
             sex = (
@@ -506,25 +533,25 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
                     "儿媳": "F",
                 }.get(relationship)
                 or sex
-                or rng.choice("MF")
+                or hrng.choice("MF")
             )
-            birth = _birth(rng, low, high)
+            birth = _birth(hrng, low, high)
             region = (
-                rng.choice(historical)
-                if historical and rng.random() < 0.08
-                else (village_code[:6] if rng.random() < 0.8 else rng.choice(current))
+                hrng.choice(historical)
+                if historical and hrng.random() < 0.08
+                else (village_code[:6] if hrng.random() < 0.8 else hrng.choice(current))
             )
             while True:
-                seq = rng.randrange(0, 450) * 2 + (1 if sex == "M" else 0)
+                seq = hrng.randrange(0, 450) * 2 + (1 if sex == "M" else 0)
                 body = f"{region}{birth:%Y%m%d}{seq:03d}"
                 id_number = body + idnumber.check_digit(body)
                 if id_number not in used_ids:
                     used_ids.add(id_number)
                     break
             own_surname = surname if relationship not in ("配偶", "儿媳") else None
-            name = _name(rng, hui, sex, own_surname)
+            name = _name(hrng, hui, sex, own_surname)
             phone_number = (
-                _phone(rng) if (TODAY.year - birth.year) >= 16 and rng.random() < 0.85 else ""
+                _phone(hrng) if (TODAY.year - birth.year) >= 16 and hrng.random() < 0.85 else ""
             )
             person = Person(
                 id_number=id_number,
@@ -535,7 +562,7 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
                 birth_date=birth,
                 ethnicity="回族"
                 if hui
-                else rng.choice(["汉族"] * 20 + ["满族", "蒙古族", "东乡族"]),
+                else hrng.choice(["汉族"] * 20 + ["满族", "蒙古族", "东乡族"]),
                 phone=phone_number,
                 phone_hash=idnumber.search_hash(phone_number) if phone_number else "",
                 registered_area_code=region,
@@ -548,14 +575,14 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
             members.append((h_index, person, relationship))
             persons_here.append((person, relationship, birth))
             age = TODAY.year - birth.year
-            if rng.random() < 0.06:
-                kind = rng.choices(
+            if hrng.random() < 0.06:
+                kind = hrng.choices(
                     [k for k, _ in DISABILITY_TYPES], [w for _, w in DISABILITY_TYPES]
                 )[0]
                 disabilities.append(
-                    (len(members) - 1, kind, rng.choices([1, 2, 3, 4], [12, 25, 30, 33])[0])
+                    (len(members) - 1, kind, hrng.choices([1, 2, 3, 4], [12, 25, 30, 33])[0])
                 )
-            if age < 18 and len(shape) > 2 and rng.random() < 0.05:
+            if age < 18 and len(shape) > 2 and hrng.random() < 0.05:
                 tags.append((len(members) - 1, "留守儿童", "父母均外出务工"))
         if len(shape) == 1 and TODAY.year - persons_here[0][2].year >= 75:
             tags.append((len(members) - 1, "高龄独居", "独居老人，网格员每周走访"))
@@ -566,7 +593,7 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
             and TODAY.year - persons_here[0][2].year >= 65
         ):
             tags.append((len(members) - 2, "空巢老人", "子女在外地"))
-        roll = rng.random()
+        roll = hrng.random()
         kind = (
             "低保"
             if roll < 0.05
@@ -581,6 +608,7 @@ def synthetic_load(*, count: int, seed: int) -> tuple[int, int]:
         if kind:
             assistance.append((h_index, kind))
             tags.append((len(members) - len(shape), kind, "民政部门认定"))
+    _avoid_stored_ids([p for _h, p, _r in members], used_ids, seed)
     if not households:
         return 0, 0
     with transaction.atomic():

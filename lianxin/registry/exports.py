@@ -15,18 +15,19 @@ from django.db.models import QuerySet
 from lianxin.core import idnumber, phone
 from lianxin.core.idnumber import MaskTier
 
-from .importing import csv_safe, text_cell
+from .household_import.columns import COLUMNS
+from .household_import.report import csv_safe, text_cell
 from .models import AssistanceStatus, Disability, Household, Membership, Person, VulnerabilityTag
 from .selectors import id_mask_tier
 
 CHUNK = 2000
 
-HOUSEHOLD_HEADERS = [
-    "户编号", "社区(村)", "网格", "详细地址", "姓名", "与户主关系", "身份证号", "性别",
-    "出生日期", "民族", "联系电话", "残疾类别", "残疾等级", "困难类型", "救助状态",
-]  # fmt: skip
+# The household ledger has the import template's columns, in its order (#12), so that an export
+# can be edited and imported again; two read-only columns follow, which the import ignores. The
+# masked ID and phone numbers and the birth year (ADR 0009) are read back as "unchanged".
+HOUSEHOLD_HEADERS = [c.title for c in COLUMNS] + ["社区(村)", "救助状态"]
 KEY_PERSON_HEADERS = [
-    "社区(村)", "网格", "姓名", "身份证号", "性别", "出生日期", "联系电话", "标签", "依据", "住户",
+    "社区(村)", "网格", "姓名", "身份证号", "性别", "出生年份", "联系电话", "标签", "依据", "住户",
 ]  # fmt: skip
 
 
@@ -76,21 +77,23 @@ def household_ledger_rows(*, user: Any, households: QuerySet[Household]) -> Iter
             person, household = m.person, m.household
             id_text, phone_text = _masked(user, person)
             disability = disabilities.get(person.pk)
+            year = idnumber.birth_year(person.birth_date)
             yield [
                 household.number,
-                household.division.short_name,
+                household.division.code,
                 household.grid.name if household.grid else "",
                 household.address,
                 person.name,
-                m.relationship,
                 id_text,
+                m.relationship,
                 person.get_sex_display(),
-                person.birth_date.isoformat() if person.birth_date else "",
+                f"{year}年" if year else "",
                 person.ethnicity,
                 phone_text,
                 disability.disability_type if disability else "",
                 disability.get_grade_display() if disability else "",
                 "、".join(sorted(tags.get(person.pk, []))),
+                household.division.short_name,
                 "、".join(sorted(assistance.get(household.pk, []))),
             ]
 
@@ -115,7 +118,7 @@ def key_person_rows(*, user: Any, persons: QuerySet[Person]) -> Iterator[list[An
                 p.name,
                 id_text,
                 p.get_sex_display(),
-                p.birth_date.isoformat() if p.birth_date else "",
+                idnumber.birth_year(p.birth_date) or "",
                 phone_text,
                 "、".join(t.tag for t in mine),
                 "；".join(t.evidence for t in mine if t.evidence)[:300],

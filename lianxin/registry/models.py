@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import models
 
 from lianxin.areas.models import Building, Division, Grid
+from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import BaseModel
 
@@ -69,6 +70,7 @@ class AssistanceType(models.TextChoices):
     EXTREME_POVERTY = "特困", "特困人员供养"
     NEAR_MINIMUM = "低保边缘", "低保边缘家庭"
     EXPENDITURE_HARDSHIP = "支出型困难", "支出型困难家庭"
+    TEMPORARY = "临时救助", "临时救助家庭"
 
 
 class DisabilityType(models.TextChoices):
@@ -83,23 +85,48 @@ class DisabilityType(models.TextChoices):
     MULTIPLE = "多重", "多重残疾"
 
 
-DISABILITY_TYPE_DIGIT = {"视力": "1", "听力": "2", "言语": "3", "肢体": "4", "智力": "5", "精神": "6", "多重": "7"}
+DISABILITY_TYPE_DIGIT = {
+    "视力": "1",
+    "听力": "2",
+    "言语": "3",
+    "肢体": "4",
+    "智力": "5",
+    "精神": "6",
+    "多重": "7",
+}
 
 
-class Household(BaseModel):
+class Household(AreaScoped, BaseModel):
     """A household (户) living at one place in a community or village."""
 
+    area_source = "division"
+
     number = models.CharField("户编号", max_length=40, unique=True)
-    household_type = models.CharField("户类型", max_length=10, choices=HouseholdType, default=HouseholdType.URBAN)
-    division = models.ForeignKey(Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+")
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
-    grid = models.ForeignKey(Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    household_type = models.CharField(
+        "户类型", max_length=10, choices=HouseholdType, default=HouseholdType.URBAN
+    )
+    division = models.ForeignKey(
+        Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     building = models.ForeignKey(
-        Building, verbose_name="楼栋", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Building,
+        verbose_name="楼栋",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField("详细地址", max_length=200, blank=True)
     head = models.ForeignKey(
-        "Person", verbose_name="户主", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "Person",
+        verbose_name="户主",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_active = models.BooleanField("有效", default=True)
 
@@ -109,46 +136,69 @@ class Household(BaseModel):
         verbose_name = "住户"
         verbose_name_plural = "住户"
         indexes = [
-            models.Index(fields=["area_code", "id"], name="household_area_idx", opclasses=["varchar_pattern_ops", "int8_ops"]),
+            models.Index(
+                fields=["area_code", "id"],
+                name="household_area_idx",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
             models.Index(fields=["grid", "id"], name="household_grid_idx"),
         ]
 
     def __str__(self) -> str:
         return self.number
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.division_id
-        super().save(*args, **kwargs)
 
-
-class Person(BaseModel):
+class Person(AreaScoped, BaseModel):
     """A resident. The place of residence (division, grid, building) decides who may see him."""
+
+    area_source = "division"
 
     SENSITIVE_FIELDS = ("id_number", "phone")
 
     id_number = EncryptedTextField("身份证号", blank=True)
-    id_hash = models.CharField("身份证号检索码", max_length=64, null=True, blank=True, unique=True, editable=False)
+    id_hash = models.CharField(
+        "身份证号检索码", max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     name = models.CharField("姓名", max_length=40, db_index=True)
-    name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField(
+        "姓名拼音", max_length=120, blank=True, db_index=True, editable=False
+    )
     sex = models.CharField("性别", max_length=1, choices=Sex, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     ethnicity = models.CharField("民族", max_length=20, blank=True)
     phone = EncryptedTextField("联系电话", blank=True)
-    phone_hash = models.CharField("电话检索码", max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(
+        "电话检索码", max_length=64, blank=True, db_index=True, editable=False
+    )
     registered_area_code = models.CharField("户籍地区划代码", max_length=12, blank=True)
-    division = models.ForeignKey(Division, verbose_name="居住社区(村)", on_delete=models.PROTECT, related_name="+")
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
-    grid = models.ForeignKey(Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(
+        Division, verbose_name="居住社区(村)", on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     building = models.ForeignKey(
-        Building, verbose_name="楼栋", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Building,
+        verbose_name="楼栋",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField("详细地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=PersonStatus, default=PersonStatus.ALIVE)
+    status = models.CharField(
+        "状态", max_length=10, choices=PersonStatus, default=PersonStatus.ALIVE
+    )
     status_date = models.DateField("状态日期", null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name="已合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name="已合并至",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     objects = PersonQuerySet.as_manager()
@@ -157,30 +207,37 @@ class Person(BaseModel):
         verbose_name = "居民"
         verbose_name_plural = "居民"
         indexes = [
-            models.Index(fields=["area_code", "id"], name="person_area_idx", opclasses=["varchar_pattern_ops", "int8_ops"]),
+            models.Index(
+                fields=["area_code", "id"],
+                name="person_area_idx",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
             models.Index(fields=["grid", "id"], name="person_grid_idx"),
             models.Index(fields=["birth_date", "name"], name="person_birth_name_idx"),
-            models.Index(fields=["birth_date", "name_pinyin", "area_code"], name="person_homophone_idx"),
+            models.Index(
+                fields=["birth_date", "name_pinyin", "area_code"], name="person_homophone_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.division_id
-        super().save(*args, **kwargs)
 
-
-class Membership(BaseModel):
+class Membership(AreaScoped, BaseModel):
     """A person's membership of a household, with the relationship to the head, from/to dates.
     A person belongs to at most one household at a time (ended_on is null)."""
 
-    household = models.ForeignKey(Household, verbose_name="住户", on_delete=models.PROTECT, related_name="memberships")
-    person = models.ForeignKey(Person, verbose_name="居民", on_delete=models.PROTECT, related_name="memberships")
+    area_source = "household"
+
+    household = models.ForeignKey(
+        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="memberships"
+    )
     relationship = models.CharField("与户主关系", max_length=10, choices=Relationship)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("终止日期", null=True, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = PersonRelatedQuerySet.as_manager()
 
@@ -189,27 +246,28 @@ class Membership(BaseModel):
         verbose_name_plural = "家庭成员"
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=models.Q(ended_on__isnull=True), name="membership_one_current_household"
+                fields=["person"],
+                condition=models.Q(ended_on__isnull=True),
+                name="membership_one_current_household",
             )
         ]
         indexes = [models.Index(fields=["household", "ended_on"], name="membership_household_idx")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
 
-
-class VulnerabilityTag(BaseModel):
+class VulnerabilityTag(AreaScoped, BaseModel):
     """A tag on a person with its source and evidence; active while valid_to is empty."""
 
-    person = models.ForeignKey(Person, verbose_name="居民", on_delete=models.PROTECT, related_name="tags")
+    area_source = "person"
+
+    person = models.ForeignKey(
+        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="tags"
+    )
     tag = models.CharField("标签", max_length=20, choices=Tag)
     source = models.CharField("来源", max_length=60, blank=True)
     evidence = models.TextField("依据", blank=True)
     valid_from = models.DateField("生效日期")
     valid_to = models.DateField("失效日期", null=True, blank=True)
     removal_reason = models.CharField("取消原因", max_length=200, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = PersonRelatedQuerySet.as_manager()
 
@@ -218,29 +276,37 @@ class VulnerabilityTag(BaseModel):
         verbose_name_plural = "困难标签"
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "tag"], condition=models.Q(valid_to__isnull=True), name="tag_one_active_per_kind"
+                fields=["person", "tag"],
+                condition=models.Q(valid_to__isnull=True),
+                name="tag_one_active_per_kind",
             )
         ]
         indexes = [models.Index(fields=["tag", "valid_to", "area_code"], name="tag_ledger_idx")]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.person.area_code
-        super().save(*args, **kwargs)
+    @property
+    def state(self) -> str:
+        """ "active" or "ended" (workflows.TAG_WORKFLOW)."""
+        return "active" if self.valid_to is None else "ended"
 
 
-class Disability(BaseModel):
+class Disability(AreaScoped, BaseModel):
     """A disability certificate: its number is the holder's ID number + type digit + grade digit."""
+
+    area_source = "person"
 
     SENSITIVE_FIELDS = ("certificate_number",)
 
-    person = models.ForeignKey(Person, verbose_name="居民", on_delete=models.PROTECT, related_name="disabilities")
+    person = models.ForeignKey(
+        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="disabilities"
+    )
     certificate_number = EncryptedTextField("残疾人证号", blank=True)
     disability_type = models.CharField("残疾类别", max_length=10, choices=DisabilityType)
-    grade = models.PositiveSmallIntegerField("残疾等级", choices=[(1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")])
+    grade = models.PositiveSmallIntegerField(
+        "残疾等级", choices=[(1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")]
+    )
     issued_on = models.DateField("发证日期", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
     is_active = models.BooleanField("有效", default=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = PersonRelatedQuerySet.as_manager()
 
@@ -248,20 +314,19 @@ class Disability(BaseModel):
         verbose_name = "残疾信息"
         verbose_name_plural = "残疾信息"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.person.area_code
-        super().save(*args, **kwargs)
 
-
-class AssistanceStatus(BaseModel):
+class AssistanceStatus(AreaScoped, BaseModel):
     """A household's assistance status (低保 / 特困 / 低保边缘 / 支出型困难), with dates."""
 
-    household = models.ForeignKey(Household, verbose_name="住户", on_delete=models.PROTECT, related_name="assistance")
+    area_source = "household"
+
+    household = models.ForeignKey(
+        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="assistance"
+    )
     assistance_type = models.CharField("救助类型", max_length=10, choices=AssistanceType)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("终止日期", null=True, blank=True)
     source = models.CharField("来源", max_length=60, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = PersonRelatedQuerySet.as_manager()
 
@@ -269,9 +334,10 @@ class AssistanceStatus(BaseModel):
         verbose_name = "救助状态"
         verbose_name_plural = "救助状态"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
+    @property
+    def state(self) -> str:
+        """ "active" or "ended" (workflows.ASSISTANCE_WORKFLOW)."""
+        return "active" if self.ended_on is None else "ended"
 
 
 class DuplicateStatus(models.TextChoices):
@@ -280,29 +346,34 @@ class DuplicateStatus(models.TextChoices):
     DISMISSED = "dismissed", "非同一人"
 
 
-class DuplicateCandidate(BaseModel):
+class DuplicateCandidate(AreaScoped, BaseModel):
     """Two persons without a matching ID number who are probably the same resident: same name
     or a homophone (pypinyin), same birth date, same community. A worker merges or dismisses."""
 
-    person = models.ForeignKey(Person, verbose_name="居民", on_delete=models.PROTECT, related_name="+")
-    other = models.ForeignKey(Person, verbose_name="疑似重复居民", on_delete=models.PROTECT, related_name="+")
+    area_source = "person"
+
+    person = models.ForeignKey(
+        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="+"
+    )
+    other = models.ForeignKey(
+        Person, verbose_name="疑似重复居民", on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField("原因", max_length=60)
-    status = models.CharField("状态", max_length=10, choices=DuplicateStatus, default=DuplicateStatus.OPEN)
+    status = models.CharField(
+        "状态", max_length=10, choices=DuplicateStatus, default=DuplicateStatus.OPEN
+    )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     resolution_note = models.CharField("处理说明", max_length=200, blank=True)
-    area_code = models.CharField("区划代码", max_length=12, editable=False)
 
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "疑似重复居民"
         verbose_name_plural = "疑似重复居民"
-        constraints = [models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_unique")
+        ]
         indexes = [models.Index(fields=["status", "area_code"], name="duplicate_queue_idx")]
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.area_code = self.person.area_code
-        super().save(*args, **kwargs)
 
 
 class ImportStatus(models.TextChoices):
@@ -322,7 +393,9 @@ class ImportJob(BaseModel):
     stored_path = models.CharField("存储路径", max_length=300, editable=False)
     sha256 = models.CharField("文件摘要", max_length=64, editable=False)
     size = models.PositiveBigIntegerField("大小", default=0)
-    status = models.CharField("状态", max_length=10, choices=ImportStatus, default=ImportStatus.UPLOADED)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus, default=ImportStatus.UPLOADED
+    )
     rows_total = models.PositiveIntegerField("数据行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     message = models.CharField("说明", max_length=500, blank=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from lianxin.areas.models import Division, Grid, Level
-from lianxin.core import idnumber, phone
+from lianxin.core import audit, idnumber, phone
 from lianxin.core.idnumber import MaskTier
 from lianxin.core.models import AuditEvent
 from lianxin.core.roles import NO_PII_ROLES, Role
@@ -80,6 +81,11 @@ def current_household_of(person: Person) -> Household | None:
     return membership.household if membership else None
 
 
+def active_disability_of(person: Person) -> Disability | None:
+    """The person's valid disability certificate (the most severe grade first), or None."""
+    return Disability.objects.filter(person=person, is_active=True).order_by("grade", "-pk").first()
+
+
 def household_members(household: Household) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(household=household, ended_on__isnull=True)
@@ -120,6 +126,7 @@ def household_history(*, household: Household) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(target_type=Household._meta.label, target_id=str(household.pk))
         .exclude(action__startswith="view.")
+        .select_related("actor")
         .order_by("-id")
     )
 
@@ -132,6 +139,7 @@ ACTION_LABELS = {
     "registry.household.head_change": "变更户主",
     "registry.household.split": "分户",
     "registry.household.merge": "合户",
+    "registry.household.update": "修改住户信息",
     "registry.member.add": "添加成员",
     "registry.member.import": "导入成员",
     "registry.member.move_in": "成员迁入",
@@ -157,16 +165,42 @@ _CHANGE_LABELS = {
 }  # fmt: skip
 
 
+_FIELD_LABELS = {
+    "name": "姓名", "ethnicity": "民族", "phone": "联系电话", "address": "地址", "building_id": "楼栋",
+    "grid": "网格", "relationship": "关系",
+}  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        parts = []
+        for field, change in value.items():
+            label = _FIELD_LABELS.get(field, "")
+            if not label:
+                continue
+            if isinstance(change, list) and len(change) == 2:
+                old, new = ("已修改", "") if change == ["***", "***"] else change
+                parts.append(f"{label}：{old or '空'}→{new or '空'}" if new else f"{label}已修改")
+            else:
+                parts.append(f"{label}：{change}")
+        return "，".join(parts)
+    return str(value)
+
+
 def describe_event(event: AuditEvent) -> dict[str, str]:
     """A history line in Chinese: what was done and the readable parts of the change."""
     parts = []
-    for key, value in (event.changes or {}).items():
-        if key not in _CHANGE_LABELS or value in ("", [], None):
+    changes = audit.unsealed(event)
+    for key, value in changes.items():
+        if key not in _CHANGE_LABELS or value in ("", [], None, {}):
             continue
-        shown = "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
-        parts.append(f"{_CHANGE_LABELS[key]}：{shown}")
+        if key in ("address", "grid") and "changes" in changes:
+            continue  # shown with the before → after of "changes"
+        parts.append(f"{_CHANGE_LABELS[key]}：{_shown(value)}")
     return {
-        "label": ACTION_LABELS.get(event.action, event.action),
+        "label": ACTION_LABELS.get(event.action, "其他变更"),
         "summary": "；".join(parts)[:300],
     }
 
@@ -179,6 +213,7 @@ def person_history(*, person: Person) -> QuerySet[AuditEvent]:
             | Q(target_type=Household._meta.label, changes__person=person.pk)
         )
         .exclude(action__startswith="view.")
+        .select_related("actor")
         .order_by("-id")
     )
 
@@ -189,6 +224,46 @@ def person_history(*, person: Person) -> QuerySet[AuditEvent]:
 def _looks_like_id(text: str) -> bool:
     normalised = idnumber.normalise(text)
     return len(normalised) in (15, 18) and normalised[:-1].isdigit()
+
+
+_ID_TAIL = re.compile(r"^\d{3,6}[Xx]?$")
+#: Searching by the last digits of an ID decrypts the numbers of the user's area: only where the
+#: area is small enough (a grid worker's grids, a community), else the full number is needed.
+ID_TAIL_SCAN_LIMIT = 5000
+
+
+def _looks_like_id_tail(text: str) -> bool:
+    return bool(_ID_TAIL.match(text)) and len(text) >= 4
+
+
+def persons_by_id_tail(*, user: Any, tail: str) -> list[int]:
+    """Ids of the living persons of the user's area whose ID number ends with ``tail`` (e.g. the
+    last four digits the resident reads out). Empty when the area is too large to scan."""
+    tail = tail.upper()
+    candidates = Person.objects.for_user(user).filter(status="alive").exclude(id_number="")
+    if candidates.count() > ID_TAIL_SCAN_LIMIT:
+        return []
+    return [
+        pk
+        for pk, number in candidates.values_list("pk", "id_number")
+        if (number or "").upper().endswith(tail)
+    ]
+
+
+def mask_name(name: str) -> str:
+    """马德福 → 马*福, 王丽 → 王*: enough to recognise a household on a phone in the street."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def household_label(household: Household) -> str:
+    """The household as a phone worker recognises it: the head's masked name and the address."""
+    head = mask_name(household.head.name) if household.head_id and household.head else "户主待定"
+    return f"{head} · {household.address or household.number}"
 
 
 def household_list(
@@ -221,6 +296,17 @@ def household_list(
                 ).values_list("household_id", flat=True)[:10]
             )
             qs = qs.filter(Q(pk__in=household_ids) | Q(number=search))
+        elif _looks_like_id_tail(search):
+            persons = persons_by_id_tail(user=user, tail=search)
+            qs = qs.filter(
+                Q(
+                    pk__in=Membership.objects.filter(
+                        ended_on__isnull=True, person_id__in=persons
+                    ).values("household_id")
+                )
+                | Q(number=search)
+                | Q(number__endswith=f"-{search}")
+            )
         else:
             named = Person.objects.for_user(user).filter(name__startswith=search)
             qs = qs.filter(
@@ -230,6 +316,8 @@ def household_list(
                     ).values("household_id")
                 )
                 | Q(number=search)
+                | Q(number__endswith=f"-{search}")
+                | Q(address__contains=search)
             )
     return qs.select_related("division", "grid", "head").order_by("-id")
 
@@ -393,7 +481,9 @@ def write_residents_roster(*, area_code: str, target: Path) -> int:
     """The registry's persons living in the area as the pipeline's `residents` roster; streamed.
     The file holds decrypted ID numbers: it lives in a private temporary directory for the
     length of one run and is deleted with it."""
-    household_no = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).values("household__number")[:1]
+    household_no = Membership.objects.filter(person=OuterRef("pk"), ended_on__isnull=True).values(
+        "household__number"
+    )[:1]
     rows = (
         Person.objects.filter(area_code__startswith=area_code, merged_into__isnull=True)
         .annotate(household_no=Subquery(household_no))
@@ -405,6 +495,83 @@ def write_residents_roster(*, area_code: str, target: Path) -> int:
         writer = csv.writer(sink, lineterminator="\n")
         writer.writerow(["id_number", "name", "sex", "birth_date", "division_code", "household_no"])
         for number, name, sex, birth, division, household in rows.iterator(chunk_size=5000):
-            writer.writerow([number or "", name, {"M": "男", "F": "女"}.get(sex, ""), birth.isoformat() if birth else "", division, household or ""])
+            writer.writerow(
+                [
+                    number or "",
+                    name,
+                    {"M": "男", "F": "女"}.get(sex, ""),
+                    birth.isoformat() if birth else "",
+                    division,
+                    household or "",
+                ]
+            )
             count += 1
     return count
+
+
+_TAIL = re.compile(r"^\d{3,5}[\dXx]?$")
+
+
+def person_search_for_matching(
+    *, user: Any, area_code: str, query: str, limit: int = 20
+) -> tuple[list[Person], str]:
+    """Residents of an area the user may see, found by what a clerk has in front of him: a
+    name, the last digits of the ID number and an address fragment ("李秀英 0021", "9号楼"),
+    in any combination. The ID tail is checked against the decrypted number of the persons
+    found by name or address, so it needs one of them (a hint says so)."""
+    qs = Person.objects.for_user(user).current().filter(area_code__startswith=area_code)
+    terms = [t for t in re.split(r"[\s,，、]+", query.strip()) if t]
+    tails = [t.upper() for t in terms if _TAIL.match(t)]
+    words = [t for t in terms if not _TAIL.match(t)]
+    if len(terms) == 1 and _looks_like_id(terms[0]):
+        return list(qs.filter(id_hash=idnumber.search_hash(terms[0]))[:limit]), ""
+    if not words:
+        return [], "请同时输入姓名或地址，再用身份证号后几位筛选" if tails else ""
+    for word in words:
+        qs = qs.filter(
+            Q(name__startswith=word)
+            | Q(address__contains=word)
+            | Q(name_pinyin__startswith=word.lower())
+        )
+    found = list(
+        qs.select_related("division").order_by("name", "id")[: limit * 10 if tails else limit]
+    )
+    if tails:
+        found = [p for p in found if any((p.id_number or "").upper().endswith(t) for t in tails)][
+            :limit
+        ]
+    return found, ""
+
+
+def active_assistance(*, area_code: str, household_ids: Any = None, on: Any = None) -> Any:
+    """(household_id, household area_code, assistance_type) of every assistance status in force
+    on ``on`` (default: all not ended) for the active households of the area; for other apps
+    (resources issues love cards by tier from it). Streams; no scoping: callers check the
+    actor's right to the area."""
+    qs = AssistanceStatus.objects.filter(
+        household__is_active=True, household__area_code__startswith=area_code
+    )
+    if household_ids is not None:
+        qs = qs.filter(household_id__in=list(household_ids))
+    if on is not None:
+        qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+    else:
+        qs = qs.filter(ended_on__isnull=True)
+    return qs.values_list("household_id", "household__area_code", "assistance_type").iterator(
+        chunk_size=5000
+    )
+
+
+def last_ended_assistance(*, household_ids: Any) -> dict[int, tuple[str, Any]]:
+    """The most recently ended assistance status of each household: {id: (type, ended_on)}."""
+    out: dict[int, tuple[str, Any]] = {}
+    rows = (
+        AssistanceStatus.objects.filter(
+            household_id__in=list(household_ids), ended_on__isnull=False
+        )
+        .order_by("household_id", "ended_on")
+        .values_list("household_id", "assistance_type", "ended_on")
+    )
+    for household_id, kind, ended_on in rows:
+        out[household_id] = (kind, ended_on)
+    return out

@@ -11,14 +11,14 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
 from lianxin.areas.models import Building, Division, Grid, Level
-from lianxin.core import audit, idnumber, phone
+from lianxin.core import audit, idnumber, limits, phone
+from lianxin.core.areascoped import area_refresh
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
 from lianxin.core.roles import AREA_STAFF_ROLES, REVEAL_ROLES, Role
 from lianxin.core.scoping import scope_of
@@ -97,12 +97,14 @@ def _require_place(actor: Any, division: Division, grid: Grid | None) -> None:
     raise AccessDenied("该社区(村)或网格不在您的管辖范围内")
 
 
-def _require_household(actor: Any, household: Household) -> None:
-    if actor is None:
-        return
-    if not Household.objects.for_user(actor).filter(pk=household.pk).exists():
-        raise AccessDenied("该住户不在您的管辖范围内")
-    _require_writer(actor)
+def _require_household(actor: Any, household: Household, *, active: bool = True) -> None:
+    """The actor may change this household (sees it, writer role) and it is not closed."""
+    if actor is not None:
+        if not Household.objects.for_user(actor).filter(pk=household.pk).exists():
+            raise AccessDenied("该住户不在您的管辖范围内")
+        _require_writer(actor)
+    if active and not household.is_active:
+        raise InvalidTransition("该住户已注销，不能再办理")
 
 
 def _household_event(
@@ -165,6 +167,17 @@ def _place_person(person: Person, household: Household) -> None:
     person.address = household.address
 
 
+NEUTRAL_ID_TAKEN = "该身份证号已登记，请联系上级核实"
+
+
+def _relocate(person: Person, household: Household) -> None:
+    """Move a saved person to a household's place; everything scoped below the person (tags,
+    disability, duplicates, and other apps' person-scoped rows) follows in this transaction."""
+    _place_person(person, household)
+    person.save()
+    area_refresh(person)
+
+
 def _person_for_member(
     *, actor: Any, member: MemberInput, household: Household
 ) -> tuple[Person, bool]:
@@ -175,6 +188,12 @@ def _person_for_member(
         if person.merged_into_id:
             person = Person.objects.get(pk=person.merged_into_id)
         held = current_membership(person)
+        if (
+            getattr(actor, "pk", None)
+            and not Person.objects.for_user(actor).filter(pk=person.pk).exists()
+        ):
+            # a person of another area: say nothing of where they live or who they are (ORA-01)
+            raise Conflict(NEUTRAL_ID_TAKEN)
         if held is not None:
             raise Conflict(
                 f"身份证号为{idnumber.mask(parsed.number, idnumber.MaskTier.STAFF)}的居民"
@@ -184,9 +203,8 @@ def _person_for_member(
             raise InvalidTransition(
                 f"{person.name}的状态为“{person.get_status_display()}”，不能登记"
             )
-        _place_person(person, household)
         person.updated_by = actor if getattr(actor, "pk", None) else None
-        person.save()
+        _relocate(person, household)
         return person, False
     person = Person(
         id_number=parsed.number,
@@ -423,6 +441,54 @@ def member_add(
     return person
 
 
+def household_update(
+    *, actor: Any, household: Household, address: str | None = None, grid: Grid | None = None
+) -> Household:
+    """Correct a household's address or grid (within its community). Its current members move
+    with it: their grid, and their address where it was the household's. Audited."""
+    with transaction.atomic():
+        _require_household(actor, household)
+        if grid is not None:
+            if grid.division_id != household.division_id:
+                raise ApplicationError("网格不属于该户所在的社区(村)")
+            _require_place(actor, household.division, grid)
+        before = {
+            "address": household.address,
+            "grid": household.grid.name if household.grid else "",
+        }
+        old_address = household.address
+        if address is not None:
+            household.address = address.strip()
+        if grid is not None and grid.pk != household.grid_id:
+            household.grid = grid
+            household.building = None
+        after = {
+            "address": household.address,
+            "grid": household.grid.name if household.grid else "",
+        }
+        changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+        if not changes:
+            return household
+        household.updated_by = actor if getattr(actor, "pk", None) else None
+        household.save()
+        for membership in household.memberships.filter(ended_on__isnull=True).select_related(
+            "person"
+        ):
+            person = membership.person
+            person.grid_id = household.grid_id
+            person.building_id = household.building_id
+            if person.address in ("", old_address):
+                person.address = household.address
+            person.save()
+        _household_event(
+            actor=actor,
+            household=household,
+            action="registry.household.update",
+            changes={"changes": changes, **{k: v[1] for k, v in changes.items()}},
+        )
+    return household
+
+
 def _end_membership(person: Person, on: dt.date) -> Membership | None:
     membership = current_membership(person)
     if membership is not None:
@@ -466,8 +532,7 @@ def member_move(
         new = Membership.objects.create(
             household=to_household, person=person, relationship=relationship, started_on=on
         )
-        _place_person(person, to_household)
-        person.save()
+        _relocate(person, to_household)
         changes = {
             "person": person.pk,
             "person_name": person.name,
@@ -657,8 +722,7 @@ def household_merge(
                 relationship=Relationship.OTHER,
                 started_on=on,
             )
-            _place_person(membership.person, target)
-            membership.person.save()
+            _relocate(membership.person, target)
             names.append(membership.person.name)
         source.assistance.filter(ended_on__isnull=True).update(ended_on=on)
         source.head = None
@@ -688,7 +752,7 @@ def _leave(
         raise ApplicationError("日期不能晚于今天")
     membership = current_membership(person)
     if membership is not None:
-        _require_household(actor, membership.household)
+        _require_household(actor, membership.household, active=False)
     else:
         _require_place(actor, person.division, person.grid)
     _person_event(actor=actor, person=person, action=action, changes=changes)
@@ -825,6 +889,8 @@ def disability_set(
     with transaction.atomic():
         if disability_type not in DisabilityType.values:
             raise ApplicationError(f"未知的残疾类别“{disability_type}”")
+        if person.status != PersonStatus.ALIVE:
+            raise InvalidTransition("只能为在册居民记录残疾信息")
         if grade not in (1, 2, 3, 4):
             raise ApplicationError("残疾等级应为1至4级")
         _require_place(actor, person.division, person.grid)
@@ -909,7 +975,7 @@ def assistance_end(
             raise ApplicationError("请填写终止原因")
         if on < assistance.started_on:
             raise ApplicationError("终止日期不能早于起始日期")
-        _require_household(actor, assistance.household)
+        _require_household(actor, assistance.household, active=False)
         assistance.ended_on = on
         assistance.save(update_fields=["ended_on", "updated_at"])
         _household_event(
@@ -1031,10 +1097,12 @@ def _reveal_limit() -> tuple[int, int]:
     return int(count), seconds
 
 
-def person_id_reveal(*, actor: Any, person: Person, reason: str = "") -> str:
+def person_id_reveal(*, actor: Any, person: Person, reason: str) -> str:
     """The full ID number for a permitted role (PII-02): community, township and county staff
-    of the person's area; every reveal (and every refusal) is audited; at most
-    LIANXIN_REVEAL_RATE per user in any sliding window of that period (Django's cache)."""
+    of the person's area, with a reason (required); every reveal (and every refusal) is
+    audited; at most LIANXIN_REVEAL_RATE per user in any sliding window of that period, held
+    under concurrency by ``core.limits`` (a row lock, not a cache read-then-write)."""
+    reason = (reason or "").strip()[:100]
     scope = scope_of(actor)
     allowed = any(
         g.role in REVEAL_ROLES and person.area_code.startswith(g.area_code) for g in scope.grants
@@ -1048,15 +1116,17 @@ def person_id_reveal(*, actor: Any, person: Person, reason: str = "") -> str:
             result="denied",
         )
         raise AccessDenied("您的角色无权查看完整身份证号")
+    if len(reason) < 2:
+        audit.record(
+            actor=actor,
+            action="registry.person.reveal_id",
+            target=person,
+            changes={"reason": reason},
+            result="denied",
+        )
+        raise ApplicationError("请填写查看完整身份证号的原因")
     limit, period = _reveal_limit()
-    key = f"registry:reveal:{actor.pk}"
-    now = timezone.now().timestamp()
-    recent = [t for t in (cache.get(key) or []) if t > now - period]
-    used = len(recent) + 1
-    if used <= limit:
-        recent.append(now)
-        cache.set(key, recent, timeout=period)
-    if used > limit:
+    if not limits.consume(f"registry:reveal:{actor.pk}", limit=limit, period=period):
         audit.record(
             actor=actor,
             action="registry.person.reveal_id",

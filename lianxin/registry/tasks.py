@@ -7,13 +7,13 @@ from django_tasks import task
 
 @task()
 def check_import_job(job_id: int) -> None:
-    from .imports import import_job_check
+    from .household_import.jobs import import_job_check
 
     import_job_check(job_id=job_id)
 
 
 @task()
 def run_import_job(job_id: int) -> None:
-    from .imports import import_job_run
+    from .household_import.jobs import import_job_run
 
     import_job_run(job_id=job_id)

@@ -9,18 +9,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lianxin.core import audit
+from lianxin.core import audit, householdsections, idnumber
 from lianxin.core.errors import ApplicationError
 from lianxin.core.pagination import paginate
-from lianxin.core.roles import AREA_STAFF_ROLES, REVEAL_ROLES
+from lianxin.core.roles import AREA_STAFF_ROLES, REVEAL_ROLES, Role
 from lianxin.core.scoping import scope_of
+from lianxin.core.workflow import Workflow
 
-from . import exports, forms, importing, imports, selectors, services
+from . import exports, forms, selectors, services
+from .household_import import jobs as import_jobs
+from .household_import import report as import_reports
+from .household_import.columns import RowError
 from .models import ImportStatus, Person, Tag
+from .workflows import (
+    ASSISTANCE_WORKFLOW,
+    DUPLICATE_WORKFLOW,
+    HOUSEHOLD_WORKFLOW,
+    IMPORT_WORKFLOW,
+    PERSON_WORKFLOW,
+    TAG_WORKFLOW,
+)
 
 SENSITIVE_PERSON_FIELDS = ["id_number", "phone", "disability", "tags", "assistance"]
 
@@ -41,6 +54,17 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _age(birth_date: Any) -> int | None:
+    if birth_date is None:
+        return None
+    today = timezone.localdate()
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
 def _can_write(user: Any) -> bool:
     return scope_of(user).has_role(*services.WRITER_ROLES)
 
@@ -54,14 +78,26 @@ def _is_staff(user: Any) -> bool:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    if not scope.has_role(*AREA_STAFF_ROLES, Role.GRID_WORKER):
+        if scope.has_role(Role.LEADER):  # a leader's households are those he leads
+            return redirect("care:leader_households")
+        raise PermissionDenied("住户信息仅对网格员和区划内工作人员开放")
     filters = _filters(request)
-    context: dict[str, Any] = paginate(
-        request, selectors.household_list(user=request.user, **filters)
+    # the page shows only the head's name: their encrypted numbers are not read (or decrypted)
+    households = selectors.household_list(user=request.user, **filters).defer(
+        "head__id_number", "head__phone"
     )
+    context: dict[str, Any] = paginate(request, households)
     page = list(context["object_list"])
     tags = selectors.household_tags(page)
     for household in page:
         household.active_tags = tags.get(household.pk, [])
+    audit.record(  # the list shows residents' sensitive tags (AUD-01)
+        actor=request.user,
+        action="view.registry.household_list",
+        changes={"fields": ["tags"], "count": len(page)},
+    )
     context.update(
         households=page,
         filters=filters,
@@ -70,6 +106,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
         grids=selectors.grids_for_user(user=request.user)[:300],
         can_write=_can_write(request.user),
         can_export=True,
+        can_import=_is_staff(request.user),
+        villages=selectors.villages_for_user(user=request.user).values("code", "short_name")[:300],
     )
     return render(request, "registry/household_list.html", context)
 
@@ -86,10 +124,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "masked_id": selectors.masked_id_number(user=request.user, person=m.person),
             "tags": detail["tags"].get(m.person_id, []),
             "disability": detail["disabilities"].get(m.person_id),
+            "age": _age(m.person.birth_date),
         }
         for m in detail["members"]
     ]
     history = paginate(request, selectors.household_history(household=household), per_page=30)
+    sections = householdsections.sections_for(user=request.user, household=household)
     return render(
         request,
         "registry/household_detail.html",
@@ -101,8 +141,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": [(e, selectors.describe_event(e)) for e in history["object_list"]],
             "page_obj": history["page_obj"],
             "querystring_without_page": history["querystring_without_page"],
-            "can_write": _can_write(request.user),
-            "assistance_form": forms.AssistanceForm(initial={"started_on": timezone.localdate()}),
+            "can_add_member": household.is_active and _can_write(request.user),
+            "assistance_end_form": _assistance_end_form(request, detail["assistance"]),
+            "sections": sections,
+            "hub_actions": householdsections.actions_of(sections),
+            **_household_forms(request, household),
         },
     )
 
@@ -162,16 +205,156 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assistance_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user=request.user, pk=pk)
-    form = forms.AssistanceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assistance_set(actor=request.user, household=household, **form.cleaned_data)
-            messages.success(request, "已记录救助状态")
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "请填写救助类型和起始日期")
+    _perform(request, HOUSEHOLD_WORKFLOW, household, "assistance_set")
     return redirect("registry:household_detail", pk=household.pk)
+
+
+# --- corrections (each through its service: audited, shown in the household's history) --------
+
+
+def _errors(form: Any) -> str:
+    return "；".join(
+        f"{form.fields[k].label}：{e}" if k in form.fields else e
+        for k, errors in form.errors.items()
+        for e in errors
+    )
+
+
+def _perform(request: HttpRequest, workflow: Workflow, obj: Any, name: str) -> Any:
+    """Run one declared transition with the POSTed form (the one dispatch of every registry
+    action page); the outcome, the form's field errors or the refusal, as a message."""
+    outcome = workflow.perform(request, obj, name)
+    if outcome.ok:
+        messages.success(request, workflow.transition(name).success or "已办理")
+        return outcome.result
+    messages.error(request, _errors(outcome.form) if outcome.form is not None else outcome.error)
+    return None
+
+
+def _household_forms(request: HttpRequest, household: Any) -> dict[str, Any]:
+    """The forms of the actions this user may take on this household now."""
+    available = {t.name for t in HOUSEHOLD_WORKFLOW.available(request.user, household)}
+    names = {
+        "edit": "edit_form",
+        "head_change": "head_form",
+        "split": "split_form",
+        "merge": "merge_form",
+        "assistance_set": "assistance_form",
+    }
+    bound = {
+        key: HOUSEHOLD_WORKFLOW.bind_form(name, user=request.user, obj=household)
+        for name, key in names.items()
+        if name in available
+    }
+    if (edit_form := bound.get("edit_form")) is not None:
+        edit_form.initial = {"address": household.address}
+    if (assistance_form := bound.get("assistance_form")) is not None:
+        assistance_form.initial = {"started_on": timezone.localdate()}
+    return bound
+
+
+def _assistance_end_form(request: HttpRequest, rows: Any) -> Any:
+    """The form to end an assistance status, when this user may end the active rows."""
+    active = next((row for row in rows if row.state == "active"), None)
+    if active is None or not ASSISTANCE_WORKFLOW.can(request.user, active, "end"):
+        return None
+    return ASSISTANCE_WORKFLOW.bind_form("end", initial={"on": timezone.localdate()})
+
+
+def _person_forms(request: HttpRequest, person: Any) -> dict[str, Any]:
+    """The forms of the actions this user may take on this person now."""
+    names = {
+        "tag_add": "tag_form",
+        "disability_set": "disability_form",
+        "member_move": "move_form",
+        "deceased": "deceased_form",
+        "moved": "moved_form",
+    }
+    return {
+        names[t.name]: PERSON_WORKFLOW.bind_form(t.name, user=request.user, obj=person)
+        for t in PERSON_WORKFLOW.available(request.user, person)
+    }
+
+
+@login_required
+@require_POST
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    _perform(request, HOUSEHOLD_WORKFLOW, household, "edit")
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def head_change(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    _perform(request, HOUSEHOLD_WORKFLOW, household, "head_change")
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def household_split(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    created = _perform(request, HOUSEHOLD_WORKFLOW, household, "split")
+    if created is not None:
+        messages.info(request, f"新户编号 {created.number}")
+        return redirect("registry:household_detail", pk=created.pk)
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    household = selectors.household_get_for_user(user=request.user, pk=pk)
+    target = _perform(request, HOUSEHOLD_WORKFLOW, household, "merge")
+    return redirect("registry:household_detail", pk=(target or household).pk)
+
+
+@login_required
+@require_POST
+def assistance_end(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.assistance_get_for_user(user=request.user, pk=pk)
+    _perform(request, ASSISTANCE_WORKFLOW, row, "end")
+    return redirect("registry:household_detail", pk=row.household_id)
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, pk=pk)
+    if not _can_write(request.user):
+        raise PermissionDenied("您的角色不能修改居民信息")
+    form = forms.PersonEditForm(
+        request.POST or None,
+        initial={"name": person.name, "ethnicity": person.ethnicity, "address": person.address},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.person_update(
+                actor=request.user,
+                person=person,
+                name=d["name"],
+                ethnicity=d["ethnicity"],
+                phone_number=d["phone"] or None,
+                address=d["address"],
+            )
+        except ApplicationError as exc:
+            form.add_error("phone" if "电话" in exc.message else None, exc.message)
+        else:
+            messages.success(request, f"已修改{person.name}的信息")
+            return redirect("registry:person_detail", pk=person.pk)
+    if request.method != "POST":
+        audit.record_view(actor=request.user, target=person, fields=["phone"])
+    return render(
+        request,
+        "registry/person_edit.html",
+        {
+            "person": person,
+            "form": form,
+            "masked_phone": selectors.masked_phone(user=request.user, person=person),
+        },
+    )
 
 
 # --- persons --------------------------------------------------------------------------------
@@ -197,14 +380,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for e in selectors.person_history(person=person)[:50]
             ],
             "can_reveal": any(g.role in REVEAL_ROLES for g in scope.grants),
-            "can_write": _can_write(request.user) and person.status == "alive",
-            "tag_form": forms.TagForm(),
-            "deceased_form": forms.DeceasedForm(),
-            "moved_form": forms.MovedForm(),
-            "disability_form": forms.DisabilityForm(),
-            "is_child": bool(
-                person.birth_date and (timezone.localdate() - person.birth_date).days < 18 * 365
-            ),
+            "can_edit": _can_write(request.user) and person.status == "alive",
+            **_person_forms(request, person),
+            "tag_removable": {
+                t.pk
+                for t in person.tags.filter(valid_to__isnull=True)
+                if TAG_WORKFLOW.can(request.user, t, "remove")
+            },
+            "is_child": idnumber.is_minor_by_year(person.birth_date, timezone.localdate()),
+            "registered_area": idnumber.registered_area_label(person.registered_area_code),
         },
     )
 
@@ -227,71 +411,47 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/partials/reveal.html", {"number": number, "person": person})
 
 
-def _person_action(
-    request: HttpRequest, pk: int, form_class: Any, action: Any, success: str
-) -> HttpResponse:
+def _person_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, pk=pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(person, form.cleaned_data)
-            messages.success(request, success)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    _perform(request, PERSON_WORKFLOW, person, name)
     return redirect("registry:person_detail", pk=person.pk)
 
 
 @login_required
 @require_POST
+def member_move(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_action(request, pk, "member_move")
+
+
+@login_required
+@require_POST
 def tag_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(
-        request, pk, forms.TagForm,
-        lambda p, d: services.tag_add(actor=request.user, person=p, tag=d["tag"], evidence=d["evidence"], source=d["source"]),
-        "已添加标签",
-    )  # fmt: skip
+    return _person_action(request, pk, "tag_add")
 
 
 @login_required
 @require_POST
 def person_deceased(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(
-        request, pk, forms.DeceasedForm,
-        lambda p, d: services.person_mark_deceased(actor=request.user, person=p, on=d["on"], evidence=d["evidence"]),
-        "已标记为已故",
-    )  # fmt: skip
+    return _person_action(request, pk, "deceased")
 
 
 @login_required
 @require_POST
 def person_moved(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(
-        request, pk, forms.MovedForm,
-        lambda p, d: services.person_mark_moved(actor=request.user, person=p, on=d["on"], destination=d["destination"]),
-        "已标记为迁出",
-    )  # fmt: skip
+    return _person_action(request, pk, "moved")
 
 
 @login_required
 @require_POST
 def disability_set(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(
-        request, pk, forms.DisabilityForm,
-        lambda p, d: services.disability_set(actor=request.user, person=p, disability_type=d["disability_type"], grade=d["grade"], issued_on=d["issued_on"]),
-        "已记录残疾信息",
-    )  # fmt: skip
+    return _person_action(request, pk, "disability_set")
 
 
 @login_required
 @require_POST
 def tag_remove(request: HttpRequest, pk: int) -> HttpResponse:
     tag = selectors.tag_get_for_user(user=request.user, pk=pk)
-    try:
-        services.tag_remove(actor=request.user, tag=tag, reason=request.POST.get("reason", ""))
-        messages.success(request, "已取消标签")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    _perform(request, TAG_WORKFLOW, tag, "remove")
     return redirect("registry:person_detail", pk=tag.person_id)
 
 
@@ -342,7 +502,7 @@ def _export_response(
     name: str,
     action: str,
     filters: dict[str, Any],
-) -> HttpResponse:
+) -> HttpResponseBase:
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     audit.record(actor=request.user, action=action, changes={"format": fmt, "filters": filters})
@@ -362,7 +522,7 @@ def _export_response(
 
 
 @login_required
-def household_export(request: HttpRequest) -> HttpResponse:
+def household_export(request: HttpRequest) -> HttpResponseBase:
     filters = _filters(request)
     households = selectors.household_list(user=request.user, **filters)
     return _export_response(
@@ -377,7 +537,7 @@ def household_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def key_person_export(request: HttpRequest) -> HttpResponse:
+def key_person_export(request: HttpRequest) -> HttpResponseBase:
     filters = _filters(request)
     persons = selectors.key_persons(
         user=request.user,
@@ -409,6 +569,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         items.append(
             {
                 "candidate": c,
+                "actions": {t.name for t in DUPLICATE_WORKFLOW.available(request.user, c)},
                 "sides": [
                     {
                         "person": p,
@@ -420,7 +581,6 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
             }
         )
     context["items"] = items
-    context["can_write"] = _can_write(request.user)
     return render(request, "registry/duplicate_list.html", context)
 
 
@@ -428,21 +588,8 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.duplicate_get_for_user(user=request.user, pk=pk)
-    try:
-        if request.POST.get("action") == "merge":
-            keep_id = _int(request.POST.get("keep"))
-            keep = next((p for p in (candidate.person, candidate.other) if p.pk == keep_id), None)
-            if keep is None:
-                raise ApplicationError("请选择保留哪一条记录")
-            services.duplicate_merge(actor=request.user, candidate=candidate, keep=keep)
-            messages.success(request, f"已合并，保留{keep.name}的记录")
-        else:
-            services.duplicate_dismiss(
-                actor=request.user, candidate=candidate, note=request.POST.get("note", "")
-            )
-            messages.success(request, "已确认为不同的人")
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    name = "merge" if request.POST.get("action") == "merge" else "dismiss"
+    _perform(request, DUPLICATE_WORKFLOW, candidate, name)
     return redirect("registry:duplicate_list")
 
 
@@ -457,7 +604,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = imports.import_job_create(
+            job = import_jobs.import_job_create(
                 actor=request.user, file_name=upload.name, chunks=upload.chunks(), size=upload.size
             )
         except ApplicationError as exc:
@@ -480,7 +627,7 @@ def importing_max_mb() -> int:
 
 def _job_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    phase, done, total = imports.import_progress(job)
+    phase, done, total = import_jobs.import_progress(job)
     percent = int(done * 100 / total) if total else 0
     return {
         "job": job,
@@ -489,6 +636,7 @@ def _job_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "total": total,
         "percent": percent,
         "report": job.report or {},
+        "can_confirm": IMPORT_WORKFLOW.can(request.user, job, "confirm"),
     }
 
 
@@ -510,22 +658,21 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    try:
-        imports.import_job_confirm(actor=request.user, job=job)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
+    outcome = IMPORT_WORKFLOW.perform(request, job, "confirm")
+    if not outcome.ok:
+        messages.error(request, outcome.error)
     return redirect("registry:import_detail", pk=job.pk)
 
 
 @login_required
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = selectors.import_job_get_for_user(user=request.user, pk=pk)
     if job.status in (ImportStatus.UPLOADED, ImportStatus.CHECKING):
         raise Http404("报告尚未生成")
     report = job.report or {}
 
-    def rows(key: str) -> list[importing.RowError]:
-        return [importing.RowError(*item) for item in report.get(key, [])]
+    def rows(key: str) -> list[RowError]:
+        return [RowError(*item) for item in report.get(key, [])]
 
     handle = _report_file(
         summary=report.get("summary") or [("结果", job.message)],
@@ -539,17 +686,17 @@ def _report_file(**kwargs: Any) -> Any:
     import tempfile
 
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    importing.write_report(handle, **kwargs)
+    import_reports.write_report(handle, **kwargs)
     handle.seek(0)
     return handle
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponseBase:
     import tempfile
 
     handle = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115
-    importing.write_template(handle)
+    import_reports.write_template(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename="household-import-template.xlsx")
 

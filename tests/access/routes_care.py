@@ -1,6 +1,7 @@
 """Routes of the care app (pages and API). Objects of site B are built once per test through
-the care services: a planned case with a measure and a photo, an investigated case waiting for
-the community's review, a batch of B's city and a joint meeting of B's city."""
+the care services: a planned case with a measure and a photo, an implemented measure with a
+photo proof, an investigated case waiting for the community's review, a batch of B's city, a
+joint meeting of B's city and a referral from A's hotline waiting in B's queue."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_MEASURE = "乙地帮扶措施标记"
 B_BATCH = "乙地关爱批次"
 B_MEETING = "乙地联席会议"
+B_REFERRAL = "乙地转介标记"
 
 
 def care_b(w: Any) -> dict[str, Any]:
@@ -45,7 +47,7 @@ def care_b(w: Any) -> dict[str, Any]:
     )
     services.case_recognise(actor=a.township, case=case, batch=batch, checklist=f.ALL_CRITERIA)
     services.plan_save(
-        actor=a.township,
+        actor=a.community,
         case=case,
         goal="乙地目标",
         leader=a.leader,
@@ -69,14 +71,34 @@ def care_b(w: Any) -> dict[str, Any]:
         title=B_MEETING,
         scheduled_on=dt.date(2026, 11, 30),
     )
+    done = services.measure_add(
+        actor=a.township,
+        case=case,
+        action="medical",
+        title="乙地已落实措施",
+        responsible_unit=w.b.orgs["civil_affairs"],
+        deadline=dt.date(2026, 12, 31),
+    )
+    services.measure_implement(
+        actor=a.county, measure=done, evidence="乙地佐证", proofs=[SimpleUploadedFile("p.png", PNG)]
+    )
     waiting, _ = f.case_at(w, "investigated", site="b", actors=a)
+    referral = services.referral_submit(  # from site A's hotline: waits in B's queue
+        actor=w.user(Role.HOTLINE_AGENT, "a"),
+        household=f.household(w.b),
+        source_type="hotline.workorder",
+        source_id=990001,
+        description=B_REFERRAL,
+    ).referral
     w._care_b = {
         "case": case,
         "measure": measure,
         "photo": case.investigation.photos.get(),
+        "proof": done.proofs.get(),
         "batch": batch,
         "meeting": meeting,
         "waiting": waiting,
+        "referral": referral,
     }
     return w._care_b
 
@@ -101,12 +123,20 @@ def _meeting_action(w):
     return {"pk": care_b(w)["meeting"].pk, "action": "minutes"}
 
 
+def _referral_action(w):
+    return {"pk": care_b(w)["referral"].pk, "action": "decline"}
+
+
 def _batch(w):
     return {"pk": care_b(w)["batch"].pk}
 
 
 def _photo(w):
     return {"pk": care_b(w)["photo"].pk}
+
+
+def _proof(w):
+    return {"pk": care_b(w)["proof"].pk}
 
 
 def _case_number(w):
@@ -120,6 +150,7 @@ def _followup(w):
         "evidence": "越权落实",
         "minutes": "越权纪要",
         "held_on": "2026-11-21",
+        "reason": "越权退回",
     }
 
 
@@ -130,6 +161,11 @@ BATCH_NOTE = "aggregate only; figures restricted to the user's own areas or grid
 
 ROUTES: dict[str, RouteSpec] = {
     "care:case_index": RouteSpec(leak_marker=_case_number),
+    "care:case_export": RouteSpec(notes="the case list of the user's scope as .xlsx; audited"),
+    "care:measure_export": RouteSpec(notes="the user's measure queue as .xlsx; audited"),
+    "care:batch_export": RouteSpec(
+        kwargs=_batch, object_route=True, extra={"allowed_roles": BATCH_VIEWERS}, notes=BATCH_NOTE
+    ),
     "care:todos": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].household.number),
     "care:discover": RouteSpec(leak_marker=lambda w: care_b(w)["case"].household.number),
     "care:review_queue": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].number),
@@ -140,11 +176,16 @@ ROUTES: dict[str, RouteSpec] = {
     "care:plan_print": RouteSpec(kwargs=_case, object_route=True),
     "care:plan_pdf": RouteSpec(kwargs=_case, object_route=True),
     "care:photo": RouteSpec(kwargs=_photo, object_route=True),
+    "care:measure_proof": RouteSpec(kwargs=_proof, object_route=True),
     "care:case_action": RouteSpec(
         kwargs=_case_action, object_route=True, methods=("post",), post_data=_followup
     ),
     "care:measure_action": RouteSpec(
         kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "care:referral_queue": RouteSpec(leak_marker=lambda w: B_REFERRAL),
+    "care:referral_action": RouteSpec(
+        kwargs=_referral_action, object_route=True, methods=("post",), post_data=_followup
     ),
     "care:batch_index": RouteSpec(leak_marker=lambda w: B_BATCH),
     "care:batch_detail": RouteSpec(
@@ -164,6 +205,10 @@ ROUTES: dict[str, RouteSpec] = {
     "api:care_measure_list": RouteSpec(leak_marker=lambda w: B_MEASURE),
     "api:care_measure_transition": RouteSpec(
         kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
+    ),
+    "api:care_referral_list": RouteSpec(leak_marker=lambda w: B_REFERRAL),
+    "api:care_referral_transition": RouteSpec(
+        kwargs=_referral_action, object_route=True, methods=("post",), post_data=_followup
     ),
     "api:care_batch_list": RouteSpec(leak_marker=lambda w: B_BATCH),
     "api:care_batch_progress": RouteSpec(

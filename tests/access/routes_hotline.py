@@ -128,6 +128,7 @@ ROUTES: dict[str, RouteSpec] = {
     ),
     "hotline:reports": RouteSpec(leak_marker=lambda w: (_b_order(w), B_MARKER)[1]),
     "hotline:digest": RouteSpec(leak_marker=_marker),
+    "hotline:reports_export": RouteSpec(notes="the rates of the user's scope as .xlsx; audited"),
     "hotline:digest_export": RouteSpec(notes="the digest of the user's own area as .xlsx/CSV"),
     "hotline:public_submit": RouteSpec(
         public=True, notes="citizens submit without login; rate-limited per IP"
@@ -171,7 +172,7 @@ ROUTES: dict[str, RouteSpec] = {
 
 
 def _action_specs() -> dict[str, RouteSpec]:
-    from lianxin.hotline.actions import ACTIONS
+    from lianxin.hotline.workflows import ACTION_NAMES
 
     return {
         f"api:workorder_{name}": RouteSpec(
@@ -180,7 +181,7 @@ def _action_specs() -> dict[str, RouteSpec]:
             methods=("post",),
             post_data=lambda w: {"reason": "不属于本单位", "text": "已处理", "note": "x"},
         )
-        for name in ACTIONS
+        for name in ACTION_NAMES
     }
 
 

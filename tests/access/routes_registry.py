@@ -66,8 +66,16 @@ def _b(w: Any) -> SimpleNamespace:
             "counts": {},
         },
     )
+    assistance = services.assistance_set(
+        actor=None, household=household, assistance_type="低保", started_on=dt.date(2025, 1, 1)
+    )
     w._registry_b = SimpleNamespace(
-        household=household, person=person, tag=tag, duplicate=duplicate, job=job
+        household=household,
+        person=person,
+        tag=tag,
+        duplicate=duplicate,
+        job=job,
+        assistance=assistance,
     )
     return w._registry_b
 
@@ -97,7 +105,11 @@ def _member(w):
 
 
 ROUTES: dict[str, RouteSpec] = {
-    "registry:household_list": RouteSpec(leak_marker=lambda w: _b(w).person.name),
+    "registry:household_list": RouteSpec(
+        leak_marker=lambda w: _b(w).person.name,
+        roles=(Role.GRID_WORKER, *STAFF),
+        notes="others: 403 (a leader is sent to his households)",
+    ),
     "registry:household_register": RouteSpec(
         notes="form for grid workers and area staff; others 403"
     ),
@@ -111,6 +123,56 @@ ROUTES: dict[str, RouteSpec] = {
         object_route=True,
         methods=("post",),
         post_data=lambda w: {"assistance_type": "低保", "started_on": "2026-01-01"},
+    ),
+    "registry:household_edit": RouteSpec(
+        kwargs=_household,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"address": "甲改地址"},
+    ),
+    "registry:head_change": RouteSpec(
+        kwargs=_household,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {
+            "new_head": _b(w).household.memberships.exclude(person=_b(w).person).first().person_id,
+            "old_head_relationship": "配偶",
+        },
+    ),
+    "registry:household_split": RouteSpec(
+        kwargs=_household,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {
+            "persons": [
+                m.person_id for m in _b(w).household.memberships.exclude(person=_b(w).person)
+            ],
+            "new_head": _b(w).household.memberships.exclude(person=_b(w).person).first().person_id,
+        },
+    ),
+    "registry:household_merge": RouteSpec(
+        kwargs=_household,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"target": "B-REG-0002"},
+    ),
+    "registry:assistance_end": RouteSpec(
+        kwargs=lambda w: {"pk": _b(w).assistance.pk},
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"on": "2026-11-01", "reason": "收入超标"},
+    ),
+    "registry:person_edit": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("get", "post"),
+        post_data=lambda w: {"name": "甲改名"},
+    ),
+    "registry:member_move": RouteSpec(
+        kwargs=_person,
+        object_route=True,
+        methods=("post",),
+        post_data=lambda w: {"to_household": "B-REG-0002", "relationship": "配偶"},
     ),
     "registry:person_detail": RouteSpec(kwargs=_person, object_route=True),
     "registry:person_reveal": RouteSpec(

@@ -27,7 +27,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def chromium_path() -> str | None:
-    found = os.environ.get("CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
+    found = os.environ.get("CHROMIUM") or next(
+        (p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None
+    )
     return found or shutil.which("chromium")
 
 
@@ -79,7 +81,11 @@ def page(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A phone-sized page (390×844, touch) for grid workers' flows."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=live_server.url,
     )
     context.set_default_timeout(30000)
     page = context.new_page()
@@ -95,6 +101,12 @@ def login_as() -> Any:
 
     def _login(page: Any, user: Any, password: str = PASSWORD) -> Any:
         page.goto("/accounts/login/")
+        if "/accounts/login/" not in page.url:
+            # Still logged in: an answer to the previous page that came after the test cleared
+            # the cookies set the session again (seen on a loaded machine). Start over.
+            page.wait_for_load_state("networkidle")
+            page.context.clear_cookies()
+            page.goto("/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")

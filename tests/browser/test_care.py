@@ -23,12 +23,15 @@ def test_grid_worker_discovery_and_investigation_on_a_phone(
     page.goto("/care/todos/")
     assert _fits_the_screen(page)
     page.click("[data-testid=discover-link]")
-    page.fill("#id_household_number", household.number)
+    page.fill("#q", "马奶奶")  # a phone worker finds the household by name or address
+    page.click("form[role=search] button[type=submit]")
+    page.click(f"[data-testid=household-results] a[href*='{household.number}']")
+    assert "马*奶 · " in page.inner_text("[data-testid=chosen-household]")
     page.select_option("#id_source", "grid_visit")
     page.fill("#id_description", "八旬老人独居，冬季取暖不足")
     assert _fits_the_screen(page)
     screenshot(page, "care-discover-phone")
-    page.click("button[type=submit]")
+    page.click("form[data-once] button[type=submit]")
 
     page.wait_for_url("**/investigate/")
     case = CareCase.objects.get(household=household)

@@ -56,6 +56,7 @@ def test_agent_takes_and_dispatches_unit_handles(
     assert order.tracking_code in page.locator("main").inner_text()
     page.goto(f"/hotline/orders/{order.pk}/")
     page.select_option("#satisfaction", "satisfied")
+    page.check("input[name=resolved][value='1']")
     page.click("[data-testid=do-callback]")
     assert page.locator("[data-testid=order-status]").inner_text() == "已办结"
     order.refresh_from_db()

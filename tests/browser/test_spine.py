@@ -8,7 +8,11 @@ from lianxin.core.roles import Role
 def test_grid_worker_sees_own_grid_not_other_community(world, page, login_as, screenshot):
     user = world.user(Role.GRID_WORKER, "a")
     login_as(page, user)
-    assert page.locator("[data-testid=assignment]").first.inner_text().startswith("网格员 · 安秀社区 · 第一网格")
+    assert (
+        page.locator("[data-testid=assignment]")
+        .first.inner_text()
+        .startswith("网格员 · 安秀社区 · 第一网格")
+    )
     page.goto("/areas/grids/")
     body = page.locator("main").inner_text()
     assert "第一网格" in body

@@ -62,7 +62,7 @@ def test_the_boy_of_anxiu_through_all_six_stages(place, first_batch):
     )
     township = cast["township"]
     services.plan_save(
-        actor=township,
+        actor=cast["community"],  # the community writes the plan, the township approves (MC-01)
         case=case,
         goal="孩子复学、健康成长，祖孙生活有保障",
         leader=cast["leader"],

@@ -56,7 +56,7 @@ def test_du_lin_wife_and_daughter(place, first_batch):
             "committee", "金家巷社区居委会", level="village", kind=OrgKind.COMMUNITY
         )
         services.plan_save(
-            actor=cast["township"],
+            actor=cast["community"],
             case=case,
             goal="住进安全住房，基本生活有保障",
             leader=cast["leader"],
@@ -85,7 +85,7 @@ def test_du_lin_wife_and_daughter(place, first_batch):
             title="链接爱心人士捐赠学习台灯",
             responsible_unit=committee,
             deadline=dt.date(2026, 2, 28),
-            delivery_type="resources.microwish",
+            delivery_type="volunteers.microwish",
             delivery_id="W-1",
             delivery_label="微心愿：学习台灯",
         )

@@ -49,7 +49,7 @@ def test_jingminlu_father_daughter_and_housing(place, first_batch):
     civil = jingminlu.org("civil_affairs", "原州区民政局", dept_type="civil_affairs")
     housing = jingminlu.org("housing", "原州区住房和城乡建设局", dept_type="housing_construction")
     services.plan_save(
-        actor=cast["township"],
+        actor=cast["community"],
         case=case,
         goal="孩子有人抚养、全家住房安全",
         leader=cast["leader"],

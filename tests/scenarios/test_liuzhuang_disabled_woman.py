@@ -36,7 +36,7 @@ def test_liuzhuang_disabled_woman_gets_assistance_and_a_job(place, first_batch):
     civil = liuzhuang.org("civil_affairs", "中宁县民政局", dept_type="civil_affairs")
     hr = liuzhuang.org("human_resources", "中宁县人力资源和社会保障局", dept_type="human_resources")
     services.plan_save(
-        actor=cast["township"],
+        actor=cast["community"],
         case=case,
         goal="解决临时困难，稳定就业增收",
         leader=cast["leader"],

@@ -39,7 +39,7 @@ def test_pingluo_blind_resident_gets_an_accessible_home(place, first_batch):
         "disabled_federation", "平罗县残疾人联合会", dept_type="disabled_federation"
     )
     services.plan_save(
-        actor=cast["township"],
+        actor=cast["community"],
         case=case,
         goal="居家生活安全便利",
         leader=cast["leader"],

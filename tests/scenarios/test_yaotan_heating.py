@@ -40,7 +40,7 @@ def test_yaotan_household_gets_electric_heating(place, first_batch):
     partner = yaotan.org("partner", "宁夏某新能源爱心企业", level="city", kind=OrgKind.ENTERPRISE)
     township_org = yaotan.orgs["township"]
     services.plan_save(
-        actor=cast["township"],
+        actor=cast["community"],
         case=case,
         goal="今冬温暖过冬",
         leader=cast["leader"],

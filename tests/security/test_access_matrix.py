@@ -24,7 +24,13 @@ from tests.security.seed import record_figure
 from tests.security.snapshot import changed, snapshot
 
 ROUTES = all_routes()
-RESIDENT_APPS = ("lianxin.registry", "lianxin.care", "lianxin.hotline", "lianxin.monitoring")
+RESIDENT_APPS = (
+    "lianxin.registry",
+    "lianxin.care",
+    "lianxin.hotline",
+    "lianxin.monitoring",
+    "lianxin.employment",
+)
 SITE_A_ROLES = [r for r in Role if r not in ADMIN_ROLES and r != Role.REGION_STAFF]
 # Same-site users who have no business with a resident's record.
 OUTSIDER_LABELS = (

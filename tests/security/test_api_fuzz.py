@@ -17,6 +17,7 @@ import os
 import re
 
 import pytest
+import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import Resolver404, resolve
@@ -25,8 +26,6 @@ from hypothesis import HealthCheck, given, settings
 from lianxin.core.roles import Role
 from tests.access.registry import all_routes
 from tests.security.seed import record_figure, seed_all
-
-schemathesis = pytest.importorskip("schemathesis")
 
 EXAMPLES = int(os.environ.get("LIANXIN_FUZZ_EXAMPLES", "4"))
 ROUTES = all_routes()

@@ -134,4 +134,7 @@ def test_api_token_in_use_stays_valid(world, client):
     token = Token.objects.create(user=user)
     for minutes in (20, 40, 60):  # used every 20 minutes: never idle for 30
         with time_machine.travel(timezone.now() + dt.timedelta(minutes=minutes), tick=False):
-            assert client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+            assert (
+                client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}").status_code
+                == 200
+            )

@@ -38,9 +38,9 @@ VILLAGE = "640521103208"
 
 def _imports():
     try:
-        return importlib.import_module("lianxin.registry.imports"), importlib.import_module(
-            "lianxin.registry.importing"
-        )
+        return importlib.import_module(
+            "lianxin.registry.household_import.apply"
+        ), importlib.import_module("lianxin.registry.household_import.read")
     except ImportError:
         pytest.skip("the registry import has not landed")
 

@@ -1,12 +1,14 @@
 """PII-01: crawl every GET page, API answer and export (every route of the access registry, with
 the kwargs of its RouteSpec, i.e. objects of site B) as a user of site B of every role, over data
 seeded with KNOWN ID and phone numbers; no full ID number or mobile number may appear in a body,
-a header or a log line. ID numbers are shown at most as first 6 + last 4 to the person's own grid
-worker and community, first 1 + last 1 to other staff, and not at all to partners and volunteers
-(SECURITY.md PII-01). A route added later is crawled automatically."""
+a header or a log line. Everything a body shows together about one person (masked number, birth
+date, year or age, sex, registered-area code) must leave at least 10,000 candidate ID numbers over
+every Ningxia region code (tests/security/candidates.py, ADR 0009); partners and volunteers see no
+masked number at all (SECURITY.md PII-01). A route added later is crawled automatically."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
@@ -16,6 +18,7 @@ from lianxin.core.models import AuditEvent
 from lianxin.core.roles import NO_PII_ROLES, REVEAL_ROLES, Role
 from tests.access.registry import all_routes
 from tests.security.bodies import body_text, headers_text, url_for
+from tests.security.candidates import THRESHOLD, candidate_count, shown_in
 from tests.security.seed import (
     full_ids_in,
     full_mobiles_in,
@@ -26,8 +29,11 @@ from tests.security.seed import (
 
 ROUTES = all_routes()
 GET_ROUTES = sorted(n for n, s in ROUTES.items() if "get" in s.methods)
-# Any masked ID (6+4 or 1+1) or masked mobile: partners and volunteers get none of these.
-MASKED_ID_RE = re.compile(r"\d[*＊]{6,}[\dX]|\d{6}[*＊]{4,}\d{3}[\dX]")
+# Any masked ID (old 6+4 or 1+1, or the ADR 0009 forms with the last 1-4 characters) or masked
+# mobile: partners and volunteers get none of these.
+MASKED_ID_RE = re.compile(
+    r"\d[*＊]{6,}[\dX]|\d{6}[*＊]{4,}\d{3}[\dX]|[*＊]{10,}[\dX]{1,8}(?![\dX])"
+)
 MASKED_MOBILE_RE = re.compile(r"1\d{2}[*＊]{4}\d{4}")
 
 
@@ -79,7 +85,19 @@ def _leaks(body, role_label, user_grid_id, seed, artefacts=frozenset(), *, gener
             first6, last4 = re.escape(person.id_number[:6]), re.escape(person.id_number[-4:])
             if re.search(first6 + r"[*＊]{4,}" + last4, body):
                 problems.append(f"6+4 mask of {person.name} shown to {role_label}")
+        count = rebuild_candidates(body, person.id_number)
+        if count is not None and count < THRESHOLD:
+            problems.append(f"{person.name}: only {count} candidate ID numbers for {role_label}")
     return problems
+
+
+def rebuild_candidates(body, number, today=None):
+    """Candidate ID numbers left by what ``body`` shows together about the holder of
+    ``number`` (None when no masked form of it is shown)."""
+    today = today or dt.date.today()
+    birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    shown = shown_in(body, number, birth, number[:6], today=today)
+    return None if shown is None else candidate_count(shown, today=today)
 
 
 def _test_data_artefacts():
@@ -167,3 +185,10 @@ def test_the_crawler_detects_a_leak(world, seeded):
         person.id_number[0] + "*" * 16 + person.id_number[-1], "township_staff", None, seeded
     )
     assert _leaks(f"电话 {person.phone}", "grid_worker", None, seeded)
+    # the old case-worker presentation: 6+4 beside the birth date is rebuilt exactly
+    number = person.id_number
+    old = (
+        f"{number[:6]}********{number[-4:]} 出生日期 {number[6:10]}-{number[10:12]}-{number[12:14]}"
+    )
+    assert rebuild_candidates(old, number) == 1
+    assert _leaks(old, "grid_worker", world.b.grid.pk, seeded)

@@ -83,3 +83,62 @@ def test_reveal_is_rate_limited(person, world, client, settings):
         .values_list("result", flat=True)
     )
     assert results[-5:] == ["success", "success", "success", "denied", "denied"]
+
+
+def test_reveal_requires_a_reason(person, world, client):
+    client.force_login(world.user(Role.COMMUNITY_STAFF, "b"))
+    response = client.post(_url(person.pk), {"reason": " "})
+    assert response.status_code == 400
+    assert person.id_number not in response.content.decode()
+    assert (
+        AuditEvent.objects.filter(action="registry.person.reveal_id")
+        .values_list("result", flat=True)
+        .get()
+        == "denied"
+    )
+
+
+POSTGRES = "postgres" in __import__("os").environ.get("DATABASE_URL", "")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not POSTGRES, reason="real concurrency needs PostgreSQL")
+def test_fifty_parallel_reveals_hold_the_limit(world, settings):
+    """PII-02 under concurrency: 50 threads released together by a barrier, limit 10/h:
+    exactly 10 full numbers, 40 audited refusals (the old cache limiter let 30 of 40 through)."""
+    import threading
+
+    from django.db import connections
+
+    from lianxin.core.errors import ApplicationError
+    from lianxin.registry import services
+    from lianxin.registry.models import Person
+
+    settings.LIANXIN_REVEAL_RATE = "10/h"
+    seed = seed_all(world)
+    target = Person.objects.get(pk=next(p.pk for p in seed.people if p.site == "b"))
+    staff = world.user(Role.COMMUNITY_STAFF, "b")
+    n = 50
+    barrier = threading.Barrier(n)
+    results: list[str] = [""] * n
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            services.person_id_reveal(actor=staff, person=target, reason="核实低保申请")
+            results[index] = "revealed"
+        except ApplicationError:
+            results[index] = "refused"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("revealed") == 10
+    assert results.count("refused") == 40
+    rows = AuditEvent.objects.filter(action="registry.person.reveal_id", target_id=str(target.pk))
+    assert rows.filter(result="success").count() == 10
+    assert rows.filter(result="denied").count() == 40

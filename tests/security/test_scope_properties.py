@@ -49,6 +49,7 @@ LEVEL_OF_ROLE = {
     Role.COMMUNITY_STAFF: "village",
     Role.PARTNER: "village",
     Role.VOLUNTEER: "village",
+    Role.EMPLOYER: "county",
     Role.TOWNSHIP_STAFF: "township",
     Role.COUNTY_STAFF: "county",
     Role.UNIT_STAFF: "county",

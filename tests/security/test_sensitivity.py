@@ -15,6 +15,7 @@ from lianxin.core.sensitivity import Sensitivity
 # columns hold something else, each for a reason.
 PLAINTEXT_ALLOWED = {
     "directory.Organisation.contact_phone": "单位办公电话（对外公开的联系方式），非居民个人号码",
+    "resources.Location.phone": "门店、网点对外公开的营业电话（应急联系卡上列出），非居民个人号码",
 }
 _NUMBER_FIELD = re.compile(r"(id_number|phone|certificate_number|mobile|telephone)$")
 

@@ -22,12 +22,16 @@ PUBLIC_MODELS = {"Division": "区划名称与代码为公开信息（sensitivity
 
 # (file, enclosing function, model) → why the query may be unscoped.
 ALLOWED: dict[tuple[str, str, str], str] = {
-    ("lianxin/hotline/views.py", "propose", "Organisation"): (
+    ("lianxin/hotline/views.py", "_proposal_context", "Organisation"): (
         "the router's proposed units looked up by code to show their names; unit names are public"
     ),
-    ("lianxin/hotline/views.py", "order_detail", "Organisation"): (
+    ("lianxin/hotline/views.py", "_order_context", "Organisation"): (
         "dispatch options: handling units of the order's own division chain, names only; the "
         "order itself comes from get_for_user_or_404"
+    ),
+    ("lianxin/resources/views.py", "points_merchants", "Partner"): (
+        "Partner.objects.none(): an empty list for a user without an area; the merchants "
+        "themselves come from selectors.points_merchants for the user's own city"
     ),
     ("lianxin/hotline/views.py", "public_track", "WorkOrder"): (
         "citizen progress lookup by an unguessable tracking code (NX+date+6 random of 32 "
@@ -35,6 +39,10 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ),
     ("lianxin/hotline/views.py", "public_rate", "WorkOrder"): (
         "citizen rating by the same tracking code, rate-limited, POST only"
+    ),
+    ("lianxin/benefits/exports.py", "ledger_rows", "Person"): (
+        "the persons of the ledger entries the caller scoped (views pass selectors.ledger_list(user=…) "
+        "or the service a county's entries), by their ids, for the name and the masked ID number"
     ),
     ("lianxin/registry/exports.py", "household_ledger_rows", "Membership"): (
         "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"

@@ -89,6 +89,56 @@ def test_api_token_login(world, client):
 
 
 def test_api_answers_in_chinese(world, client):
-    assert client.get("/api/v1/me/").json() == {"code": "not_authenticated", "detail": "未登录或登录已过期"}
+    assert client.get("/api/v1/me/").json() == {
+        "code": "not_authenticated",
+        "detail": "未登录或登录已过期",
+    }
     client.force_login(world.user(Role.GRID_WORKER, "a"))
-    assert client.get(f"/api/v1/areas/grids/{world.b.grid.pk}/").json()["detail"] == "未找到或无权访问"
+    assert (
+        client.get(f"/api/v1/areas/grids/{world.b.grid.pk}/").json()["detail"] == "未找到或无权访问"
+    )
+
+
+# Issue #12: login within 300 ms — Argon2id with tuned costs, PBKDF2 hashes upgraded at login.
+def _production_hashers():
+    from config.settings import base
+
+    return base.PASSWORD_HASHERS
+
+
+def test_production_hashes_passwords_with_tuned_argon2id():
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=_production_hashers()):
+        encoded = make_password("Lianxin-test-2026")
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_stored_pbkdf2_password_is_rehashed_with_argon2_at_login(world, client):
+    from django.contrib.auth.hashers import make_password
+    from django.test import override_settings
+
+    user = world.user(Role.GRID_WORKER, "a")
+    with override_settings(PASSWORD_HASHERS=_production_hashers()):
+        user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+        user.save(update_fields=["password"])
+        assert _login(client, user.username, PASSWORD).status_code == 302
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        client.logout()
+        assert _login(client, user.username, PASSWORD).status_code == 302  # the new hash works
+
+
+def test_lockout_holds_with_the_production_hashers(world, client):
+    from django.test import override_settings
+
+    user = world.user(Role.GRID_WORKER, "a")
+    with override_settings(PASSWORD_HASHERS=_production_hashers()):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+        for _ in range(4):
+            assert _login(client, user.username, "wrong").status_code == 200
+        assert _login(client, user.username, "wrong").status_code == 429
+        assert _login(client, user.username, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session

@@ -15,7 +15,10 @@ def test_divisions_are_loaded_by_migration(db):
 
 
 def test_subtree_is_a_prefix_query(db):
-    assert Division.objects.subtree("640104").filter(level="township").count() == Division.objects.filter(parent_id="640104").count()
+    assert (
+        Division.objects.subtree("640104").filter(level="township").count()
+        == Division.objects.filter(parent_id="640104").count()
+    )
 
 
 def test_grid_worker_sees_only_his_grid(world):

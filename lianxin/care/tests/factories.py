@@ -16,6 +16,8 @@ from lianxin.registry.models import Household, Membership, Person, Relationship
 _seq = itertools.count(1)
 
 ALL_CRITERIA = dict.fromkeys(RECOGNITION_CRITERIA, True)
+# The stages ``case_at`` reaches, in order.
+STAGES = ("discovered", "investigated", "reviewed", "recognised", "planned", "tracking")
 
 
 def household(
@@ -147,7 +149,7 @@ def case_at(
     if stage == "recognised":
         return case, a
     services.plan_save(
-        actor=a.township,
+        actor=a.community,
         case=case,
         goal="保障基本生活",
         leader=a.leader,
@@ -169,3 +171,16 @@ def case_at(
     )
     case.refresh_from_db()
     return case, a
+
+
+def overdue_measure(case: CareCase, a: Any, title: str = "煤改电") -> Any:
+    """A heating measure of a planned case for the county's civil affairs, due 2026-01-01 (before
+    every test's today): it counts as overdue."""
+    return services.measure_add(
+        actor=a.township,
+        case=case,
+        action="heating",
+        title=title,
+        responsible_unit=a.site.orgs["civil_affairs"],
+        deadline=dt.date(2026, 1, 1),
+    )

@@ -20,7 +20,7 @@ def test_running_totals_equal_a_direct_count(world):
         case, _ = f.case_at(world, "reviewed", actors=a, hh=hh)
         services.case_recognise(actor=a.township, case=case, batch=batch, checklist=f.ALL_CRITERIA)
         services.plan_save(
-            actor=a.township,
+            actor=a.community,
             case=case,
             goal="g",
             leader=a.leader,

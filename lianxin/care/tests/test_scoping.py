@@ -128,14 +128,7 @@ def test_grid_worker_todos(world):
 
 def test_overdue_measures(world):
     case, a = f.case_at(world, "planned")
-    services.measure_add(
-        actor=a.township,
-        case=case,
-        action="heating",
-        title="煤改电",
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2026, 1, 1),
-    )
+    f.overdue_measure(case, a)
     overdue = selectors.measure_queue(user=a.county, overdue_only=True)
     assert list(overdue.values_list("title", flat=True)) == ["煤改电"]
 

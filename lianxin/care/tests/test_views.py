@@ -60,7 +60,12 @@ def test_incomplete_investigation_shows_what_is_missing(world, client):
     response = client.post(
         reverse("care:investigate", args=[case.pk]), {"submit": "1", "residents": "x"}, follow=True
     )
-    assert "入户调查缺少：入户日期、共同生活人数" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 400
+    # each missing item once, next to its own field; the one filled in carries no error
+    assert body.count('data-testid="field-error-visited_on"') == 1
+    assert body.count("请填写共同生活人数") == 1
+    assert 'data-testid="field-error-residents"' not in body
     case.refresh_from_db()
     assert case.stage == Stage.DISCOVERED
 
@@ -91,7 +96,12 @@ def test_case_actions_post_through_services_and_show_refusals(world, client):
         {"criterion_target_group": "on"},
         follow=True,
     )
-    assert "认定缺少：入户调查情况真实、完整" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 400
+    # each missing item next to its own field, once; the confirmed one carries no error
+    assert body.count('data-testid="field-error-criterion_investigation_verified"') == 1
+    assert 'data-testid="field-error-criterion_target_group"' not in body
+    assert body.count("请填写批次") == 1
     batch = f.batch()
     data = {f"criterion_{k}": "on" for k in f.ALL_CRITERIA} | {"batch": batch.pk}
     client.post(reverse("care:case_action", args=[case.pk, "recognise"]), data)
@@ -112,22 +122,35 @@ def test_case_actions_post_through_services_and_show_refusals(world, client):
             "budget_yuan": "3000",
         },
     )
+    refused = client.post(reverse("care:case_action", args=[case.pk, "approve"]), follow=True)
+    assert "制定方案和审定方案须由不同人员办理" in refused.content.decode()  # MC-01
+    case.refresh_from_db()
+    assert case.stage == Stage.RECOGNISED
+    client.force_login(a.township2)
     client.post(reverse("care:case_action", args=[case.pk, "approve"]))
     case.refresh_from_db()
     assert case.stage == Stage.PLANNED
     assert Measure.objects.get(case=case).budget_fen == 300_000
 
 
+def test_the_case_page_offers_the_users_own_units_and_leaders(world, client):
+    """The pickers of the case forms are filled for the user and the case (they were empty on
+    the page when ``Workflow.bind_form`` took the user for itself)."""
+    case, a = f.case_at(world, "recognised")
+    client.force_login(a.township)
+    body = client.get(reverse("care:case_detail", args=[case.pk])).content.decode()
+    unit = a.site.orgs["civil_affairs"]
+    option = f'<option value="{unit.pk}">{unit.name}</option>'
+    for field in ("measure_responsible_unit", "measure_paired_unit", "plan_paired_unit"):
+        select = body.split(f'id="id_carecase{case.pk}_{field}"', 1)[1].split("</select>", 1)[0]
+        assert option in select, field
+    leaders = body.split(f'id="id_carecase{case.pk}_plan_leader"', 1)[1].split("</select>")[0]
+    assert f'<option value="{a.leader.pk}">{a.leader}</option>' in leaders
+
+
 def test_measure_queue_flags_overdue(world, client):
     case, a = f.case_at(world, "planned")
-    services.measure_add(
-        actor=a.township,
-        case=case,
-        action="heating",
-        title="煤改电",
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2026, 1, 1),
-    )
+    f.overdue_measure(case, a)
     client.force_login(a.county)
     body = client.get(reverse("care:measure_queue"), {"overdue": "1"}).content.decode()
     assert "煤改电" in body
@@ -230,7 +253,7 @@ def test_list_pages_do_not_query_per_row(world, client, url_name):
         for _ in range(more):
             case, _ = f.case_at(world, "recognised", actors=a)
             services.plan_save(
-                actor=a.township,
+                actor=a.community,
                 case=case,
                 goal="g",
                 leader=a.leader,
@@ -250,3 +273,52 @@ def test_list_pages_do_not_query_per_row(world, client, url_name):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("name", "post", "field", "message"),
+    [
+        ("review", {"participants": "两委", "recommends": "1"}, "held_on", "请填写评议日期"),
+        ("reject", {}, "reason", "请填写不予认定的理由"),
+        ("grade", {"grade": "red"}, "reason", "请填写调整理由"),
+    ],
+)
+def test_a_refused_case_form_shows_its_errors_next_to_the_fields_once(
+    world, client, name, post, field, message
+):
+    case, a = f.case_at(world, "investigated" if name == "review" else "reviewed")
+    client.force_login(a.township2 if name != "review" else a.community)
+    response = client.post(reverse("care:case_action", args=[case.pk, name]), post)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count(message) == 1
+    assert body.count(f'data-testid="field-error-{field}"') == 1
+    # what the user typed is still there
+    for value in post.values():
+        assert value in body or value in ("red", "1")
+    case.refresh_from_db()
+    assert case.grade_override == ""
+
+
+def test_a_form_that_does_not_validate_says_why_in_chinese(world, client):
+    case, a = f.case_at(world, "tracking")
+    client.force_login(a.grid_worker)
+    response = client.post(
+        reverse("care:case_action", args=[case.pk, "followup"]),
+        {"visited_on": "不是日期", "notes": "回访"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count('data-testid="field-error-visited_on"') == 1
+    assert "请输入一个有效的日期" in body or "有效的日期" in body
+
+
+def test_meeting_forms_show_their_errors(world, client):
+    a = f.Actors(world)
+    city = world.user(Role.CITY_STAFF, "a")
+    client.force_login(city)
+    response = client.post(reverse("care:meeting_create"), {"area_code": a.site.city.code})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("请填写会议名称") == 1
+    assert body.count('data-testid="field-error-scheduled_on"') == 1

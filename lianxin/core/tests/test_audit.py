@@ -9,7 +9,9 @@ from lianxin.core.roles import Role
 
 def test_record_chains_rows(world):
     user = world.user(Role.COMMUNITY_STAFF, "a")
-    first = audit.record(actor=user, action="test.thing.do", target=world.a.grid, changes={"x": [1, 2]})
+    first = audit.record(
+        actor=user, action="test.thing.do", target=world.a.grid, changes={"x": [1, 2]}
+    )
     second = audit.record(actor=user, action="test.thing.redo", target=world.a.grid)
     assert second.prev_hash == first.hash
     assert first.area_code == world.a.village.code
@@ -39,7 +41,9 @@ def test_verify_detects_tampering_done_in_sql(world):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditevent SET action = %s WHERE id = %s", ["test.forged", middle.pk])
+        cursor.execute(
+            "UPDATE core_auditevent SET action = %s WHERE id = %s", ["test.forged", middle.pk]
+        )
     with pytest.raises(CommandError, match="审计日志被篡改"):
         call_command("audit", "verify")
 
@@ -48,7 +52,11 @@ def test_sensitive_fields_are_named_not_shown_in_diffs(world):
     from lianxin.areas.models import Building
 
     building = Building(grid=world.a.grid, name="1号楼", party_member_phone="13800000000")
-    changes = audit.diff(building, {"party_member_phone": "13900000000", "name": "2号楼"}, ["party_member_phone", "name"])
+    changes = audit.diff(
+        building,
+        {"party_member_phone": "13900000000", "name": "2号楼"},
+        ["party_member_phone", "name"],
+    )
     assert changes == {"party_member_phone": ["***", "***"], "name": ["2号楼", "1号楼"]}
 
 

@@ -39,20 +39,40 @@ def test_every_county_has_every_county_unit(ningxia):
     from lianxin.directory.services import COUNTY_BODIES
 
     for dept_type, _, _ in COUNTY_BODIES:
-        assert Organisation.objects.filter(level="county", dept_type=dept_type).count() == 22, dept_type
+        assert Organisation.objects.filter(level="county", dept_type=dept_type).count() == 22, (
+            dept_type
+        )
 
 
 def test_handling_unit_walks_up_to_the_nearest_level(ningxia):
     # a township has its own market regulation office
-    assert selectors.handling_unit_for(dept_type="market_regulation", area_code="640104001007").name == "兴庆区市场监督管理局凤凰北街市场监管所"
+    assert (
+        selectors.handling_unit_for(dept_type="market_regulation", area_code="640104001007").name
+        == "兴庆区市场监督管理局凤凰北街市场监管所"
+    )
     # municipal engineering exists at county level
-    assert selectors.handling_unit_for(dept_type="municipal_engineering", area_code="640106002001").name == "金凤区市政工程管理所"
+    assert (
+        selectors.handling_unit_for(
+            dept_type="municipal_engineering", area_code="640106002001"
+        ).name
+        == "金凤区市政工程管理所"
+    )
     # telecom only at region level
-    assert selectors.handling_unit_for(dept_type="telecom", area_code="640104001007").name == "宁夏通信管理局"
+    assert (
+        selectors.handling_unit_for(dept_type="telecom", area_code="640104001007").name
+        == "宁夏通信管理局"
+    )
     # min_level stops the walk below the city
-    unit = selectors.handling_unit_for(dept_type="education", area_code="640104001007", min_level="region")
+    unit = selectors.handling_unit_for(
+        dept_type="education", area_code="640104001007", min_level="region"
+    )
     assert unit.name == "自治区教育厅"
-    assert selectors.unit_as_contract(unit) == {"name": "自治区教育厅", "code": "64-education", "area_code": "64", "level": "region"}
+    assert selectors.unit_as_contract(unit) == {
+        "name": "自治区教育厅",
+        "code": "64-education",
+        "area_code": "64",
+        "level": "region",
+    }
 
 
 def test_credit_code_is_checked_with_stdnum(world):
@@ -73,6 +93,11 @@ def test_organisation_create_refuses_duplicates_and_nothing_changes(world):
     before = Organisation.objects.count()
     with pytest.raises(ApplicationError, match="已存在"):
         services.organisation_create(
-            actor=user, code=world.a.orgs["civil_affairs"].code, name="重复", kind="government", level="county", area=world.a.county
+            actor=user,
+            code=world.a.orgs["civil_affairs"].code,
+            name="重复",
+            kind="government",
+            level="county",
+            area=world.a.county,
         )
     assert Organisation.objects.count() == before

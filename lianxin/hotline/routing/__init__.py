@@ -28,6 +28,7 @@ from lianxin.hotline.routing.classifier import (
 from lianxin.hotline.routing.gazetteer import AreaMatch, Gazetteer, default_gazetteer, locate
 from lianxin.hotline.routing.router import (
     CONTRACT_KEYS,
+    EXTRA_KEYS,
     LOW_CONFIDENCE,
     CsvUnitResolver,
     InMemoryUnitResolver,
@@ -40,6 +41,7 @@ from lianxin.hotline.routing.router import (
 
 __all__ = [
     "CONTRACT_KEYS",
+    "EXTRA_KEYS",
     "DEPT_NAMES",
     "LOW_CONFIDENCE",
     "AreaMatch",

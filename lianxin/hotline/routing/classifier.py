@@ -17,7 +17,7 @@ import pickle
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import joblib
@@ -346,6 +346,8 @@ class Model:
     trained_on: int
     train_seconds: float
     format: int = MODEL_FORMAT
+    #: Requests the agents corrected: memory_key(text) → {"dept_type", "unit", "count"}.
+    memory: dict = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)

@@ -120,7 +120,7 @@ class AreaMatch:
 
     def describe(self) -> str:
         words = "、".join(self.matched)
-        text = f"地点「{words}」→ {self.name}（{self.code}）"
+        text = f"地点「{words}」→ {self.name}"
         if self.ambiguous:
             text += f"，地名有歧义（{len(self.candidates)}处同名），按共同上级处理"
         if self.spans:
@@ -179,7 +179,12 @@ def _county_aliases(name: str) -> list[str]:
 class Gazetteer:
     """Dictionary matcher over division names, their short forms and well-known places."""
 
-    def __init__(self, divisions: Iterable[Division], places: Iterable[tuple[str, str, str]]):
+    def __init__(
+        self,
+        divisions: Iterable[Division],
+        places: Iterable[tuple[str, str, str]],
+        learned: Iterable[tuple[str, str, str]] = (),
+    ):
         self.divisions: dict[str, Division] = {d.code: d for d in divisions}
         self._names: dict[str, dict[str, str]] = {}  # alias → {code: kind}
         for div in self.divisions.values():
@@ -202,6 +207,16 @@ class Gazetteer:
             if entry is not None and all(k in LEVEL_DEPTH for k in entry.values()):
                 del self._names[name]
             self._add(name, code, kind)
+        # Names learned from dispatched orders: never replace a division's name; a name met
+        # in several divisions stays ambiguous (the agent is asked).
+        for code, name, kind in learned:
+            name = (name or "").strip()
+            if code not in self.divisions or len(name) < 3:
+                continue
+            entry = self._names.get(name)
+            if entry is not None and any(k in LEVEL_DEPTH for k in entry.values()):
+                continue
+            self._add(name, code, kind or "learned")
         for blocker in _BLOCKERS:
             if blocker not in self._names:
                 self._names[blocker] = {}
@@ -286,6 +301,20 @@ class Gazetteer:
             mentions = ctx + mentions
         if not mentions:
             return None
+        # A named division wins over a road, estate or landmark of the same name elsewhere:
+        # road names repeat from city to city ("大武口区解放西街与青山路交汇处" is in
+        # 大武口区, not on 兴庆区's 解放西街), so places unrelated to every named division
+        # are dropped.
+        divisions = [m for m in mentions if m.kind in LEVEL_DEPTH and m.codes]
+        if divisions:
+            div_codes = [c for m in divisions for c in m.codes]
+            kept = [
+                m
+                for m in mentions
+                if m.kind in LEVEL_DEPTH
+                or any(self._related(c, d) for c in m.codes for d in div_codes)
+            ]
+            mentions = kept or mentions
         resolved: list[tuple[Mention, tuple[str, ...]]] = []
         for m in mentions:
             codes = m.codes
@@ -359,6 +388,12 @@ _SPACE_RE = re.compile(r"\s+")
 def default_gazetteer() -> Gazetteer:
     """The gazetteer built from the shipped division table and places.csv (cached)."""
     return Gazetteer(_read_divisions(DIVISIONS_CSV), _read_places(PLACES_CSV))
+
+
+def extended_gazetteer(learned: Iterable[tuple[str, str, str]]) -> Gazetteer:
+    """The default gazetteer plus places learned from orders ((code, name, kind) rows)."""
+    base = default_gazetteer()
+    return Gazetteer(base.divisions.values(), _read_places(PLACES_CSV), learned=list(learned))
 
 
 def locate(text: str, context: str | None = None) -> AreaMatch | None:

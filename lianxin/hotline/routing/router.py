@@ -19,10 +19,54 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from lianxin.hotline.routing.classifier import DEPT_NAMES, Model, default_model
-from lianxin.hotline.routing.gazetteer import REGION_CODE, Gazetteer, default_gazetteer
+from lianxin.hotline.routing.duties import (
+    INSTITUTION_WORDS,
+    LEVEL_LABELS,
+    DutyList,
+    DutyMatch,
+    default_duties,
+)
+from lianxin.hotline.routing.gazetteer import REGION_CODE, AreaMatch, Gazetteer, default_gazetteer
 
 LOW_CONFIDENCE = 0.5
 CONTRACT_KEYS = ("dept_type", "unit", "confidence", "alternatives", "explanation")
+#: Keys added to the contract's answer: the duty-list entry that decided (or null) and the
+#: place the text names (code, level, name, ambiguous, candidates).
+EXTRA_KEYS = ("duty_entry", "place")
+#: The level at which a type is handled when no duty-list entry decides (county otherwise).
+DEFAULT_LEVEL = {
+    "township_government": "township",
+    "telecom": "region",
+    "state_assets": "region",
+    "utility_water": "city",
+    "utility_power": "city",
+    "utility_gas": "city",
+    "utility_heating": "city",
+}
+#: Code length of each level (GB/T 2260).
+LEVEL_LENGTH = {"region": 2, "city": 4, "county": 6, "township": 9, "village": 12}
+_PUNCT_RE = re.compile(r"[\s，。！？、；：,.!?;:“”\"'（）()…—-]+")
+
+
+def memory_key(text: str) -> str:
+    """The key under which a corrected request is remembered (spaces and punctuation removed)."""
+    return _PUNCT_RE.sub("", text or "")[:200]
+
+
+def target_area(level: str, area_code: str | None) -> tuple[str | None, str]:
+    """The area at which a unit is sought for a level rule, and the resolver's level hint."""
+    if level == "region":
+        return REGION_CODE, "region"
+    if area_code is None:
+        return None, "region"
+    if level in ("city", "county", "township"):
+        code = area_code[: LEVEL_LENGTH[level]]
+    else:
+        code = area_code[:9]  # "place": the township at most (no village units)
+    hint = {2: "region", 4: "city", 6: "county", 9: "township"}.get(len(code), "township")
+    return code, hint
+
+
 LEVEL_NAMES_ZH = {
     "region": "自治区",
     "city": "地级市",
@@ -35,7 +79,7 @@ LEVEL_NAMES_ZH = {
 ALWAYS_REGIONAL = frozenset({"telecom"})
 #: Wording that puts a matter with regional bodies, whatever place the text names.
 _REGIONAL_RE = re.compile(
-    r"自治区(?!人民医院)|区属|区直|全区|跨市|教育厅|宁夏大学|北方民族大学|高考|专升本"
+    r"自治区(?!人民医院|中医医院)|区属|区直|全区|跨市|教育厅|高考|专升本"
     r"|国资委|通信管理局|通管局|区属高校"
 )
 #: A city's or county's own state-owned enterprises stay local.
@@ -70,15 +114,22 @@ class RouteProposal:
     is_low_confidence: bool
     area_ambiguous: bool = False
     matched_places: tuple[str, ...] = field(default=())
+    duty: dict[str, Any] | None = None
+    level_rule: str = "county"
+    place: dict[str, Any] | None = None
+    needs_place: bool = False
+    remembered: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        """Exactly the contract's routing answer."""
+        """The contract's routing answer, plus the deciding duty-list entry and the place."""
         return {
             "dept_type": self.dept_type,
             "unit": self.unit,
             "confidence": self.confidence,
             "alternatives": self.alternatives,
             "explanation": self.explanation,
+            "duty_entry": self.duty,
+            "place": self.place,
         }
 
 
@@ -90,6 +141,10 @@ def _is_regional(dept_type: str, text: str) -> str | None:
         if _LOCAL_STATE_ASSETS_RE.search(text):
             return None
         return "涉及区属国有企业，由自治区国资委办理"
+    if dept_type == "education":
+        word = next((w for w in INSTITUTION_WORDS["university"] if w in text), None)
+        if word:
+            return f"高校（「{word}」）由自治区教育厅主管"
     found = _REGIONAL_RE.search(text)
     if found:
         return f"涉及自治区级单位或跨市事项（「{found.group(0)}」）"
@@ -97,81 +152,192 @@ def _is_regional(dept_type: str, text: str) -> str | None:
 
 
 class Router:
-    """Classifier + gazetteer; build once and call :meth:`route` many times."""
+    """Memory of corrections → duty list → classifier, with the gazetteer for the place.
+
+    Build once and call :meth:`route` many times. ``memory`` maps :func:`memory_key` of a
+    request to the agents' final choice ({"dept_type", "unit"}), learned by retraining.
+    """
 
     def __init__(
         self,
         model: Model | None = None,
         gazetteer: Gazetteer | None = None,
         threshold: float = LOW_CONFIDENCE,
+        duties: DutyList | None = None,
+        memory: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.model = model
         self.gazetteer = gazetteer or default_gazetteer()
         self.threshold = threshold
+        self.duties = duties if duties is not None else default_duties()
+        if memory is None:
+            memory = getattr(model, "memory", None) or {}
+        self.memory = memory
+
+    def _place(self, area: AreaMatch | None) -> dict[str, Any] | None:
+        if area is None:
+            return None
+        return {
+            "code": area.code,
+            "level": area.level,
+            "name": area.name,
+            "matched": list(area.matched),
+            "ambiguous": bool(area.ambiguous),
+            "candidates": [
+                {"code": c, "name": self.gazetteer.full_name(c)} for c in area.candidates
+            ],
+        }
 
     def route(
-        self, text: str, location: str | None = None, resolver: UnitResolver | None = None
+        self,
+        text: str,
+        location: str | None = None,
+        resolver: UnitResolver | None = None,
+        *,
+        area_code: str | None = None,
     ) -> RouteProposal:
+        """Propose a type and unit. ``area_code`` is a place the agent chose (it wins over
+        the text); ``location`` a known place (name or code) added to the text's."""
         if text is None or not text.strip():
             raise ValueError("诉求内容不能为空")
         clean = _SPACE_RE.sub("", text)
         model = self.model or default_model()
         prediction = model.predict(clean)
-        dept_type = prediction.dept_type
-        confidence = round(prediction.confidence, 4)
 
-        area = self.gazetteer.locate(clean, _SPACE_RE.sub("", location) if location else None)
-        regional = _is_regional(dept_type, clean)
-        if regional:
-            area_code: str | None = REGION_CODE
-            area_level: str | None = "region"
-        elif area is not None:
-            area_code, area_level = area.code, area.level
+        if area_code and area_code in self.gazetteer.divisions:
+            div = self.gazetteer.divisions[area_code]
+            area: AreaMatch | None = AreaMatch(
+                code=area_code,
+                level=div.level,
+                name=self.gazetteer.full_name(area_code),
+                matched=("坐席选定",),
+            )
         else:
-            area_code, area_level = None, None
-        level_hint = "township" if area_level == "village" else (area_level or "region")
+            area = self.gazetteer.locate(clean, _SPACE_RE.sub("", location) if location else None)
+        place_code = area.code if area is not None else None
+        ambiguous = bool(area and area.ambiguous)
 
-        def unit_for(t: str) -> dict[str, Any] | None:
+        remembered = self.memory.get(memory_key(clean)) if self.memory else None
+        duty_matches = [] if remembered else self.duties.matches(clean)
+        decided: DutyMatch | None = duty_matches[0] if duty_matches else None
+
+        parts: list[str] = []
+        if remembered:
+            dept_type = remembered["dept_type"]
+            confidence = 0.97
+            level_rule = remembered.get("level") or DEFAULT_LEVEL.get(dept_type, "county")
+            parts.append(
+                f"同一诉求曾由坐席改派至「{(remembered.get('unit') or {}).get('name', '')}」"
+                f"（纠正记录，共{remembered.get('count', 1)}次）"
+            )
+        elif decided is not None:
+            dept_type = decided.rule.dept_type
+            level_rule = decided.rule.level
+            confidence = round(min(0.99, 0.85 + 0.03 * len(decided.hits)), 4)
+            parts.append(decided.describe(self.duties.version or None))
+        else:
+            dept_type = prediction.dept_type
+            confidence = round(prediction.confidence, 4)
+            level_rule = DEFAULT_LEVEL.get(dept_type, "county")
+            words = "」「".join(dict.fromkeys(prediction.rules.get(dept_type, [])))
+            basis = f"关键词「{words}」" if words else "与历史工单的相似程度"
+            parts.append(
+                f"职责清单未覆盖，按历史工单模型判断类型：{DEPT_NAMES.get(dept_type, dept_type)}"
+                f"（依据{basis}）"
+            )
+
+        regional = None
+        if level_rule != "township" and not (decided and decided.rule.institution):
+            regional = _is_regional(dept_type, clean)
+            if regional and level_rule != "region":
+                level_rule = "region"
+
+        def unit_for(t: str, rule: str) -> dict[str, Any] | None:
             if resolver is None:
                 return None
-            code, hint = area_code, level_hint
-            if t != dept_type:  # alternatives may have their own regional rule
-                alt_regional = _is_regional(t, clean)
-                if alt_regional:
-                    code, hint = REGION_CODE, "region"
-                elif regional and area is not None:
-                    code = area.code
-                    hint = "township" if area.level == "village" else area.level
-            return resolver.resolve(t, code, hint)
+            c, h = target_area(rule, place_code)
+            if rule == "township" and (place_code is None or len(place_code) < 9):
+                return None  # a local matter needs the township or street
+            return resolver.resolve(t, c, h)
 
-        ranked_alts = prediction.ranked[1:4]
-        alternatives: list[dict[str, Any]] = [
-            {"dept_type": t, "unit": unit_for(t), "confidence": round(p, 4)} for t, p in ranked_alts
-        ]
-        low = confidence < self.threshold
-        parts = [f"类型：{DEPT_NAMES.get(dept_type, dept_type)}（{prediction.explain()}）"]
+        unit: dict[str, Any] | None
+        if remembered and remembered.get("unit"):
+            by_code = getattr(resolver, "by_code", None)
+            unit = by_code(remembered["unit"]["code"]) if by_code else remembered["unit"]
+            if unit is None:
+                unit = unit_for(dept_type, level_rule)
+        else:
+            unit = unit_for(dept_type, level_rule)
+
+        # Alternatives: other duty entries that fired (other types), then the classifier.
+        alternatives: list[dict[str, Any]] = []
+        seen = {dept_type}
+        for m in duty_matches[1:]:
+            if m.rule.dept_type in seen:
+                continue
+            seen.add(m.rule.dept_type)
+            alternatives.append(
+                {
+                    "dept_type": m.rule.dept_type,
+                    "unit": unit_for(m.rule.dept_type, m.rule.level),
+                    "confidence": round(min(0.8, 0.5 + 0.03 * len(m.hits)), 4),
+                    "duty_entry": m.rule.as_dict(),
+                }
+            )
+        for t, p in prediction.ranked:
+            if len(alternatives) >= 3:
+                break
+            if t in seen:
+                continue
+            seen.add(t)
+            rule = DEFAULT_LEVEL.get(t, "county")
+            if _is_regional(t, clean):
+                rule = "region"
+            alternatives.append(
+                {"dept_type": t, "unit": unit_for(t, rule), "confidence": round(p, 4)}
+            )
+        alternatives = alternatives[:3]
+
+        needs_place = False
         if area is not None:
             parts.append(area.describe())
         else:
             parts.append("诉求中未识别到地点，请坐席补充")
+            needs_place = level_rule not in ("region",)
         if regional:
             parts.append(f"按自治区级办理：{regional}")
         else:
-            parts.append(f"地点层级：{LEVEL_NAMES_ZH.get(area_level or 'region', '')}")
+            parts.append(f"办理层级：{LEVEL_LABELS.get(level_rule, '')}")
+        if level_rule == "township" and (place_code is None or len(place_code) < 9):
+            needs_place = True
+            parts.append("属地事项，须明确到乡镇（街道），请坐席补充地点")
+        if ambiguous and not regional:
+            parts.append("地名有歧义，请坐席选择具体地点")
+        to_region = level_rule == "region" and (bool(regional) or place_code is None)
+        low = confidence < self.threshold
         if low:
-            names = "、".join(DEPT_NAMES.get(t, t) for t, _ in ranked_alts)
-            parts.append(f"置信度较低（{confidence:.2f}），请坐席确认，备选：{names}")
+            names = "、".join(DEPT_NAMES.get(a["dept_type"], a["dept_type"]) for a in alternatives)
+            parts.append(f"置信度较低，请坐席确认，备选：{names}")
         return RouteProposal(
             dept_type=dept_type,
-            area_code=area_code,
-            area_level=area_level,
-            unit=unit_for(dept_type),
+            area_code=REGION_CODE if to_region else place_code,
+            area_level="region" if to_region else (area.level if area is not None else None),
+            unit=unit,
             confidence=confidence,
             alternatives=alternatives,
             explanation="；".join(parts),
             is_low_confidence=low,
-            area_ambiguous=bool(area and area.ambiguous and not regional),
+            area_ambiguous=ambiguous and not regional,
             matched_places=area.matched if area else (),
+            duty=(
+                {**decided.rule.as_dict(), "version": self.duties.version}
+                if decided is not None
+                else None
+            ),
+            level_rule=level_rule,
+            place=self._place(area),
+            needs_place=needs_place,
+            remembered=bool(remembered),
         )
 
 
@@ -179,13 +345,17 @@ _default_router: Router | None = None
 
 
 def route(
-    text: str, location: str | None = None, resolver: UnitResolver | None = None
+    text: str,
+    location: str | None = None,
+    resolver: UnitResolver | None = None,
+    *,
+    area_code: str | None = None,
 ) -> RouteProposal:
     """Route with the default model (saved or trained lazily from requests.csv)."""
     global _default_router  # noqa: PLW0603
     if _default_router is None:
         _default_router = Router()
-    return _default_router.route(text, location, resolver)
+    return _default_router.route(text, location, resolver, area_code=area_code)
 
 
 # --- resolvers for tests and demos ------------------------------------------------------
@@ -201,8 +371,14 @@ class InMemoryUnitResolver:
     def __init__(self, units: Iterable[dict[str, Any]], gazetteer: Gazetteer | None = None):
         self.gazetteer = gazetteer or default_gazetteer()
         self._units: dict[tuple[str, str], dict[str, Any]] = {}
+        self._codes: dict[str, dict[str, Any]] = {}
         for unit in units:
             self._units[(unit["dept_type"], unit["area_code"])] = unit
+            self._codes[unit["code"]] = unit
+
+    def by_code(self, code: str) -> dict[str, Any] | None:
+        unit = self._codes.get(code)
+        return {k: unit[k] for k in ("name", "code", "area_code", "level")} if unit else None
 
     def resolve(
         self, dept_type: str, area_code: str | None, level_hint: str

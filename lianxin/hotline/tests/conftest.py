@@ -37,3 +37,14 @@ def dispatched(world: Any, agent: Any, make_order: Any):
     return services.workorder_dispatch(
         actor=agent, order=order, lead_unit=world.a.orgs["municipal_engineering"]
     )
+
+
+@pytest.fixture(autouse=True)
+def _router_model(settings: Any, tmp_path: Any):
+    """Each test trains into its own model file; the cached router is forgotten after."""
+    from lianxin.hotline.selectors import reset_router
+
+    settings.HOTLINE_ROUTER_MODEL = tmp_path / "hotline_router.joblib"
+    reset_router()
+    yield
+    reset_router()

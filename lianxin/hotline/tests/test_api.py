@@ -6,7 +6,7 @@ import pytest
 
 from lianxin.core.roles import Role
 from lianxin.hotline.models import Status, WorkOrder
-from lianxin.hotline.routing import CONTRACT_KEYS
+from lianxin.hotline.routing import CONTRACT_KEYS, EXTRA_KEYS
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_route_answers_the_contract(client, agent):
     )
     assert r.status_code == 200
     body = r.json()
-    assert tuple(body) == CONTRACT_KEYS
+    assert tuple(body) == CONTRACT_KEYS + EXTRA_KEYS
     assert body["dept_type"] == "human_resources"
     assert set(body["unit"] or {}) <= {"name", "code", "area_code", "level"}
     empty = client.post("/api/v1/hotline/route", {"text": " "}, content_type="application/json")
@@ -145,3 +145,33 @@ def test_route_unit_from_directory(client, agent, world):
         "area_code": "640104",
         "level": "county",
     }
+
+
+def test_route_and_intake_return_the_documented_routing_record(client, agent, world):
+    """docs/ARCHITECTURE.md "The hotline's answers": ``duty_entry`` and ``place`` with their
+    fields, on the route endpoint and in the intake answer's ``routing``."""
+    client.force_login(agent)
+    text = "原州区古雁街道小区暖气不热"
+    body = client.post(
+        "/api/v1/hotline/route", {"text": text}, content_type="application/json"
+    ).json()
+    assert set(body["duty_entry"]) == {"code", "number", "matter", "dept_type", "level", "version"}
+    assert body["duty_entry"]["code"] == "heating-compound"
+    assert set(body["place"]) == {"code", "level", "name", "matched", "ambiguous", "candidates"}
+    assert body["place"]["code"].startswith("640402")
+    own = "兴庆区胜利街的路灯坏了一个星期"  # in the agent's own city
+    intake = client.post(
+        "/api/v1/hotline/workorders/",
+        {"text": own, "caller_phone": "13995112233", "channel": "api"},
+        content_type="application/json",
+    ).json()
+    routed = client.post(
+        "/api/v1/hotline/route", {"text": own}, content_type="application/json"
+    ).json()
+    assert intake["routing"]["duty_entry"] == routed["duty_entry"]
+    assert intake["routing"]["place"] == routed["place"]
+    assert set(intake["routing"]["place"]) == set(body["place"])
+    assert intake["dispatch_error"] == ""
+    schema = client.get("/api/schema/").content.decode()
+    assert "RouteDutyEntry" in schema
+    assert "RoutePlace" in schema

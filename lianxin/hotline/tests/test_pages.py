@@ -170,7 +170,12 @@ def test_public_submit_track_and_rate(client, world, agent):
     services.workorder_reply(actor=unit_user, order=order, text="已修复路灯")
     client.post(
         "/hotline/public/rate/",
-        {"code": order.tracking_code, "satisfaction": "satisfied", "resolved": "1"},
+        {
+            "code": order.tracking_code,
+            "phone_last4": "2233",
+            "satisfaction": "satisfied",
+            "resolved": "1",
+        },
     )
     order.refresh_from_db()
     assert order.status == Status.CLOSED

@@ -238,3 +238,22 @@ def test_digest_leaves_out_private_matters(world, agent, unit_user, make_order):
         lead_unit=world.a.orgs["municipal_engineering"], satisfaction="satisfied"
     )
     assert selectors.digest(user=agent, week_of=timezone.localdate()) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hotline/reports/?start=0001-01-01&end=9999-12-31",
+        "/hotline/reports/?start=9999-12-31",
+        "/hotline/reports/export/?start=0001-01-01&end=9999-12-31",
+        "/hotline/digest/?week=0001-01-01",
+        "/hotline/digest/?week=9999-12-31",
+        "/hotline/digest/export/?week=0001-01-01",
+    ],
+)
+def test_extreme_dates_are_refused_in_chinese_not_a_500(rated, world, client, path):
+    """Issue #11 finding 8: dates at the ends of the calendar gave 500."""
+    client.force_login(world.user(Role.HOTLINE_AGENT, "a"))
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "日期超出范围" in response.content.decode()

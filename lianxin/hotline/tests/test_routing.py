@@ -6,6 +6,7 @@ import pytest
 
 from lianxin.hotline.routing import (
     CONTRACT_KEYS,
+    EXTRA_KEYS,
     CsvUnitResolver,
     InMemoryUnitResolver,
     Router,
@@ -167,10 +168,11 @@ def test_regional_education_department():
     assert (p.area_code, p.area_level) == ("64", "region")
 
 
-def test_regional_university_goes_to_region_even_with_place():
-    p = route("宁夏大学的研究生补助好几个月没发了")
+def test_regional_university_goes_to_region_even_with_place(resolver):
+    p = route("宁夏大学的研究生补助好几个月没发了", resolver=resolver)
     assert p.dept_type == "education"
-    assert p.area_code == "64"
+    assert p.level_rule == "region"
+    assert (p.unit["area_code"], p.unit["level"]) == ("64", "region")
 
 
 def test_local_school_stays_local():
@@ -188,8 +190,13 @@ def test_regional_state_owned_enterprise():
 # --- classifier rules and conflicts -----------------------------------------------------
 
 
-def test_heating_failure_goes_to_heating_company():
-    assert route("兴庆区家里暖气不热，屋里才十五度").dept_type == "utility_heating"
+def test_heating_failure_at_home_goes_to_heating_supervision():
+    # the duty list: heating in homes is supervised by comprehensive law enforcement
+    assert route("兴庆区家里暖气不热，屋里才十五度").dept_type == "urban_management"
+
+
+def test_heating_pipe_burst_goes_to_heating_company():
+    assert route("西夏区马路上的供热管网爆了，热水流了一地").dept_type == "utility_heating"
 
 
 def test_heating_supervision_goes_to_urban_management():
@@ -213,8 +220,16 @@ def test_empty_text_raises_chinese_message():
 
 def test_as_dict_has_exactly_contract_keys(resolver):
     d = route("金凤区北京中路的路灯坏了", resolver=resolver).as_dict()
-    assert tuple(d) == CONTRACT_KEYS
-    assert set(d) == {"dept_type", "unit", "confidence", "alternatives", "explanation"}
+    assert tuple(d) == CONTRACT_KEYS + EXTRA_KEYS
+    assert set(d) == {
+        "dept_type",
+        "unit",
+        "confidence",
+        "alternatives",
+        "explanation",
+        "duty_entry",
+        "place",
+    }
     assert set(d["unit"]) == {"name", "code", "area_code", "level"}
     assert len(d["alternatives"]) == 3
     for alt in d["alternatives"]:

@@ -12,7 +12,6 @@ from lianxin.core.models import AuditEvent
 from lianxin.core.roles import Role
 from lianxin.hotline import services
 from lianxin.hotline.models import (
-    TRANSITIONS,
     AssignmentRole,
     ExtensionStatus,
     Status,
@@ -24,9 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_transitions_table_names_only_real_states():
-    for action, (sources, target) in TRANSITIONS.items():
-        assert sources <= set(Status.values), action
-        assert target is None or target in Status.values
+    from lianxin.hotline.workflows import WORKORDER_WORKFLOW
+
+    for t in WORKORDER_WORKFLOW.transitions:
+        assert set(t.sources) <= set(Status.values), t.name
+        assert t.target is None or t.target in Status.values
 
 
 def test_intake_creates_order_with_deadline_event_and_audit(make_order, world):
@@ -334,12 +335,13 @@ def test_refer_to_care_without_care_service(dispatched, agent):
 
 
 def test_caller_linked_to_registry_person(world, agent):
+    """The caller is matched within the taker's area only (issue #11; test_caller_scoping)."""
     from lianxin.registry.models import Person
 
     fields = {f.name for f in Person._meta.get_fields()}
     assert "phone_hash" in fields
     with (
-        mock.patch("lianxin.registry.selectors.person_find_any_area") as find,
+        mock.patch("lianxin.hotline.selectors.caller_person") as find,
         mock.patch("lianxin.registry.selectors.current_household_of", return_value=None),
     ):
         find.return_value = None
@@ -350,11 +352,12 @@ def test_caller_linked_to_registry_person(world, agent):
             area_code=world.a.village.code,
             dept_type="municipal_engineering",
         )
-        find.assert_called_once_with(phone_number="13995112233")
+        find.assert_called_once_with(
+            user=agent, phone_number="13995112233", area_code=world.a.village.code
+        )
 
 
 def test_refer_to_care_opens_a_care_case(world, agent, make_order):
-    pytest.importorskip("lianxin.care.services")
     from lianxin.registry.tests.factories import household
 
     home = household(division=world.a.village, grid=world.a.grid)
@@ -374,8 +377,22 @@ def test_tracking_code_collision_draws_again(make_order):
     first = make_order()
     codes = iter([first.tracking_code, "NX261122ZZZZZZZZ"])
     with mock.patch(
-        "lianxin.hotline.services.new_tracking_code", side_effect=lambda now=None: next(codes)
+        "lianxin.hotline.services.reception.new_tracking_code",
+        side_effect=lambda now=None: next(codes),
     ):
         second = make_order(text="兴庆区胜利街又有一盏路灯不亮")
     assert second.tracking_code == "NX261122ZZZZZZZZ"
     assert WorkOrder.objects.count() == 2
+
+
+def test_intake_keeps_full_width_chinese_punctuation_in_the_text(agent):
+    """Issue #12: NFKC turned "，" into ","; the text is kept as typed, while location and
+    routing still read full-width digits and letters."""
+    text = "金凤区满城北街１２号路灯坏了，晚上特别黑！能否尽快修？电话：１３９９５１１２２３。"
+    order, _ = services.workorder_intake(actor=agent, text=text, caller_phone="13995112233")
+    order.refresh_from_db()
+    assert order.text == text
+    assert "，" in order.text
+    assert "," not in order.text
+    assert order.area_code.startswith("640106")
+    assert order.dept_type == "municipal_engineering"

@@ -1,10 +1,13 @@
 """Roster files: which ones exist, their columns, and a clean UTF-8 CSV for the engines.
 
-Contract (contracts/monitoring.md): CSV in UTF-8 with a header row, or .xlsx with the
-same header in the first row of the first sheet. We also accept UTF-8 with BOM and
-GBK/GB18030 CSV (what Excel "save as CSV" writes on a Chinese Windows), and `.xls`.
-Every engine then reads one plain UTF-8 CSV whose first line is the header, so both
-engines see byte-identical input.
+Contract (contracts/monitoring.md): rosters as departments export them — .xlsx, .xls, CSV in
+UTF-8 (with or without BOM) or GBK/GB18030; title rows, two-row headers, footer rows, their
+own column names. A roster's kind comes from ``manifest.csv``, its file name or its title.
+A CSV already in the standard template goes to the engines as it is (the bulk path); any
+other layout is read by the platform's one reader (``lianxin.core.spreadsheet``) and written
+as the template's columns, with what the file does not carry derived (birth date from the ID
+number, the assistance type from the roster's title…). Every engine then reads one plain
+UTF-8 CSV whose first line is the header, so both engines see byte-identical input.
 """
 
 from __future__ import annotations
@@ -12,8 +15,24 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from lianxin.core.spreadsheet import (
+    Dictionary,
+    Layout,
+    Table,
+    UnusableFile,
+    cell_text,
+    open_table,
+    seed_dictionary,
+)
+from lianxin.core.spreadsheet import detect_encoding as sheet_detect_encoding
+from lianxin.core.spreadsheet import normalise_header as dictionary_header
+from lianxin.core.spreadsheet.dictionary import default_dictionary
 
 from .errors import RosterColumnsError, RosterEncodingError, RosterUnreadableError
 
@@ -42,29 +61,6 @@ ROSTER_TITLES: dict[str, str] = {
     "medical": "医保自付费用名册",
 }
 
-# Headers as departments often type them in Chinese; mapped onto the template names.
-HEADER_ALIASES: dict[str, str] = {
-    "身份证号": "id_number",
-    "身份证号码": "id_number",
-    "公民身份号码": "id_number",
-    "姓名": "name",
-    "性别": "sex",
-    "出生日期": "birth_date",
-    "行政区划代码": "division_code",
-    "区划代码": "division_code",
-    "户号": "household_no",
-    "救助类型": "assistance_type",
-    "残疾类别": "disability_type",
-    "残疾等级": "disability_grade",
-    "残疾人证号": "certificate_no",
-    "补贴类型": "subsidy",
-    "月发放金额": "monthly_amount",
-    "死亡日期": "death_date",
-    "自付金额": "out_of_pocket_yuan",
-    "个人自付金额": "out_of_pocket_yuan",
-    "年度": "year",
-}
-
 SUFFIXES = (".csv", ".xlsx", ".xls")
 SNIFF_BYTES = 1 << 20
 CHUNK_BYTES = 1 << 22
@@ -85,31 +81,12 @@ class RosterFile:
 
 
 def normalise_header(name: str) -> str:
-    """Map a header cell to a template column name (trimmed, lower-case, Chinese aliases)."""
-    cleaned = name.replace("\ufeff", "").strip().strip("\u3000").strip()
-    return HEADER_ALIASES.get(cleaned, cleaned.lower())
-
-
-def find_roster_files(sources: Path) -> dict[str, Path]:
-    """Return the roster files present in `sources`, keyed by roster name.
-
-    Absent rosters are simply not in the result (their rules are skipped); two files
-    for the same roster (e.g. `deaths.csv` and `deaths.xlsx`) are refused.
-    """
-    if not sources.is_dir():
-        raise RosterUnreadableError(f"名册目录 {sources} 不存在或不是目录。")
-    by_lower = {p.name.lower(): p for p in sources.iterdir() if p.is_file()}
-    found: dict[str, Path] = {}
-    for roster in ROSTER_COLUMNS:
-        matches = [by_lower[roster + s] for s in SUFFIXES if roster + s in by_lower]
-        if len(matches) > 1:
-            names = "、".join(p.name for p in matches)
-            raise RosterUnreadableError(
-                f"{ROSTER_TITLES[roster]}有多个文件（{names}），请只保留一个。"
-            )
-        if matches:
-            found[roster] = matches[0]
-    return found
+    """Map a header cell to a template column name through the column dictionary (a name it
+    does not know is returned trimmed and lower-cased)."""
+    hit = default_dictionary().lookup(name)
+    if hit is not None and not hit[1]:
+        return hit[0]
+    return dictionary_header(name)
 
 
 def detect_encoding(path: Path) -> str:
@@ -215,32 +192,361 @@ def _stage_workbook(path: Path, target: Path) -> list[str]:
     return header
 
 
-def stage_roster(roster: str, path: Path, staging_dir: Path) -> RosterFile:
-    """Check a roster's columns and give the engines a plain UTF-8 CSV of it.
+# --- finding rosters in a folder and reading them as departments send them -------------------
 
-    Enforces: the file is readable, in UTF-8 (with or without BOM) or GBK/GB18030, and
-    carries every column of its standard template (contracts/monitoring.md).
-    """
-    staged = staging_dir / f"{roster}.csv"
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        header = _stage_workbook(path, staged)
-    else:
+MANIFEST = "manifest.csv"
+ASSISTANCE_WORDS = (
+    ("低保边缘", "低保边缘"),
+    ("边缘", "低保边缘"),
+    ("特困", "特困"),
+    ("低保", "低保"),
+)
+SUBSIDY_WORDS = (
+    ("护理", "nursing"),
+    ("nursing", "nursing"),
+    ("生活", "living"),
+    ("living", "living"),
+)
+DISABILITY_DIGITS = {
+    "1": "视力",
+    "2": "听力",
+    "3": "言语",
+    "4": "肢体",
+    "5": "智力",
+    "6": "精神",
+    "7": "多重",
+}
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+_MONTH_ONLY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$|^(\d{4})(\d{2})$")
+MAX_ROSTER_BYTES = 2 * 1024 * 1024 * 1024  # the command line's own files; the platform caps uploads
+
+
+@dataclass(frozen=True)
+class RosterSource:
+    """A roster file found in the sources folder, with what its name or the manifest says."""
+
+    roster: str
+    path: Path
+    assistance_type: str = ""
+
+
+def _dictionary() -> Dictionary:
+    """The column dictionary: the administrators' version when a database is at hand, else the
+    seed (the command line works without a database)."""
+    try:
+        from lianxin.core.spreadsheet.names import current_dictionary
+
+        return current_dictionary()
+    except Exception:  # noqa: BLE001 -- no Django, no database, no table: the seed will do
+        return seed_dictionary()
+
+
+def _kind_of(text: str, dictionary: Dictionary) -> str | None:
+    text = text.strip()
+    if text in ROSTER_COLUMNS:
+        return text
+    for key, title in ROSTER_TITLES.items():
+        if text and (text == title or text == dictionary.kinds[key].label):
+            return key
+    return dictionary.kind_from_text(text, among=ROSTER_COLUMNS)
+
+
+def read_manifest(sources: Path, dictionary: Dictionary) -> dict[str, tuple[str, str]]:
+    """``manifest.csv`` (file,kind[,assistance_type]) → {file name: (kind, assistance type)}."""
+    path = sources / MANIFEST
+    if not path.is_file():
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    encoding = detect_encoding_any(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        for number, row in enumerate(csv.reader(handle), start=1):
+            cells = [c.strip() for c in row]
+            if (
+                not cells
+                or not cells[0]
+                or (number == 1 and cells[0].lower() in ("file", "文件", "文件名"))
+            ):
+                continue
+            kind = _kind_of(cells[1] if len(cells) > 1 else "", dictionary)
+            if kind is None:
+                raise RosterUnreadableError(
+                    f"manifest.csv 第{number}行的名册种类“{cells[1] if len(cells) > 1 else ''}”无法识别，"
+                    f"可写：{'、'.join(ROSTER_TITLES.values())}"
+                )
+            out[cells[0]] = (kind, cells[2] if len(cells) > 2 else "")
+    return out
+
+
+def detect_encoding_any(path: Path) -> str:
+    try:
+        return sheet_detect_encoding(path)
+    except UnusableFile as error:
+        raise RosterEncodingError(
+            f"文件 {path.name} 的文字编码无法识别：{error.message}"
+        ) from error
+
+
+def find_roster_sources(
+    sources: Path, warnings: list[str] | None = None
+) -> dict[str, RosterSource]:
+    """The rosters in `sources`, by kind: from ``manifest.csv``, else the file name
+    (``civil_affairs.xlsx``, ``低保花名册.xls``), else the title inside the file. Files whose
+    kind cannot be told are left out with a warning; two files of one kind are refused."""
+    if not sources.is_dir():
+        raise RosterUnreadableError(f"名册目录 {sources} 不存在或不是目录。")
+    dictionary = _dictionary()
+    manifest = read_manifest(sources, dictionary)
+    found: dict[str, list[RosterSource]] = {}
+    for path in sorted(p for p in sources.iterdir() if p.is_file()):
+        if (
+            path.name == MANIFEST
+            or path.suffix.lower() not in SUFFIXES
+            or path.name.startswith((".", "~$"))
+        ):
+            continue
+        if path.name in manifest:
+            kind, assistance = manifest[path.name]
+        else:
+            kind, assistance = _kind_of(path.stem, dictionary) or "", ""
+            if not kind:
+                try:
+                    table = open_table(path, max_bytes=MAX_ROSTER_BYTES, dictionary=dictionary)
+                    kind = _kind_of(table.layout.title, dictionary) or ""
+                except UnusableFile:
+                    kind = ""
+            if not kind:
+                if warnings is not None:
+                    warnings.append(
+                        f"无法判断文件 {path.name} 是哪种名册，已忽略（请把文件名改为名册名称，或在 manifest.csv 中注明）"
+                    )
+                continue
+        found.setdefault(kind, []).append(RosterSource(kind, path, assistance))
+    out: dict[str, RosterSource] = {}
+    for kind, items in found.items():
+        if len(items) > 1:
+            names = "、".join(i.path.name for i in items)
+            raise RosterUnreadableError(
+                f"{ROSTER_TITLES[kind]}有多个文件（{names}），请只保留一个。"
+            )
+        out[kind] = items[0]
+    return out
+
+
+def find_roster_files(sources: Path) -> dict[str, Path]:
+    """The roster files present in `sources`, keyed by roster name (see find_roster_sources)."""
+    return {k: v.path for k, v in find_roster_sources(sources).items()}
+
+
+def _fast_csv(
+    roster: str, path: Path, staging_dir: Path, dictionary: Dictionary
+) -> RosterFile | None:
+    """A CSV in the standard template (header in line 1 naming every template column) goes to
+    the engines as it is (transcoded to UTF-8 if need be): the bulk path of 7 million rows."""
+    if path.suffix.lower() != ".csv":
+        return None
+    try:
         encoding = detect_encoding(path)
         header = _read_csv_header(path, encoding)
-        if encoding == "utf-8":
-            staged = path
-        else:
-            _transcode_to_utf8(path, staged, encoding)
+    except (RosterEncodingError, RosterUnreadableError):
+        return None  # the reader knows more encodings and says what is wrong
     columns = [normalise_header(h) for h in header]
-    missing = [c for c in ROSTER_COLUMNS[roster] if c not in columns]
-    if missing:
-        raise RosterColumnsError(
-            f"文件 {path.name}（{ROSTER_TITLES[roster]}）缺少必需的列：{'、'.join(missing)}。"
-            f"标准模板的列为：{'、'.join(ROSTER_COLUMNS[roster])}。"
-        )
+    if any(c not in columns for c in ROSTER_COLUMNS[roster]):
+        return None
+    staged = staging_dir / f"{roster}.csv"
+    if encoding == "utf-8":
+        staged = path
+    else:
+        _transcode_to_utf8(path, staged, encoding)
     unique: list[str] = []
     for index, column in enumerate(columns):
         wanted = column in ROSTER_COLUMNS[roster] and column not in unique
-        name = column if wanted else f"extra_{index}"
-        unique.append(name)
+        unique.append(column if wanted else f"extra_{index}")
     return RosterFile(roster=roster, source_path=path, staged_path=staged, columns=tuple(unique))
+
+
+def template_keys(roster: str, layout: Layout) -> dict[str, int]:
+    """Template column → file column index, from the reader's keys; 户主姓名/户主身份证号 stand
+    in for the person's own when the roster has one row per household."""
+    wanted = set(ROSTER_COLUMNS[roster]) | set(SUPPORT_KEYS)
+    out = {key: index for index, key in layout.keys.items() if key in wanted}
+    for own, head in (("name", "head_name"), ("id_number", "head_id_number")):
+        if own not in out and head in layout.keys.values():
+            out[own] = layout.column_of(head)  # type: ignore[assignment]
+            layout.notes.append(
+                f"没有“{'姓名' if own == 'name' else '身份证号'}”列，以“{layout.header_of(head)}”列代替"
+            )
+    return out
+
+
+SUPPORT_KEYS = (
+    "dibao_no",
+    "head_id_number",
+    "head_name",
+    "relationship",
+    "township",
+    "village",
+    "place",
+)
+
+
+def missing_facts(roster: str, keys: Iterable[str], *, derivable: Iterable[str] = ()) -> list[str]:
+    """The required groups (contracts/monitoring.md) that the columns do not satisfy, as the
+    Chinese names of their first column."""
+    have = set(keys) | set(derivable)
+    dictionary = default_dictionary()
+    groups = dictionary.kinds[roster].required if roster in dictionary.kinds else ()
+    return [
+        "或".join(dictionary.label(k) for k in group) for group in groups if not have & set(group)
+    ]
+
+
+def derived_defaults(
+    roster: str, title: str, file_name: str, assistance_type: str = ""
+) -> dict[str, str]:
+    """Values a roster states once rather than per row: the assistance type of a 低保花名册,
+    the subsidy of a 护理补贴 roster, the year of a 2024年 medical roster."""
+    text = f"{file_name} {title}"
+    out: dict[str, str] = {}
+    if roster == "civil_affairs":
+        value = assistance_type or next((v for w, v in ASSISTANCE_WORDS if w in text), "")
+        if value:
+            out["assistance_type"] = value
+    if roster == "two_subsidies":
+        value = next((v for w, v in SUBSIDY_WORDS if w in text.lower()), "")
+        has_both = "生活" in text and "护理" in text
+        if value and not has_both:
+            out["subsidy"] = value
+    if roster == "medical" and (match := _YEAR.search(text)):
+        out["year"] = match.group(1)
+    return out
+
+
+@dataclass
+class StageCounts:
+    rows: int = 0
+    birth_from_id: int = 0
+    household_from_key: int = 0
+
+
+def write_staged(
+    roster: str,
+    table: Table,
+    keys: dict[str, int],
+    target: Path,
+    defaults: dict[str, str],
+    on_row: Callable[[int, dict[str, str]], None] | None = None,
+) -> StageCounts:
+    """Write the roster's body rows as the template's columns (UTF-8 CSV), deriving what the
+    file does not carry: birth date and sex from the ID number, the household from the head's
+    ID or the 低保证号, type and grade from a disability certificate number."""
+    columns = ROSTER_COLUMNS[roster]
+    counts = StageCounts()
+    household = ""
+    with target.open("w", encoding="utf-8", newline="") as sink:
+        writer = csv.writer(sink, lineterminator="\n")
+        writer.writerow(columns)
+        for number, values in table.rows():
+            record = {k: cell_text(values[i]) if i < len(values) else "" for k, i in keys.items()}
+            for key, value in defaults.items():
+                if not record.get(key):
+                    record[key] = value
+            parsed = _parse_id(record.get("id_number", ""))
+            birth = record.get("birth_date", "")
+            if parsed is not None and (not birth or _MONTH_ONLY.match(birth)):
+                record["birth_date"] = parsed.birth_date.isoformat()
+                counts.birth_from_id += 1
+            elif birth and _MONTH_ONLY.match(birth):
+                record["birth_date"] = ""  # a month alone cannot match a day
+            if "sex" in columns and not record.get("sex") and parsed is not None:
+                record["sex"] = "男" if parsed.sex == "M" else "女"
+            if "household_no" in columns and not record.get("household_no"):
+                key = record.get("dibao_no") or record.get("head_id_number", "")
+                if not key and record.get("relationship"):
+                    if table_relationship(record["relationship"]) == "户主":
+                        household = record.get("id_number", "") or f"row{number}"
+                    key = household
+                if key:
+                    record["household_no"] = key
+                    counts.household_from_key += 1
+            if roster == "disability":
+                certificate = idnumber_normalise(record.get("certificate_no", ""))
+                if len(certificate) >= 20:
+                    record.setdefault("disability_type", "")
+                    if not record.get("disability_type"):
+                        record["disability_type"] = DISABILITY_DIGITS.get(certificate[18], "")
+                    if not record.get("disability_grade"):
+                        record["disability_grade"] = certificate[19]
+            counts.rows += 1
+            if on_row is not None:
+                on_row(number, record)
+            writer.writerow([record.get(c, "") for c in columns])
+    return counts
+
+
+def table_relationship(word: str) -> str | None:
+    return default_dictionary().relationship(word)
+
+
+def _parse_id(text: str) -> Any:
+    if len(idnumber_normalise(text)) != 18:
+        return None
+    from lianxin.core import idnumber
+
+    try:
+        return idnumber.parse(text)
+    except idnumber.IdNumberError:
+        return None
+
+
+def idnumber_normalise(text: str) -> str:
+    from lianxin.core import idnumber
+
+    return idnumber.normalise(text)
+
+
+def stage_roster(
+    roster: str,
+    path: Path,
+    staging_dir: Path,
+    *,
+    assistance_type: str = "",
+    notes: list[str] | None = None,
+) -> RosterFile:
+    """Give the engines a plain UTF-8 CSV of a roster in its template's columns, whatever the
+    department's layout (contracts/monitoring.md). ``notes`` receives what the reader decided."""
+    dictionary = _dictionary()
+    if path.suffix.lower() == ".csv":
+        fast = _fast_csv(roster, path, staging_dir, dictionary)
+        if fast is not None:
+            return fast
+    try:
+        table = open_table(path, max_bytes=MAX_ROSTER_BYTES, dictionary=dictionary)
+    except UnusableFile as error:
+        if path.suffix.lower() == ".csv" and "编码" in error.message:
+            raise RosterEncodingError(f"文件 {path.name}：{error.message}。") from error
+        raise RosterUnreadableError(f"文件 {path.name} 无法读取：{error.message}。") from error
+    layout = table.layout
+    keys = template_keys(roster, layout)
+    defaults = derived_defaults(roster, layout.title, path.stem, assistance_type)
+    derivable = set(defaults)
+    if roster == "disability" and "certificate_no" in keys:
+        derivable |= {"disability_type", "disability_grade"}
+    missing = missing_facts(roster, keys, derivable=derivable)
+    if missing:
+        found = "、".join(dictionary.label(k) for k in keys) or "无"
+        raise RosterColumnsError(
+            f"文件 {path.name}（{ROSTER_TITLES[roster]}）缺少必需的列：{'、'.join(missing)}。"
+            f"表头在{layout.header_text}，已认出的列：{found}。"
+        )
+    staged = staging_dir / f"{roster}.csv"
+    counts = write_staged(roster, table, keys, staged, defaults)
+    if notes is not None:
+        notes.extend(layout.notes)
+        if counts.birth_from_id and "birth_date" not in keys:
+            notes.append("没有出生日期列：出生日期按身份证号推算")
+        for key, value in defaults.items():
+            if key not in keys:
+                notes.append(f"没有{dictionary.label(key)}列：整份名册按“{value}”处理")
+    return RosterFile(
+        roster=roster, source_path=path, staged_path=staged, columns=ROSTER_COLUMNS[roster]
+    )

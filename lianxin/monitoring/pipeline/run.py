@@ -17,7 +17,7 @@ from .engines import DuckDBEngine, Engine, SparkEngine, quote_literal
 from .errors import PipelineError, RosterMissingError
 from .linkage import link_exact, link_probabilistic
 from .params import RuleParams
-from .rosters import ROSTER_COLUMNS, ROSTER_TITLES, RosterFile, find_roster_files, stage_roster
+from .rosters import ROSTER_COLUMNS, ROSTER_TITLES, RosterFile, find_roster_sources, stage_roster
 from .rules import RULE_CODES, alerts_sql, applicable_rules, facts_sql
 
 EngineName = Literal["duckdb", "spark"]
@@ -73,6 +73,8 @@ class PipelineResult:
     alerts_per_rule: dict[str, int]
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # file name → reader's decisions
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def alerts_total(self) -> int:
@@ -310,7 +312,10 @@ def run_pipeline(
     review_path = out.parent / "review.csv"
     if out.resolve() == review_path.resolve():
         raise PipelineError("预警输出文件不能命名为 review.csv（该名称留给待人工核查的名单）。")
-    files = find_roster_files(sources)
+    warnings: list[str] = []
+    found = find_roster_sources(sources, warnings)
+    files = {roster: source.path for roster, source in found.items()}
+    notes: dict[str, list[str]] = {}
     if "residents" not in files:
         raise RosterMissingError(
             f"目录 {sources} 中没有户籍人口名册（residents.csv 或 residents.xlsx），无法比对。"
@@ -318,9 +323,15 @@ def run_pipeline(
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lianxin-monitor-") as tmp:
         staging = Path(tmp)
-        staged: dict[str, RosterFile] = {
-            roster: stage_roster(roster, path, staging) for roster, path in files.items()
-        }
+        staged: dict[str, RosterFile] = {}
+        for roster, source in found.items():
+            staged[roster] = stage_roster(
+                roster,
+                source.path,
+                staging,
+                assistance_type=source.assistance_type,
+                notes=notes.setdefault(source.path.name, []),
+            )
         timings["stage"] = time.perf_counter() - started
         db = _make_engine(engine, staging, spark_session, threads, memory_limit)
         try:
@@ -364,7 +375,14 @@ def run_pipeline(
         finally:
             db.close()
     seconds = time.perf_counter() - started
-    return PipelineResult(**result, engine=engine, seconds=seconds, timings=timings)
+    return PipelineResult(
+        **result,
+        engine=engine,
+        seconds=seconds,
+        timings=timings,
+        notes={k: v for k, v in notes.items() if v},
+        warnings=warnings,
+    )
 
 
 def _collect(
@@ -425,6 +443,9 @@ def summary_lines(result: PipelineResult) -> list[str]:
     ]
     for roster, count in result.rows_per_roster.items():
         lines.append(f"  {ROSTER_TITLES[roster]}（{roster}）：{count} 行")
+    for name, notes in result.notes.items():
+        lines.append(f"  {name}：{'；'.join(notes)}")
+    lines.extend(f"  注意：{w}" for w in result.warnings)
     for roster in result.rosters_missing:
         lines.append(f"  {ROSTER_TITLES[roster]}（{roster}）：未提供，相关规则跳过")
     lines.append(

@@ -13,7 +13,17 @@ def make_id(region: str, birth: dt.date, seq: int) -> str:
     return first17 + idnumber.check_digit(first17)
 
 
-def resident(*, site, name: str, birth: dt.date, seq: int, sex: str = "M", grid=None, household_no: str = "", phone: str = "") -> Person:
+def resident(
+    *,
+    site,
+    name: str,
+    birth: dt.date,
+    seq: int,
+    sex: str = "M",
+    grid=None,
+    household_no: str = "",
+    phone: str = "",
+) -> Person:
     number = make_id(site.county.code, birth, seq)
     person = Person(
         id_number=number,
@@ -27,7 +37,17 @@ def resident(*, site, name: str, birth: dt.date, seq: int, sex: str = "M", grid=
         phone_hash=idnumber.search_hash(phone) if phone else "",
     )
     person.save()
-    household = Household(number=household_no or f"H{site.village.code[-4:]}-{seq:04d}", division=site.village, grid=grid or site.grid, head=person)
+    household = Household(
+        number=household_no or f"H{site.village.code[-4:]}-{seq:04d}",
+        division=site.village,
+        grid=grid or site.grid,
+        head=person,
+    )
     household.save()
-    Membership(household=household, person=person, relationship=Relationship.HEAD, started_on=dt.date(2020, 1, 1)).save()
+    Membership(
+        household=household,
+        person=person,
+        relationship=Relationship.HEAD,
+        started_on=dt.date(2020, 1, 1),
+    ).save()
     return person

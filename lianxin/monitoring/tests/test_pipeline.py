@@ -486,12 +486,13 @@ def test_missing_column_names_the_file_and_column(tmp_path):
     sources.mkdir()
     write_csv(sources, "residents", residents(WANG))
     (sources / "disability.csv").write_text(
-        "id_number,name,birth_date,disability_type,certificate_no\n", encoding="utf-8"
+        "id_number,name,birth_date,disability_type\n", encoding="utf-8"
     )
     with pytest.raises(RosterColumnsError) as error:
         run_pipeline(sources, AS_OF, tmp_path / "alerts.csv")
-    assert str(error.value).startswith(
-        "文件 disability.csv（残疾人证名册）缺少必需的列：disability_grade。"
+    assert str(error.value) == (
+        "文件 disability.csv（残疾人证名册）缺少必需的列：残疾等级或残疾人证号。"
+        "表头在第1行，已认出的列：身份证号、姓名、出生日期、残疾类别。"
     )
 
 
@@ -504,11 +505,21 @@ def test_unreadable_workbook_is_refused(tmp_path):
         run_pipeline(sources, AS_OF, tmp_path / "alerts.csv")
 
 
-def test_utf16_file_is_refused_as_wrong_encoding(tmp_path):
+def test_utf16_file_is_read(tmp_path):
+    """Excel's "Unicode text" is UTF-16 with a BOM; the reader takes it."""
     sources = tmp_path / "in"
     sources.mkdir()
     write_csv(sources, "residents", residents(WANG), encoding="utf-16")
-    with pytest.raises(RosterEncodingError, match="residents.csv 是 UTF-16 编码"):
+    result = run_pipeline(sources, AS_OF, tmp_path / "alerts.csv")
+    assert result.rows_per_roster == {"residents": 1}
+
+
+def test_undecodable_csv_is_refused_as_wrong_encoding(tmp_path):
+    sources = tmp_path / "in"
+    sources.mkdir()
+    write_csv(sources, "residents", residents(WANG))
+    (sources / "deaths.csv").write_bytes(b"id_number,name,death_date\n\xff\xfe\xfa\x80,\x81\xff\n")
+    with pytest.raises(RosterEncodingError, match="文件 deaths.csv：.*文字编码无法识别"):
         run_pipeline(sources, AS_OF, tmp_path / "alerts.csv")
 
 

@@ -99,4 +99,4 @@ def test_monitor_exit_codes(tmp_path):
         str(tmp_path / "b.csv"),
     )
     assert bad.returncode == 1
-    assert "文件 deaths.csv（死亡人员名册）缺少必需的列：birth_date、death_date。" in bad.stderr
+    assert "文件 deaths.csv（死亡人员名册）缺少必需的列：死亡日期。" in bad.stderr

@@ -10,7 +10,7 @@ from typing import Any
 from lianxin.areas.models import Division, Grid
 from lianxin.core import idnumber
 from lianxin.registry import services
-from lianxin.registry.importing import COLUMNS
+from lianxin.registry.household_import.columns import COLUMNS
 from lianxin.registry.models import Household, Person
 from lianxin.registry.services import MemberInput
 
@@ -48,6 +48,16 @@ def household(
         address="1号楼101",
         members=[MemberInput(name=n, id_number=i, relationship=r) for n, i, r in members],
     )
+
+
+def ma_family(world: Any, worker: Any, *, spouse: bool = False) -> Household:
+    """The tests' family in village A's first grid: 马德福 (head, born 1950), his wife 李秀兰
+    (born 1952) when ``spouse``, and their grandson 马小军 (born 2013)."""
+    members = [("马德福", make_id(birth=dt.date(1950, 1, 1)), "户主")]
+    if spouse:
+        members.append(("李秀兰", make_id(birth=dt.date(1952, 2, 2), sex="F"), "配偶"))
+    members.append(("马小军", make_id(birth=dt.date(2013, 3, 3)), "孙子女"))
+    return household(actor=worker, division=world.a.village, grid=world.a.grid, members=members)
 
 
 def person_of(household: Household, name: str) -> Person:

@@ -15,10 +15,10 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianxin.core import dates, idnumber, phone
+from lianxin.core import audit, dates, idnumber, phone
 from lianxin.core.models import AuditEvent
-from lianxin.registry import importing
-from lianxin.registry.imports import households_import
+from lianxin.registry.household_import import columns, read, report, validate
+from lianxin.registry.household_import.apply import households_import
 from lianxin.registry.models import (
     AssistanceStatus,
     Disability,
@@ -133,7 +133,7 @@ def test_phone_normaliser_accepts_only_phone_numbers(text):
 )
 @settings(max_examples=300, deadline=None)
 def test_cell_text_is_trimmed_text(value):
-    text = importing.cell_text(value)
+    text = columns.cell_text(value)
     assert isinstance(text, str)
     assert text == text.strip()
     if isinstance(value, int):
@@ -142,7 +142,7 @@ def test_cell_text_is_trimmed_text(value):
 
 @given(n=st.integers(0, 10**17))
 def test_integral_excel_numbers_lose_their_point_zero(n):
-    assert importing.cell_text(float(n)) == str(int(float(n)))
+    assert columns.cell_text(float(n)) == str(int(float(n)))
 
 
 @pytest.mark.parametrize(
@@ -150,13 +150,13 @@ def test_integral_excel_numbers_lose_their_point_zero(n):
     [("1", 1), (2, 2), (3.0, 3), ("四级", 4), ("一级", 1), ("２", 2), ("3级", 3), ("", None)],
 )
 def test_grades(value, grade):
-    assert importing.parse_grade(value) == grade
+    assert columns.parse_grade(value) == grade
 
 
 @pytest.mark.parametrize("value", ["5", "五级", "0", "a"])
 def test_bad_grades(value):
     with pytest.raises(ValueError, match="残疾等级"):
-        importing.parse_grade(value)
+        columns.parse_grade(value)
 
 
 @given(
@@ -169,17 +169,17 @@ def test_bad_grades(value):
     sep=st.sampled_from(["、", ",", "，", ";", "；", " "]),
 )
 def test_hardship_tags_split_on_every_separator(tags, sep):
-    assert importing.parse_tags(sep.join(tags)) == tuple(tags)
+    assert columns.parse_tags(sep.join(tags)) == tuple(tags)
 
 
 def test_unknown_hardship_tag_is_an_error():
     with pytest.raises(ValueError, match="未知的困难类型“有钱”"):
-        importing.parse_tags("低保、有钱")
+        columns.parse_tags("低保、有钱")
 
 
 @given(name=st.text(alphabet="王李张刘马杨小梅明", min_size=2, max_size=4))
 def test_names_lose_spaces_between_chinese_characters(name):
-    assert importing.clean_name(" ".join(name)) == name
+    assert columns.clean_name(" ".join(name)) == name
 
 
 def test_header_recognised_in_chinese_and_english_after_a_title():
@@ -190,7 +190,7 @@ def test_header_recognised_in_chinese_and_english_after_a_title():
             (3, ["household_no", "division_code", "姓名", "ID_NUMBER", "与户主关系"]),
         ]
     )
-    number, mapping = importing.find_header(rows)
+    number, mapping = read.find_header(rows)
     assert number == 3
     assert mapping == {
         0: "household_no",
@@ -203,13 +203,13 @@ def test_header_recognised_in_chinese_and_english_after_a_title():
 
 def test_header_missing_required_column_is_unusable():
     rows = iter([(1, ["户编号", "区划代码", "姓名", "与户主关系"])])
-    with pytest.raises(importing.UnusableFile, match="缺少必填列：身份证号"):
-        importing.find_header(rows)
+    with pytest.raises(read.UnusableFile, match="缺少必填列：身份证号"):
+        read.find_header(rows)
 
 
 def test_validate_row_reports_every_bad_cell_in_chinese():
     number = f.make_id("640104", dt.date(1980, 1, 2), "M")
-    parsed, problems = importing.validate_row(
+    parsed, problems = validate.validate_row(
         7,
         {
             "household_no": "H1",
@@ -228,7 +228,7 @@ def test_validate_row_reports_every_bad_cell_in_chinese():
     assert ("区划代码", "区划代码应为12位数字（社区或村）") in reasons
     assert (
         "与户主关系",
-        "与户主关系应为：户主 配偶 子女 儿子 女儿 父母 父亲 母亲 孙子女 兄弟姐妹 儿媳 女婿 其他",
+        "与户主关系应为：户主 配偶 子女 儿子 女儿 父母 父亲 母亲 孙子女 兄弟姐妹 儿媳 女婿 其他，或 本人、妻、夫、长子、次女、孙子、儿媳、岳母、兄、妹 等",
     ) in reasons
     assert ("性别", "性别与身份证号不一致（身份证号为男）") in reasons
     assert ("出生日期", "出生日期与身份证号不一致（身份证号为1980-01-02）") in reasons
@@ -239,7 +239,7 @@ def test_validate_row_reports_every_bad_cell_in_chinese():
 
 def test_unknown_region_is_a_warning_not_an_error():
     number = f.make_id("999999", dt.date(1980, 1, 2), "M")
-    parsed, problems = importing.validate_row(
+    parsed, problems = validate.validate_row(
         3,
         {
             "household_no": "H1",
@@ -346,7 +346,7 @@ def test_a_file_with_one_bad_row_writes_nothing(world, tmp_path):
     assert [(e.row, e.column, e.reason) for e in result.errors] == [
         (7, "身份证号", "身份证号校验位错误")
     ]
-    assert result.errors[0].value == "640104********0011"
+    assert result.errors[0].value == "*" * 15 + "011"  # as screens show it (ADR 0009)
     assert result.message == "有1行数据有误，未写入任何数据；请修改后重新导入"
 
 
@@ -361,7 +361,7 @@ def test_many_bad_rows_among_good_ones_all_reported_and_nothing_written(world, t
     assert _counts() == before
     assert result.error_rows == 60
     assert {e.reason for e in result.errors} == {
-        "与户主关系应为：户主 配偶 子女 儿子 女儿 父母 父亲 母亲 孙子女 兄弟姐妹 儿媳 女婿 其他"
+        "与户主关系应为：户主 配偶 子女 儿子 女儿 父母 父亲 母亲 孙子女 兄弟姐妹 儿媳 女婿 其他，或 本人、妻、夫、长子、次女、孙子、儿媳、岳母、兄、妹 等"
     }
 
 
@@ -508,7 +508,7 @@ def test_update_changes_only_what_differs_and_is_audited(world, tmp_path):
     wife = Person.objects.get(name="配偶0")
     assert wife.phone == "13909511234"
     event = AuditEvent.objects.get(action="registry.person.import_update")
-    assert event.changes["changes"] == {"phone": ["***", "***"]}
+    assert audit.unsealed(event)["changes"] == {"phone": ["***", "***"]}
     assert "13909511234" not in str(event.changes)
 
 
@@ -573,7 +573,7 @@ def test_new_grid_is_created(world, tmp_path):
 
 
 def test_kill_half_way_leaves_nothing_then_a_rerun_writes_once(world, tmp_path, monkeypatch):
-    from lianxin.registry import imports
+    from lianxin.registry.household_import import apply as imports
 
     path = f.write_xlsx(tmp_path / "a.xlsx", _rows(3))
     before = _counts()
@@ -597,7 +597,7 @@ def test_kill_half_way_leaves_nothing_then_a_rerun_writes_once(world, tmp_path, 
 
 def _refused(path, message):
     before = _counts()
-    with pytest.raises(importing.UnusableFile, match=message):
+    with pytest.raises(read.UnusableFile, match=message):
         households_import(actor=None, path=path)
     assert _counts() == before
 
@@ -656,10 +656,11 @@ def test_no_header_is_unusable(world, tmp_path):
     _refused(path, "未找到表头")
 
 
-def test_legacy_xls_is_refused(world, tmp_path):
+def test_other_office_document_is_refused(world, tmp_path):
+    """An OLE file that is not a workbook (a .doc renamed .xls); real .xls files are read."""
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
-    _refused(path, "另存为 .xlsx")
+    _refused(path, "^文件不是Excel表格（.xls），可能是Word等其他文档$")
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -713,19 +714,19 @@ def test_command_exit_codes_and_report(world, tmp_path):
 
 def test_template_is_read_back_by_the_importer(tmp_path):
     path = tmp_path / "template.xlsx"
-    importing.write_template(path)
-    rows = importing.iter_rows(path, importing.check_file(path, max_bytes=10**8))
-    number, mapping = importing.find_header(rows)
+    report.write_template(path)
+    rows = read.iter_rows(path, read.check_file(path, max_bytes=10**8))
+    number, mapping = read.find_header(rows)
     assert number == 2
-    assert set(mapping.values()) == {c.key for c in importing.COLUMNS}
+    assert set(mapping.values()) == {c.key for c in columns.COLUMNS}
 
 
 def test_report_cells_are_never_formulas(tmp_path):
     path = tmp_path / "r.xlsx"
-    importing.write_report(
+    report.write_report(
         path,
         summary=[("结果", "=cmd|' /C calc'!A0")],
-        errors=[importing.RowError(1, "姓名", "=1+1", "x")],
+        errors=[columns.RowError(1, "姓名", "=1+1", "x")],
         warnings=[],
     )
     with zipfile.ZipFile(path) as z:
@@ -779,6 +780,52 @@ def test_bombs_are_refused_fast(world, tmp_path):
             for _ in range(1000):
                 member.write(b"\x00" * (1024 * 1024))
     started = time.monotonic()
-    with pytest.raises(importing.UnusableFile, match="压缩炸弹"):
-        importing.check_file(path, max_bytes=20 * 1024 * 1024)
+    with pytest.raises(read.UnusableFile, match="压缩炸弹"):
+        read.check_file(path, max_bytes=20 * 1024 * 1024)
     assert time.monotonic() - started < 1.0
+
+
+def test_error_report_masks_id_and_phone_numbers_everywhere(tmp_path):
+    """The xlsx given back after an import carries no full ID or phone number, in any column
+    or reason, whatever the writing (spaces, full-width digits); other numbers stay."""
+    from openpyxl import load_workbook
+
+    full = "64010419800102001X"
+    path = tmp_path / "report.xlsx"
+    report.write_report(
+        path,
+        summary=[("文件", f"户主{full}")],
+        errors=[
+            columns.RowError(4, "备注", f"电话 139 0951 2345，身份证 {full}", "x"),
+            columns.RowError(5, "户编号", "640104001007-001", f"户编号{full}没有户主"),
+            columns.RowError(6, "身份证号", "６４０１０４１９８００１０２００１Ｘ", "重复"),
+        ],
+        warnings=[],
+    )
+    wb = load_workbook(path)
+    text = " ".join(
+        str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value
+    )
+    assert full not in text
+    assert "13909512345" not in text
+    assert "139 0951 2345" not in text
+    assert "０１０２" not in text
+    assert "*" * 15 + "01X" in text
+    assert "139****2345" in text
+    assert "640104001007-001" in text  # a household number is not personal
+
+
+@given(
+    st.from_regex(r"\A[1-9][0-9]{16}[0-9X]\Z"),
+    st.sampled_from(["", " ", "-", "　"]),
+    st.booleans(),
+)
+def test_mask_personal_numbers_leaves_no_id_number(number, sep, wide):
+    from lianxin.core.redaction import digits_of, mask_personal_numbers
+
+    written = sep.join([number[:6], number[6:14], number[14:]])
+    if wide:
+        written = written.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    masked = mask_personal_numbers(f"备注：{written}。")
+    assert number[:14] not in digits_of(masked)
+    assert masked.endswith(number[-3:] + "。") or wide

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 
+from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
-from lianxin.core.models import AuditEvent
+from lianxin.core.models import AuditEvent, LimitUse
 from lianxin.core.roles import Role
 from lianxin.registry import selectors, services
 from lianxin.registry.models import (
@@ -23,22 +24,8 @@ from lianxin.registry.tests import factories as f
 
 
 @pytest.fixture
-def worker(world):
-    return world.user(Role.GRID_WORKER, "a")
-
-
-@pytest.fixture
 def family(world, worker):
-    return f.household(
-        actor=worker,
-        division=world.a.village,
-        grid=world.a.grid,
-        members=[
-            ("马德福", f.make_id(birth=dt.date(1950, 1, 1)), "户主"),
-            ("李秀兰", f.make_id(birth=dt.date(1952, 2, 2), sex="F"), "配偶"),
-            ("马小军", f.make_id(birth=dt.date(2013, 3, 3)), "孙子女"),
-        ],
-    )
+    return f.ma_family(world, worker, spouse=True)
 
 
 def test_register_creates_household_members_and_history(world, worker, family):
@@ -220,7 +207,7 @@ def test_person_update_audits_changed_fields_without_plaintext(world, worker, fa
     boy = f.person_of(family, "马小军")
     services.person_update(actor=worker, person=boy, phone_number="139 0951 1111", address="3号楼")
     event = AuditEvent.objects.filter(action="registry.person.update").get()
-    assert event.changes["changes"]["phone"] == ["***", "***"]
+    assert audit.unsealed(event)["changes"]["phone"] == ["***", "***"]
     assert "13909511111" not in str(event.changes)
     boy.refresh_from_db()
     assert boy.phone == "13909511111"
@@ -281,13 +268,28 @@ def test_reveal_is_audited_rate_limited_and_role_bound(world, family, settings):
     staff = world.user(Role.COMMUNITY_STAFF, "a")
     boy = f.person_of(family, "马小军")
     for _ in range(3):
-        assert services.person_id_reveal(actor=staff, person=boy) == boy.id_number
+        assert (
+            services.person_id_reveal(actor=staff, person=boy, reason="核实身份") == boy.id_number
+        )
     with pytest.raises(AccessDenied, match="过于频繁"):
-        services.person_id_reveal(actor=staff, person=boy)
+        services.person_id_reveal(actor=staff, person=boy, reason="核实身份")
     events = AuditEvent.objects.filter(action="registry.person.reveal_id", target_id=str(boy.pk))
     assert [e.result for e in events.order_by("id")] == ["success"] * 3 + ["denied"]
     with pytest.raises(AccessDenied, match="无权"):
-        services.person_id_reveal(actor=world.user(Role.GRID_WORKER, "a"), person=boy)
+        services.person_id_reveal(
+            actor=world.user(Role.GRID_WORKER, "a"), person=boy, reason="核实身份"
+        )
+
+
+@pytest.mark.parametrize("reason", ["", "  ", "a"])
+def test_reveal_requires_a_reason(world, family, reason):
+    staff = world.user(Role.COMMUNITY_STAFF, "a")
+    boy = f.person_of(family, "马小军")
+    with pytest.raises(ApplicationError, match="原因"):
+        services.person_id_reveal(actor=staff, person=boy, reason=reason)
+    events = AuditEvent.objects.filter(action="registry.person.reveal_id", target_id=str(boy.pk))
+    assert list(events.values_list("result", flat=True)) == ["denied"]
+    assert LimitUse.objects.count() == 0  # a refused reveal uses nothing of the limit
 
 
 def test_mask_tiers(world, family):
@@ -295,11 +297,11 @@ def test_mask_tiers(world, family):
     n = boy.id_number
     assert (
         selectors.masked_id_number(user=world.user(Role.GRID_WORKER, "a"), person=boy)
-        == n[:6] + "********" + n[-4:]
+        == "*" * 15 + n[-3:]
     )
     assert (
         selectors.masked_id_number(user=world.user(Role.COUNTY_STAFF, "a"), person=boy)
-        == n[0] + "*" * 16 + n[-1]
+        == "*" * 17 + n[-1]
     )
     assert (
         selectors.masked_id_number(user=world.user(Role.VOLUNTEER, "a"), person=boy) == "（不可见）"
@@ -322,10 +324,12 @@ def test_reveal_window_slides(world, family, settings):
     staff = world.user(Role.TOWNSHIP_STAFF, "a")
     boy = f.person_of(family, "马小军")
     with time_machine.travel(dt.datetime(2026, 11, 22, 9, 50, tzinfo=dt.UTC), tick=False) as clock:
-        services.person_id_reveal(actor=staff, person=boy)
+        services.person_id_reveal(actor=staff, person=boy, reason="核实身份")
         clock.shift(dt.timedelta(minutes=20))  # 10:10, a new clock hour but the same 60 minutes
-        services.person_id_reveal(actor=staff, person=boy)
+        services.person_id_reveal(actor=staff, person=boy, reason="核实身份")
         with pytest.raises(AccessDenied):
-            services.person_id_reveal(actor=staff, person=boy)
+            services.person_id_reveal(actor=staff, person=boy, reason="核实身份")
         clock.shift(dt.timedelta(minutes=41))  # the first reveal is now more than an hour old
-        assert services.person_id_reveal(actor=staff, person=boy) == boy.id_number
+        assert (
+            services.person_id_reveal(actor=staff, person=boy, reason="核实身份") == boy.id_number
+        )

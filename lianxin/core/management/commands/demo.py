@@ -35,6 +35,8 @@ class Command(BaseCommand):
             if find_spec(module_name) is None:
                 continue
             import_module(module_name).load(ctx)
+        for loader in ctx.deferred:
+            loader(ctx)
         path = ctx.write_accounts()
         self.stdout.write(
             self.style.SUCCESS(

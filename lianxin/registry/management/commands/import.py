@@ -10,8 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lianxin.registry import importing
-from lianxin.registry.imports import households_import
+from lianxin.registry.household_import import read
+from lianxin.registry.household_import import report as import_report
+from lianxin.registry.household_import.apply import households_import
 
 
 class Command(BaseCommand):
@@ -37,10 +38,10 @@ class Command(BaseCommand):
             result = households_import(
                 actor=None, path=path, dry_run=options["dry_run"], source_name=path.name
             )
-        except importing.UnusableFile as exc:
+        except read.UnusableFile as exc:
             self.stderr.write(f"文件不可用：{exc.message}")
             if report:
-                importing.write_report(
+                import_report.write_report(
                     report, summary=[("结果", f"文件不可用：{exc.message}")], errors=[], warnings=[]
                 )
             sys.exit(2)
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}：{value}")
         self.stdout.write(f"用时：{time.monotonic() - started:.1f}秒")
         if report:
-            importing.write_report(
+            import_report.write_report(
                 report, summary=result.summary(), errors=result.errors, warnings=result.warnings
             )
             self.stdout.write(f"报告已写入 {report}")

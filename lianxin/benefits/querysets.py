@@ -1,0 +1,92 @@
+"""Who sees which benefits rows (ARCHITECTURE.md "Scoping").
+
+- policies and funding sources (no personal data): staff whose area lies under, over or at the
+  policy's area (a regional policy is seen by every community's staff);
+- applications, entitlements, stop proposals: area staff of their division subtree, grid
+  workers of the household's grid;
+- payment runs, payroll lines, ledger entries, closed months: area staff of the subtree;
+- union files: area staff of the subtree (the union's own staff hold county/city assignments
+  with the union as organisation).
+
+Partners, volunteers, hotline agents, units, leaders and administrators see nothing here.
+
+The ledger is append-only: its queryset refuses ``update`` and ``delete``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from lianxin.core.models import AppendOnlyError
+from lianxin.core.roles import AREA_STAFF_ROLES, Role
+from lianxin.core.scoping import NOTHING, Scope, ScopedQuerySet, ancestors_of, prefix_q
+
+
+def _area_q(scope: Scope, grid_field: str | None = None) -> Q:
+    q = prefix_q("area_code", scope.area_prefixes())
+    grids = scope.grid_ids()
+    if grids and grid_field:
+        q |= Q(**{f"{grid_field}__in": grids})
+    return q
+
+
+class PolicyQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        roles = [*AREA_STAFF_ROLES, Role.GRID_WORKER]
+        codes = scope.area_prefixes(roles)
+        if not codes:
+            return NOTHING
+        ancestors = {a for c in codes for a in ancestors_of(c)}
+        return prefix_q("area_code", codes) | Q(area_code__in=ancestors)
+
+    def active(self) -> PolicyQuerySet:
+        return self.filter(is_active=True)
+
+
+class ResidentRowQuerySet(ScopedQuerySet):
+    """Rows about a household or person: area staff of the subtree, the household's grid worker."""
+
+    grid_paths: dict[str, str] = {
+        "application": "household__grid_id",
+        "entitlement": "household__grid_id",
+        "stopproposal": "entitlement__household__grid_id",
+    }
+
+    def scope_q(self, scope: Scope) -> Q:
+        return _area_q(scope, self.grid_paths.get(self.model._meta.model_name or ""))
+
+    def running(self) -> ResidentRowQuerySet:
+        return self.exclude(status="ended")
+
+
+class FileRelatedQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _area_q(scope)
+
+
+class RunQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _area_q(scope)
+
+
+class UnionFileQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _area_q(scope)
+
+
+class LedgerQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _area_q(scope)
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("资金台账只能追加，不能修改；更正请做冲正分录")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("资金台账只能追加，不能删除；更正请做冲正分录")
+
+    def _raw_delete(self, using: Any) -> int:
+        raise AppendOnlyError("资金台账只能追加，不能删除")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> int:
+        raise AppendOnlyError("资金台账只能追加，不能修改")

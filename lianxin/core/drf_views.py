@@ -1,0 +1,41 @@
+"""Generic API views for every app's api.py. Apart from ``lianxin.core.drf`` because DRF's
+generic views read ``DEFAULT_PAGINATION_CLASS`` (``drf.StandardPagination``) when imported."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+
+# A paginated list of what the user may see: ``rows(user, **filters)`` (a selector scoped with
+# ``for_user``), each of ``filters`` (query parameter → the selector's keyword) read from the query
+# string as text, ``""`` when absent; the parameters appear in the OpenAPI schema. (A comment, not
+# a docstring: drf-spectacular would print a base class's docstring as every list's description.)
+class ScopedListApi(ListAPIView):
+    filters: ClassVar[Mapping[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.filters or "get" in cls.__dict__:
+            return
+
+        def get(self: ScopedListApi, request: Request, *args: Any, **kw: Any) -> Response:
+            return ListAPIView.get(self, request, *args, **kw)
+
+        parameters = [OpenApiParameter(name, str) for name in cls.filters]
+        # each subclass its own ``get``: drf-spectacular keeps the schema on the function
+        setattr(cls, "get", extend_schema(parameters=parameters)(get))  # noqa: B010
+
+    def rows(self, user: Any, **filters: str) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        return self.rows(
+            self.request.user, **{kw: params.get(name, "") for name, kw in self.filters.items()}
+        )

@@ -1,0 +1,101 @@
+"""Test data for neighbourhood help on the root ``world``; writes after the person go through
+the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from lianxin.accounts.models import Assignment, User
+from lianxin.care.tests import factories as care_f
+from lianxin.core.roles import Role
+from lianxin.directory.models import Organisation, OrgKind
+from lianxin.registry.models import Person, VulnerabilityTag
+from lianxin.volunteers import services
+from lianxin.volunteers.models import TeamKind
+
+_n = itertools.count(1)
+PASSWORD = "Test-Passw0rd!"  # noqa: S105
+
+
+def elderly_woman(site: Any, *, name: str = "马秀兰", age: int = 78, grid: Any = None) -> Person:
+    hh = care_f.household(site, members=[(name, "户主")], grid=grid)
+    person = hh.head
+    today = dt.date.today()
+    person.birth_date = (
+        dt.date(today.year - age, 1, 1) if (today.month, today.day) >= (1, 1) else None
+    )
+    person.save()
+    VulnerabilityTag.objects.create(person=person, tag="高龄独居", valid_from=dt.date(2026, 1, 1))
+    return person
+
+
+def partner(world: Any, site: str = "a", *, name: str = "") -> tuple[User, Organisation]:
+    s = world.a if site == "a" else world.b
+    n = next(_n)
+    org = Organisation.objects.create(
+        code=f"P-{s.village.code}-{n}",
+        name=name or f"爱心企业{n}号",
+        kind=OrgKind.ENTERPRISE,
+        level=s.city.level,
+        area=s.city,
+    )
+    user = User.objects.create_user(
+        username=f"partner_{site}_{n}", password=PASSWORD, display_name=f"爱心企业联系人{n}"
+    )
+    Assignment.objects.create(user=user, role=Role.PARTNER, area=s.village, organisation=org)
+    return user, org
+
+
+def merchant(world: Any, site: str = "a", *, name: str = "") -> tuple[User, Organisation]:
+    s = world.a if site == "a" else world.b
+    n = next(_n)
+    org = Organisation.objects.create(
+        code=f"M-{s.village.code}-{n}",
+        name=name or f"爱心药店{n}号",
+        kind=OrgKind.MERCHANT,
+        level=s.village.level,
+        area=s.village,
+    )
+    user = User.objects.create_user(
+        username=f"merchant_{site}_{n}", password=PASSWORD, display_name=f"商家{n}"
+    )
+    Assignment.objects.create(user=user, role=Role.PARTNER, area=s.village, organisation=org)
+    return user, org
+
+
+def volunteer(
+    world: Any, community: Any, site: str = "a", *, team: Any = None, phone: str = "13909512345"
+) -> tuple[User, Any]:
+    s = world.a if site == "a" else world.b
+    user = world.user(Role.VOLUNTEER, site)
+    profile = services.volunteer_register(
+        actor=community,
+        name=f"志愿者{next(_n)}",
+        division=s.village,
+        user=user,
+        skills="测血压",
+        phone=phone,
+        phone_on_card=True,
+    )
+    if team is not None:
+        services.team_add_member(actor=community, team=team, volunteer=profile)
+    return user, profile
+
+
+def team(
+    world: Any, community: Any, site: str = "a", *, kind: str = TeamKind.VOLUNTEER, **kw: Any
+) -> Any:
+    s = world.a if site == "a" else world.b
+    return services.team_create(
+        actor=community,
+        name=kw.pop("name", f"志愿服务队{next(_n)}"),
+        kind=kind,
+        division=s.village,
+        **kw,
+    )
+
+
+def community_org(site: Any) -> Organisation:
+    return care_f.community_org(site)
