@@ -229,7 +229,8 @@ def test_an_expired_session_asks_for_login_and_keeps_the_queue(world, phone, log
     )
     assert FollowUp.objects.filter(case=case).count() == 0
 
-    page.click("[data-testid=login-link]")
+    with page.expect_navigation(url="**/accounts/login/**"):
+        page.click("[data-testid=login-link]")
     page.fill("#id_username", actors.grid_worker.username)
     from conftest import PASSWORD
 

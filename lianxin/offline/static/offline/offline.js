@@ -463,10 +463,17 @@
     var waiting = state.items.filter(function (i) { return i.status === "pending" || i.status === "other_user"; }).length;
     if (state.expired) {
       session.hidden = false;
-      session.innerHTML = "";
-      session.appendChild(document.createTextNode("登录已过期：请先重新登录，" + (waiting ? "登录后将自动同步本机的 " + waiting + " 条记录（记录保留在本机）。" : "再继续工作。") + " "));
-      session.appendChild(el("a", { href: "/accounts/login/?next=/offline/", "data-testid": "login-link", text: "重新登录" }));
+      var notice = "登录已过期：请先重新登录，" + (waiting ? "登录后将自动同步本机的 " + waiting + " 条记录（记录保留在本机）。" : "再继续工作。") + " ";
+      // Rebuilt only when the words change: replacing the link on every render (syncs render
+      // often) could swallow a tap that lands between its press and its release.
+      if (session.getAttribute("data-notice") !== notice) {
+        session.setAttribute("data-notice", notice);
+        session.innerHTML = "";
+        session.appendChild(document.createTextNode(notice));
+        session.appendChild(el("a", { href: "/accounts/login/?next=/offline/", "data-testid": "login-link", text: "重新登录" }));
+      }
     } else {
+      session.removeAttribute("data-notice");
       session.hidden = true;
     }
     $("sync-now").disabled = state.syncing || !online;
