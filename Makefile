@@ -15,11 +15,13 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	@command -v uv >/dev/null 2>&1 || [ -x $(BIN)/uv ] || $(BIN)/python -m pip install -q uv
-	$(UV) pip install --python $(BIN)/python -q -e '.[dev]'
+	$(UV) pip install --python $(BIN)/python -q --compile-bytecode -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 	@mkdir -p var
+	@# .pyc for the project too: with PYTHONDONTWRITEBYTECODE set, each process would compile it.
+	@$(BIN)/python -m compileall -q lianxin config >/dev/null
 
 # The demo as users see it: gunicorn, DEBUG off, Chinese error pages (config/settings/demo.py).
 run: export DJANGO_SETTINGS_MODULE ?= config.settings.demo

@@ -62,6 +62,7 @@ class DuckDBEngine:
 
         self._duckdb = duckdb
         self.con = duckdb.connect(":memory:")
+        self.con.execute("SET enable_progress_bar = false")  # a command's output, not a TTY toy
         self.con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
         self.con.execute(f"SET temp_directory = {quote_literal(str(temp_dir))}")
         if memory_limit:
