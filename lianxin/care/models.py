@@ -8,12 +8,12 @@ each move has one service in ``services``."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from lianxin.areas.models import Grid
 from lianxin.core.areascoped import AreaScoped
+from lianxin.core.model_mixins import fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import Household
@@ -138,12 +138,8 @@ class CareCase(AreaScoped, BaseModel):
     area_source = "household"
 
     number = models.CharField("案件编号", max_length=40, unique=True)
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    household = fk(Household, "住户")
+    grid = fk(Grid, "网格", null=True)
     stage = models.CharField(
         "阶段", max_length=20, choices=Stage, default=Stage.DISCOVERED, db_index=True
     )
@@ -156,31 +152,10 @@ class CareCase(AreaScoped, BaseModel):
     grade = models.CharField("分级", max_length=10, choices=Grade, blank=True)
     grade_rank = models.PositiveSmallIntegerField("紧急程度排序", default=9)
     priority = models.PositiveSmallIntegerField("复杂程度分", default=0)
-    batch = models.ForeignKey(
-        Batch,
-        verbose_name="批次",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
+    batch = fk(Batch, "批次", "cases", null=True)
     person_count = models.PositiveSmallIntegerField("家庭人口", default=0)
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="包抓领导",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    paired_unit = models.ForeignKey(
-        Organisation,
-        verbose_name="结对单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    leader = user_fk("包抓领导")
+    paired_unit = fk(Organisation, "结对单位", null=True)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
 
     objects = CareCaseQuerySet.as_manager()
@@ -222,18 +197,9 @@ class Discovery(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="discoveries"
-    )
+    case = fk(CareCase, "案件", "discoveries")
     source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报告人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reporter = user_fk("报告人")
     description = models.TextField("初步情况")
     applicant_name = models.CharField("申请人/代办人", max_length=40, blank=True)
     source_type = models.CharField("来源对象类型", max_length=40, blank=True)
@@ -272,50 +238,20 @@ class Referral(AreaScoped, BaseModel):
     area_source = "household"
     Status = ReferralStatus
 
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
+    household = fk(Household, "住户")
     source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
     source_type = models.CharField("来源对象类型", max_length=40)
     source_id = models.CharField("来源对象ID", max_length=64)
     description = models.TextField("初步情况")
-    referrer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="转介人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    referrer_org = models.ForeignKey(
-        Organisation,
-        verbose_name="转介单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    referrer = user_fk("转介人")
+    referrer_org = fk(Organisation, "转介单位", null=True)
     status = models.CharField(
         "处理状态", max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("处理人")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decline_reason = models.CharField("不予接收的理由", max_length=300, blank=True)
-    case = models.ForeignKey(
-        CareCase,
-        verbose_name="关爱帮扶案件",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
+    case = fk(CareCase, "关爱帮扶案件", "referrals", null=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -360,17 +296,8 @@ class Investigation(AreaScoped, BaseModel):
 
     SENSITIVE_FIELDS = ("health_notes", "disability_notes", "care_notes")
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="investigation"
-    )
-    investigator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="调查人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    case = one_to_one(CareCase, "案件", "investigation")
+    investigator = user_fk("调查人")
     visited_on = models.DateField("入户日期", null=True, blank=True)
     residents = models.TextField("共同生活人员", blank=True)
     resident_count = models.PositiveSmallIntegerField("共同生活人数", null=True, blank=True)
@@ -412,9 +339,7 @@ class InvestigationPhoto(AreaScoped, BaseModel):
 
     area_source = "investigation"
 
-    investigation = models.ForeignKey(
-        Investigation, verbose_name="入户调查", on_delete=models.PROTECT, related_name="photos"
-    )
+    investigation = fk(Investigation, "入户调查", "photos")
     uuid_name = models.CharField(max_length=40, editable=False)
     file = models.FileField("照片", upload_to=_photo_path)
     content_type = models.CharField("类型", max_length=40)
@@ -432,20 +357,12 @@ class CommunityReview(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="community_review"
-    )
+    case = one_to_one(CareCase, "案件", "community_review")
     held_on = models.DateField("评议日期")
     participants = models.TextField("参加人员")
     opinion = models.TextField("评议意见")
     recommends = models.BooleanField("建议认定", default=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewer = user_fk("记录人", blank=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
@@ -472,19 +389,11 @@ class Recognition(AreaScoped, BaseModel):
         RECOGNISED = "recognised", "认定为关爱对象"
         REJECTED = "rejected", "不予认定"
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="recognition"
-    )
+    case = one_to_one(CareCase, "案件", "recognition")
     checklist = models.JSONField("认定标准核对", default=dict)
     decision = models.CharField("认定结论", max_length=20, choices=Decision)
     reason = models.TextField("理由", blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="认定人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("认定人", blank=False)
     decided_at = models.DateTimeField("认定时间")
 
     objects = CaseRelatedQuerySet.as_manager()
@@ -499,18 +408,9 @@ class Plan(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="plan"
-    )
+    case = one_to_one(CareCase, "案件", "plan")
     goal = models.TextField("帮扶目标", blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审定人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = user_fk("审定人")
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
 
     objects = CaseRelatedQuerySet.as_manager()
@@ -527,22 +427,11 @@ class Measure(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="measures"
-    )
+    case = fk(CareCase, "案件", "measures")
     action = models.CharField("关爱行动", max_length=30, choices=CareAction)
     title = models.CharField("措施内容", max_length=200)
-    responsible_unit = models.ForeignKey(
-        Organisation, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
-    )
-    paired_unit = models.ForeignKey(
-        Organisation,
-        verbose_name="结对单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible_unit = fk(Organisation, "责任单位")
+    paired_unit = fk(Organisation, "结对单位", null=True)
     deadline = models.DateField("完成时限")
     budget_fen = models.BigIntegerField("预算（分）", null=True, blank=True)
     status = models.CharField(
@@ -552,33 +441,12 @@ class Measure(AreaScoped, BaseModel):
     cancel_reason = models.CharField("取消理由", max_length=300, blank=True)
     started_at = models.DateTimeField("开始实施时间", null=True, blank=True)
     implemented_at = models.DateTimeField("落实时间", null=True, blank=True)
-    implemented_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="落实确认人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    implemented_by = user_fk("落实确认人")
     delivery_type = models.CharField("承接对象类型", max_length=40, blank=True)
     delivery_id = models.CharField("承接对象ID", max_length=64, blank=True)
     delivery_label = models.CharField("承接说明", max_length=200, blank=True)
-    decided_by_meeting = models.ForeignKey(
-        "JointMeeting",
-        verbose_name="联席会议决定",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="decided_measures",
-    )
-    batch = models.ForeignKey(
-        Batch,
-        verbose_name="批次",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by_meeting = fk("JointMeeting", "联席会议决定", "decided_measures", null=True)
+    batch = fk(Batch, "批次", null=True)
     grade_rank = models.PositiveSmallIntegerField("紧急程度排序", default=9)
     priority = models.PositiveSmallIntegerField("复杂程度分", default=0)
 
@@ -635,9 +503,7 @@ class MeasureProof(AreaScoped, BaseModel):
 
     area_source = "measure"
 
-    measure = models.ForeignKey(
-        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="proofs"
-    )
+    measure = fk(Measure, "措施", "proofs")
     uuid_name = models.CharField(max_length=40, editable=False)
     file = models.FileField("佐证文件", upload_to=_proof_path)
     content_type = models.CharField("类型", max_length=40)
@@ -660,17 +526,9 @@ class FollowUp(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="followups"
-    )
+    case = fk(CareCase, "案件", "followups")
     visited_on = models.DateField("回访日期")
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="回访人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    visitor = user_fk("回访人", blank=False)
     notes = models.TextField("回访情况")
     measure_progress = models.JSONField("措施进展", default=dict, blank=True)
 
@@ -691,27 +549,12 @@ class Evaluation(AreaScoped, BaseModel):
         CLOSE = "close", "验收结案"
         CONTINUE = "continue", "继续帮扶"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="evaluations"
-    )
+    case = fk(CareCase, "案件", "evaluations")
     evaluated_on = models.DateField("评估日期")
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="评估人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    evaluator = user_fk("评估人", blank=False)
     outcome = models.TextField("帮扶成效")
     decision = models.CharField("评估结论", max_length=10, choices=Decision)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="验收人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    accepted_by = user_fk("验收人")
     accepted_at = models.DateTimeField("验收时间", null=True, blank=True)
 
     objects = CaseRelatedQuerySet.as_manager()
@@ -733,13 +576,7 @@ class JointMeeting(BaseModel):
     title = models.CharField("会议名称", max_length=120)
     area_code = models.CharField("区划代码", max_length=12)
     scheduled_on = models.DateField("会议日期")
-    convener = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="召集人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    convener = user_fk("召集人", blank=False)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.SCHEDULED)
     minutes = models.TextField("会议纪要", blank=True)
     held_on = models.DateField("召开日期", null=True, blank=True)
@@ -769,27 +606,12 @@ class Escalation(AreaScoped, BaseModel):
         ON_AGENDA = "on_agenda", "已列入议程"
         RESOLVED = "resolved", "已决定"
 
-    measure = models.ForeignKey(
-        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="escalations"
-    )
+    measure = fk(Measure, "措施", "escalations")
     kind = models.CharField("方式", max_length=20, choices=Kind)
     reason = models.TextField("原因")
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提出人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    raised_by = user_fk("提出人", blank=False)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.OPEN)
-    meeting = models.ForeignKey(
-        JointMeeting,
-        verbose_name="联席会议",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="agenda",
-    )
+    meeting = fk(JointMeeting, "联席会议", "agenda", null=True)
     decision = models.TextField("会议决定", blank=True)
 
     objects = EscalationQuerySet.as_manager()
@@ -813,9 +635,7 @@ class BatchTally(models.Model):
     with blank action and status counting households and persons. Kept by the services in the
     same transaction as each change; ``services.batch_tally_rebuild`` recomputes a batch."""
 
-    batch = models.ForeignKey(
-        Batch, verbose_name="批次", on_delete=models.CASCADE, related_name="+"
-    )
+    batch = fk(Batch, "批次", on_delete=models.CASCADE)
     area_code = models.CharField("乡镇(街道)区划代码", max_length=12)
     action = models.CharField("关爱行动", max_length=30, blank=True)
     status = models.CharField("状态", max_length=20, blank=True)

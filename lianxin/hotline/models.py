@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -94,13 +95,7 @@ class WorkOrder(BaseModel):
 
     tracking_code = models.CharField("查询码", max_length=16)
     channel = models.CharField("渠道", max_length=10, choices=Channel, default=Channel.PHONE)
-    hotline = models.ForeignKey(
-        Organisation,
-        verbose_name="受理热线",
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": "hotline_centre"},
-    )
+    hotline = fk(Organisation, "受理热线", limit_choices_to={"kind": "hotline_centre"})
     caller_name = models.CharField("来电人", max_length=40, blank=True)
     caller_phone = EncryptedTextField("来电号码", blank=True)
     caller_phone_hash = models.CharField("来电号码检索码", max_length=64, blank=True)
@@ -112,15 +107,8 @@ class WorkOrder(BaseModel):
     dept_type = models.CharField("诉求类别", max_length=40)
     urgency = models.CharField("紧急程度", max_length=20, choices=Urgency, default=Urgency.GENERAL)
     status = models.CharField("状态", max_length=12, choices=Status, default=Status.RECEIVED)
-    lead_unit = models.ForeignKey(
-        Organisation,
-        verbose_name="主办单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,  # wo_unit_queue_idx leads with lead_unit
-    )
+    # wo_unit_queue_idx leads with lead_unit
+    lead_unit = fk(Organisation, "主办单位", null=True, db_index=False)
     received_at = models.DateTimeField("受理时间")
     dispatch_due_at = models.DateTimeField("派单时限")
     reply_due_at = models.DateTimeField("答复时限", null=True, blank=True)
@@ -139,31 +127,11 @@ class WorkOrder(BaseModel):
     supervised = models.BooleanField("督办", default=False)
     escalated = models.BooleanField("提级", default=False)
     referred_to_care = models.BooleanField("已转介关爱", default=False)
-    person = models.ForeignKey(
-        "registry.Person",
-        verbose_name="关联居民",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    person = fk("registry.Person", "关联居民", null=True, on_delete=models.SET_NULL)
+    household = fk(
+        "registry.Household", "关联住户", null=True, on_delete=models.SET_NULL, db_index=False
     )
-    household = models.ForeignKey(
-        "registry.Household",
-        verbose_name="关联住户",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name="合并至",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_orders",
-    )
+    merged_into = fk("self", "合并至", "merged_orders", null=True)
     idempotency_key = models.CharField("幂等键", max_length=80, null=True, blank=True)
     routed_dept_type = models.CharField("系统建议类别", max_length=40, blank=True)
     routed_confidence = models.FloatField("建议置信度", null=True, blank=True)

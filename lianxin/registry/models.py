@@ -10,6 +10,7 @@ from django.db import models
 from lianxin.areas.models import Building, Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import fk
 from lianxin.core.models import BaseModel
 
 from .querysets import HouseholdQuerySet, ImportJobQuerySet, PersonQuerySet, PersonRelatedQuerySet
@@ -105,29 +106,11 @@ class Household(AreaScoped, BaseModel):
     household_type = models.CharField(
         "户类型", max_length=10, choices=HouseholdType, default=HouseholdType.URBAN
     )
-    division = models.ForeignKey(
-        Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    building = models.ForeignKey(
-        Building,
-        verbose_name="楼栋",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    division = fk(Division, "社区(村)")
+    grid = fk(Grid, "网格", null=True)
+    building = fk(Building, "楼栋", null=True)
     address = models.CharField("详细地址", max_length=200, blank=True)
-    head = models.ForeignKey(
-        "Person",
-        verbose_name="户主",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    head = fk("Person", "户主", null=True)
     is_active = models.BooleanField("有效", default=True)
 
     objects = HouseholdQuerySet.as_manager()
@@ -171,20 +154,9 @@ class Person(AreaScoped, BaseModel):
         "电话检索码", max_length=64, blank=True, db_index=True, editable=False
     )
     registered_area_code = models.CharField("户籍地区划代码", max_length=12, blank=True)
-    division = models.ForeignKey(
-        Division, verbose_name="居住社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    building = models.ForeignKey(
-        Building,
-        verbose_name="楼栋",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    division = fk(Division, "居住社区(村)")
+    grid = fk(Grid, "网格", null=True)
+    building = fk(Building, "楼栋", null=True)
     address = models.CharField("详细地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -192,14 +164,7 @@ class Person(AreaScoped, BaseModel):
         "状态", max_length=10, choices=PersonStatus, default=PersonStatus.ALIVE
     )
     status_date = models.DateField("状态日期", null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name="已合并至",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    merged_into = fk("self", "已合并至", null=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -229,12 +194,8 @@ class Membership(AreaScoped, BaseModel):
 
     area_source = "household"
 
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="memberships"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="memberships"
-    )
+    household = fk(Household, "住户", "memberships")
+    person = fk(Person, "居民", "memberships")
     relationship = models.CharField("与户主关系", max_length=10, choices=Relationship)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("终止日期", null=True, blank=True)
@@ -259,9 +220,7 @@ class VulnerabilityTag(AreaScoped, BaseModel):
 
     area_source = "person"
 
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="tags"
-    )
+    person = fk(Person, "居民", "tags")
     tag = models.CharField("标签", max_length=20, choices=Tag)
     source = models.CharField("来源", max_length=60, blank=True)
     evidence = models.TextField("依据", blank=True)
@@ -296,9 +255,7 @@ class Disability(AreaScoped, BaseModel):
 
     SENSITIVE_FIELDS = ("certificate_number",)
 
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="disabilities"
-    )
+    person = fk(Person, "居民", "disabilities")
     certificate_number = EncryptedTextField("残疾人证号", blank=True)
     disability_type = models.CharField("残疾类别", max_length=10, choices=DisabilityType)
     grade = models.PositiveSmallIntegerField(
@@ -320,9 +277,7 @@ class AssistanceStatus(AreaScoped, BaseModel):
 
     area_source = "household"
 
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="assistance"
-    )
+    household = fk(Household, "住户", "assistance")
     assistance_type = models.CharField("救助类型", max_length=10, choices=AssistanceType)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("终止日期", null=True, blank=True)
@@ -352,12 +307,8 @@ class DuplicateCandidate(AreaScoped, BaseModel):
 
     area_source = "person"
 
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="+"
-    )
-    other = models.ForeignKey(
-        Person, verbose_name="疑似重复居民", on_delete=models.PROTECT, related_name="+"
-    )
+    person = fk(Person, "居民")
+    other = fk(Person, "疑似重复居民")
     reason = models.CharField("原因", max_length=60)
     status = models.CharField(
         "状态", max_length=10, choices=DuplicateStatus, default=DuplicateStatus.OPEN
