@@ -86,61 +86,15 @@ def fk(
     )
 
 
-@overload
 def one_to_one(
-    to: type[_M],
-    verbose_name: str,
-    related_name: str | None = ...,
-    *,
-    null: Literal[False] = ...,
-    on_delete: OnDelete = ...,
-    **options: Any,
-) -> models.OneToOneField[_M, _M]: ...
-
-
-@overload
-def one_to_one(
-    to: type[_M],
-    verbose_name: str,
-    related_name: str | None = ...,
-    *,
-    null: Literal[True],
-    on_delete: OnDelete = ...,
-    **options: Any,
-) -> models.OneToOneField[_M | None, _M | None]: ...
-
-
-@overload
-def one_to_one(
-    to: str,
-    verbose_name: str,
-    related_name: str | None = ...,
-    *,
-    null: bool = ...,
-    on_delete: OnDelete = ...,
-    **options: Any,
-) -> models.OneToOneField[Any, Any]: ...
-
-
-def one_to_one(
-    to: type[models.Model] | str,
-    verbose_name: str,
-    related_name: str | None = "+",
-    *,
-    null: bool = False,
-    on_delete: OnDelete = models.PROTECT,
-    **options: Any,
+    to: type[models.Model] | str, verbose_name: str, related_name: str | None = "+", **options: Any
 ) -> models.OneToOneField[Any, Any]:
-    """A one-to-one key, protected by default; an optional one is null and blank."""
-    return models.OneToOneField(
-        to,
-        verbose_name=verbose_name,
-        null=null,
-        blank=null,
-        on_delete=on_delete,
-        related_name=related_name,
-        **options,
-    )
+    """A one-to-one key, protected unless ``on_delete`` says otherwise; ``null=True`` makes it
+    optional (null and blank). Typed loosely: the few one-to-one keys do without the precise
+    types that ``fk`` gives."""
+    options.setdefault("on_delete", models.PROTECT)
+    options.setdefault("blank", options.get("null", False))
+    return models.OneToOneField(to, verbose_name=verbose_name, related_name=related_name, **options)
 
 
 def user_fk(
