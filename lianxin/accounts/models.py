@@ -16,8 +16,7 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=40, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -35,8 +34,7 @@ class Assignment(BaseModel):
     is_active = models.BooleanField("有效", default=True)
 
     class Meta:
-        verbose_name = "岗位授权"
-        verbose_name_plural = "岗位授权"
+        verbose_name = verbose_name_plural = "岗位授权"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "area", "grid", "organisation"], name="assignment_unique"

@@ -40,8 +40,7 @@ class Division(models.Model):
     objects = DivisionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = verbose_name_plural = "行政区划"
         ordering = ["code"]
         indexes = [
             models.Index(
@@ -79,8 +78,7 @@ class Grid(BaseModel):
     objects = GridQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "网格"
-        verbose_name_plural = "网格"
+        verbose_name = verbose_name_plural = "网格"
         ordering = ["area_code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["division", "name"], name="grid_unique_name")
@@ -113,8 +111,7 @@ class Building(BaseModel):
     objects = BuildingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "楼栋"
-        verbose_name_plural = "楼栋"
+        verbose_name = verbose_name_plural = "楼栋"
         ordering = ["grid", "name"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name")

@@ -50,8 +50,7 @@ class FundingSource(AreaScoped, BaseModel):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "资金来源"
-        verbose_name_plural = "资金来源"
+        verbose_name = verbose_name_plural = "资金来源"
         ordering = ["area_code", "name"]
 
     def __str__(self) -> str:
@@ -110,8 +109,7 @@ class Policy(AreaScoped, BaseModel):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "救助政策"
-        verbose_name_plural = "救助政策"
+        verbose_name = verbose_name_plural = "救助政策"
         ordering = ["area_code", "code"]
 
     def __str__(self) -> str:
@@ -131,8 +129,7 @@ class PolicyFunding(BaseModel):
     share_permille = models.PositiveSmallIntegerField("分担比例（‰）")
 
     class Meta:
-        verbose_name = "政策资金分担"
-        verbose_name_plural = "政策资金分担"
+        verbose_name = verbose_name_plural = "政策资金分担"
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "source"], name="benefits_policy_source_unique"
@@ -191,8 +188,7 @@ class Application(AreaScoped, BaseModel):
     objects = ResidentRowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "待遇申请"
-        verbose_name_plural = "待遇申请"
+        verbose_name = verbose_name_plural = "待遇申请"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -222,8 +218,7 @@ class ApplicationDocument(AreaScoped, BaseModel):
     objects = FileRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "申请材料"
-        verbose_name_plural = "申请材料"
+        verbose_name = verbose_name_plural = "申请材料"
 
 
 class EntitlementStatus(models.TextChoices):
@@ -260,8 +255,7 @@ class Entitlement(AreaScoped, BaseModel):
     objects = ResidentRowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "享受待遇"
-        verbose_name_plural = "享受待遇"
+        verbose_name = verbose_name_plural = "享受待遇"
         ordering = ["-start_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -292,8 +286,7 @@ class EntitlementShare(BaseModel):
     amount_fen = models.BigIntegerField("分担金额（分）")
 
     class Meta:
-        verbose_name = "待遇资金分担"
-        verbose_name_plural = "待遇资金分担"
+        verbose_name = verbose_name_plural = "待遇资金分担"
         constraints = [
             models.UniqueConstraint(fields=["entitlement", "source"], name="benefits_share_unique"),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="benefits_share_positive"),
@@ -328,8 +321,7 @@ class StopProposal(AreaScoped, BaseModel):
     objects = ResidentRowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "停发建议"
-        verbose_name_plural = "停发建议"
+        verbose_name = verbose_name_plural = "停发建议"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -367,8 +359,7 @@ class PaymentRun(AreaScoped, BaseModel):
     objects = RunQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "发放批次"
-        verbose_name_plural = "发放批次"
+        verbose_name = verbose_name_plural = "发放批次"
         ordering = ["-month", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -394,8 +385,7 @@ class PayrollLine(AreaScoped, BaseModel):
     objects = RunQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "发放花名册"
-        verbose_name_plural = "发放花名册"
+        verbose_name = verbose_name_plural = "发放花名册"
         constraints = [
             models.UniqueConstraint(fields=["run", "entitlement"], name="benefits_line_unique")
         ]
@@ -434,8 +424,7 @@ class LedgerEntry(AreaScoped, models.Model):
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "资金台账分录"
-        verbose_name_plural = "资金台账分录"
+        verbose_name = verbose_name_plural = "资金台账分录"
         ordering = ["id"]
         indexes = [
             models.Index(
@@ -479,8 +468,7 @@ class MonthlyAggregate(models.Model):
     reversal_fen = models.BigIntegerField("冲正（分）", default=0)
 
     class Meta:
-        verbose_name = "月度汇总"
-        verbose_name_plural = "月度汇总"
+        verbose_name = verbose_name_plural = "月度汇总"
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "department_type", "policy", "source", "area_code"],
@@ -515,8 +503,7 @@ class MonthClose(AreaScoped, BaseModel):
     objects = RunQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "月度台账（已关账）"
-        verbose_name_plural = "月度台账（已关账）"
+        verbose_name = verbose_name_plural = "月度台账（已关账）"
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(
@@ -575,8 +562,7 @@ class UnionFile(AreaScoped, BaseModel):
     objects = UnionFileQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "困难职工档案"
-        verbose_name_plural = "困难职工档案"
+        verbose_name = verbose_name_plural = "困难职工档案"
         ordering = ["-opened_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -607,8 +593,7 @@ class UnionAssistance(AreaScoped, BaseModel):
     objects = FileRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "困难职工帮扶记录"
-        verbose_name_plural = "困难职工帮扶记录"
+        verbose_name = verbose_name_plural = "困难职工帮扶记录"
         ordering = ["-given_on", "-id"]
 
 
@@ -627,6 +612,5 @@ class UnionPlanItem(AreaScoped, BaseModel):
     objects = FileRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "年度帮扶计划"
-        verbose_name_plural = "年度帮扶计划"
+        verbose_name = verbose_name_plural = "年度帮扶计划"
         ordering = ["year", "deadline", "id"]

@@ -120,8 +120,7 @@ class Batch(BaseModel):
     objects = BatchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱批次"
-        verbose_name_plural = "关爱批次"
+        verbose_name = verbose_name_plural = "关爱批次"
         ordering = ["area_code", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["area_code", "sequence"], name="care_batch_unique")
@@ -161,8 +160,7 @@ class CareCase(AreaScoped, BaseModel):
     objects = CareCaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱帮扶案件"
-        verbose_name_plural = "关爱帮扶案件"
+        verbose_name = verbose_name_plural = "关爱帮扶案件"
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
@@ -208,8 +206,7 @@ class Discovery(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "发现报告"
-        verbose_name_plural = "发现报告"
+        verbose_name = verbose_name_plural = "发现报告"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -256,8 +253,7 @@ class Referral(AreaScoped, BaseModel):
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱转介"
-        verbose_name_plural = "关爱转介"
+        verbose_name = verbose_name_plural = "关爱转介"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -325,8 +321,7 @@ class Investigation(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "入户调查"
-        verbose_name_plural = "入户调查"
+        verbose_name = verbose_name_plural = "入户调查"
 
 
 def _photo_path(instance: InvestigationPhoto, filename: str) -> str:
@@ -348,8 +343,7 @@ class InvestigationPhoto(AreaScoped, BaseModel):
     objects = PhotoQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "入户照片"
-        verbose_name_plural = "入户照片"
+        verbose_name = verbose_name_plural = "入户照片"
 
 
 class CommunityReview(AreaScoped, BaseModel):
@@ -367,8 +361,7 @@ class CommunityReview(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "社区评议"
-        verbose_name_plural = "社区评议"
+        verbose_name = verbose_name_plural = "社区评议"
 
 
 # The township's recognition standard (认定标准): every item must be confirmed to recognise.
@@ -399,8 +392,7 @@ class Recognition(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "认定"
-        verbose_name_plural = "认定"
+        verbose_name = verbose_name_plural = "认定"
 
 
 class Plan(AreaScoped, BaseModel):
@@ -416,8 +408,7 @@ class Plan(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "一户一策方案"
-        verbose_name_plural = "一户一策方案"
+        verbose_name = verbose_name_plural = "一户一策方案"
 
 
 class Measure(AreaScoped, BaseModel):
@@ -453,8 +444,7 @@ class Measure(AreaScoped, BaseModel):
     objects = MeasureQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "帮扶措施"
-        verbose_name_plural = "帮扶措施"
+        verbose_name = verbose_name_plural = "帮扶措施"
         indexes = [
             # a department's queue: its open measures, red first, complex first, deadline
             models.Index(
@@ -512,8 +502,7 @@ class MeasureProof(AreaScoped, BaseModel):
     objects = ProofQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "措施落实佐证"
-        verbose_name_plural = "措施落实佐证"
+        verbose_name = verbose_name_plural = "措施落实佐证"
         ordering = ["pk"]
 
     @property
@@ -535,8 +524,7 @@ class FollowUp(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "跟踪回访"
-        verbose_name_plural = "跟踪回访"
+        verbose_name = verbose_name_plural = "跟踪回访"
         ordering = ["-visited_on", "-pk"]
 
 
@@ -560,8 +548,7 @@ class Evaluation(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "评估验收"
-        verbose_name_plural = "评估验收"
+        verbose_name = verbose_name_plural = "评估验收"
         ordering = ["-evaluated_on", "-pk"]
 
 
@@ -584,8 +571,7 @@ class JointMeeting(BaseModel):
     objects = JointMeetingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "联席会议"
-        verbose_name_plural = "联席会议"
+        verbose_name = verbose_name_plural = "联席会议"
         ordering = ["-scheduled_on", "-pk"]
 
     def __str__(self) -> str:
@@ -617,8 +603,7 @@ class Escalation(AreaScoped, BaseModel):
     objects = EscalationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "会商提级"
-        verbose_name_plural = "会商提级"
+        verbose_name = verbose_name_plural = "会商提级"
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
@@ -643,8 +628,7 @@ class BatchTally(models.Model):
     persons = models.IntegerField("人数", default=0)
 
     class Meta:
-        verbose_name = "批次进度汇总"
-        verbose_name_plural = "批次进度汇总"
+        verbose_name = verbose_name_plural = "批次进度汇总"
         constraints = [
             models.UniqueConstraint(
                 fields=["batch", "area_code", "action", "status"], name="care_tally_unique"

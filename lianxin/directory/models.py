@@ -83,8 +83,7 @@ class Organisation(BaseModel):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "组织机构"
-        verbose_name_plural = "组织机构"
+        verbose_name = verbose_name_plural = "组织机构"
         ordering = ["area_code", "name"]
         indexes = [
             models.Index(

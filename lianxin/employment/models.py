@@ -131,8 +131,7 @@ class Season(AreaScoped, BaseModel):
     objects = SeasonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业援助月"
-        verbose_name_plural = "就业援助月"
+        verbose_name = verbose_name_plural = "就业援助月"
         ordering = ["-starts_on", "pk"]
 
     def __str__(self) -> str:
@@ -162,8 +161,7 @@ class Employer(AreaScoped, BaseModel):
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "用人单位"
-        verbose_name_plural = "用人单位"
+        verbose_name = verbose_name_plural = "用人单位"
         ordering = ["area_code", "pk"]
         indexes = [
             models.Index(
@@ -200,8 +198,7 @@ class OutreachVisit(AreaScoped, BaseModel):
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "企业走访"
-        verbose_name_plural = "企业走访"
+        verbose_name = verbose_name_plural = "企业走访"
         ordering = ["-visited_on", "-pk"]
 
 
@@ -219,8 +216,7 @@ class RecruitmentPlan(AreaScoped, BaseModel):
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "招聘计划"
-        verbose_name_plural = "招聘计划"
+        verbose_name = verbose_name_plural = "招聘计划"
 
 
 class Workshop(AreaScoped, BaseModel):
@@ -235,8 +231,7 @@ class Workshop(AreaScoped, BaseModel):
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "车间"
-        verbose_name_plural = "车间"
+        verbose_name = verbose_name_plural = "车间"
         constraints = [
             models.UniqueConstraint(fields=["employer", "name"], name="emp_workshop_unique")
         ]
@@ -278,8 +273,7 @@ class Post(AreaScoped, BaseModel):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "岗位"
-        verbose_name_plural = "岗位"
+        verbose_name = verbose_name_plural = "岗位"
         ordering = ["-pk"]
         indexes = [
             models.Index(fields=["status", "area_code"], name="emp_post_open_idx"),
@@ -341,8 +335,7 @@ class JobSeeker(AreaScoped, BaseModel):
     objects = SeekerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "求职者"
-        verbose_name_plural = "求职者"
+        verbose_name = verbose_name_plural = "求职者"
         ordering = ["-pk"]
         indexes = [
             models.Index(
@@ -376,8 +369,7 @@ class Assessment(AreaScoped, BaseModel):
     objects = SeekerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业评估"
-        verbose_name_plural = "就业评估"
+        verbose_name = verbose_name_plural = "就业评估"
         ordering = ["-assessed_on", "-pk"]
 
 
@@ -403,8 +395,7 @@ class Match(AreaScoped, BaseModel):
     objects = MatchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "推荐匹配"
-        verbose_name_plural = "推荐匹配"
+        verbose_name = verbose_name_plural = "推荐匹配"
         ordering = ["-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -445,8 +436,7 @@ class Placement(AreaScoped, BaseModel):
     objects = PlacementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业安置"
-        verbose_name_plural = "就业安置"
+        verbose_name = verbose_name_plural = "就业安置"
         ordering = ["-started_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -477,8 +467,7 @@ class PlacementFollowUp(AreaScoped, BaseModel):
     objects = SeekerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业回访"
-        verbose_name_plural = "就业回访"
+        verbose_name = verbose_name_plural = "就业回访"
         ordering = ["month"]
         constraints = [
             models.UniqueConstraint(fields=["placement", "month"], name="emp_followup_once")
@@ -501,8 +490,7 @@ class SeasonReturn(AreaScoped, BaseModel):
     objects = SeasonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "县区报送"
-        verbose_name_plural = "县区报送"
+        verbose_name = verbose_name_plural = "县区报送"
         constraints = [
             models.UniqueConstraint(
                 fields=["season", "county", "route", "disability_type"], name="emp_return_once"

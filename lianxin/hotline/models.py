@@ -139,8 +139,7 @@ class WorkOrder(BaseModel):
     objects = WorkOrderQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "工单"
-        verbose_name_plural = "工单"
+        verbose_name = verbose_name_plural = "工单"
         ordering = ["-received_at"]
         # Unique constraints and plain indexes rather than unique=/db_index= on the fields:
         # exact lookups only, so PostgreSQL needs no second "_like" index for each (intake
@@ -214,8 +213,7 @@ class WorkOrderAssignment(BaseModel):
     return_reason = models.TextField("退单理由", blank=True)
 
     class Meta:
-        verbose_name = "派单"
-        verbose_name_plural = "派单"
+        verbose_name = verbose_name_plural = "派单"
         indexes = [
             # the orders a unit supports (协办): few per unit, found without touching its
             # (many) lead assignments
@@ -249,8 +247,7 @@ class WorkOrderEvent(models.Model):
     data = models.JSONField("数据", default=dict, blank=True)
 
     class Meta:
-        verbose_name = "工单流转记录"
-        verbose_name_plural = "工单流转记录"
+        verbose_name = verbose_name_plural = "工单流转记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["order", "at"], name="wo_event_order_idx")]
 
@@ -277,8 +274,7 @@ class WorkOrderNote(BaseModel):
     text = models.TextField("内容")
 
     class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
+        verbose_name = verbose_name_plural = "办理记录"
         ordering = ["created_at", "id"]
 
 
@@ -290,8 +286,7 @@ class WorkOrderAttachment(BaseModel):
     content_type = models.CharField("类型", max_length=80)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
 
 
 class ExtensionStatus(models.TextChoices):
@@ -312,8 +307,7 @@ class ExtensionRequest(BaseModel):
     decision_note = models.TextField("审批意见", blank=True)
 
     class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = verbose_name_plural = "延期申请"
 
 
 class Callback(BaseModel):
@@ -326,8 +320,7 @@ class Callback(BaseModel):
     by_citizen = models.BooleanField("群众自评", default=False)
 
     class Meta:
-        verbose_name = "回访"
-        verbose_name_plural = "回访"
+        verbose_name = verbose_name_plural = "回访"
 
 
 class CorrectionSource(models.TextChoices):
@@ -358,8 +351,7 @@ class RoutingCorrection(BaseModel):
     return_reason = models.TextField("退单理由", blank=True)
 
     class Meta:
-        verbose_name = "派单纠正"
-        verbose_name_plural = "派单纠正"
+        verbose_name = verbose_name_plural = "派单纠正"
 
 
 class Season(models.TextChoices):
@@ -394,8 +386,7 @@ class ProblemLedgerItem(BaseModel):
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "问题清单"
-        verbose_name_plural = "问题清单"
+        verbose_name = verbose_name_plural = "问题清单"
         constraints = [
             models.UniqueConstraint(
                 fields=["area_code", "dept_type", "season"], name="ledger_unique_hotspot"
@@ -417,8 +408,7 @@ class Open311ApiKey(BaseModel):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
-        verbose_name = "Open311密钥"
-        verbose_name_plural = "Open311密钥"
+        verbose_name = verbose_name_plural = "Open311密钥"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

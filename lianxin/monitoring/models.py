@@ -56,8 +56,7 @@ class RosterImport(BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "比对名册"
-        verbose_name_plural = "比对名册"
+        verbose_name = verbose_name_plural = "比对名册"
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["area_code", "kind", "status"], name="roster_area_kind_idx")
@@ -90,8 +89,7 @@ class RosterLayout(AreaScoped, BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "名册格式记忆"
-        verbose_name_plural = "名册格式记忆"
+        verbose_name = verbose_name_plural = "名册格式记忆"
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "area", "department", "signature"], name="roster_layout_once"
@@ -113,8 +111,7 @@ class RuleSetting(BaseModel):
     enabled_rules = models.JSONField("启用的规则", default=list, blank=True)
 
     class Meta:
-        verbose_name = "比对规则参数"
-        verbose_name_plural = "比对规则参数"
+        verbose_name = verbose_name_plural = "比对规则参数"
 
 
 class Run(BaseModel):
@@ -149,8 +146,7 @@ class Run(BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "比对批次"
-        verbose_name_plural = "比对批次"
+        verbose_name = verbose_name_plural = "比对批次"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -192,8 +188,7 @@ class Alert(BaseModel):
     objects = AlertQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "预警"
-        verbose_name_plural = "预警"
+        verbose_name = verbose_name_plural = "预警"
         ordering = ["status", "-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -247,8 +242,7 @@ class ReviewItem(BaseModel):
     objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "待核对名册行"
-        verbose_name_plural = "待核对名册行"
+        verbose_name = verbose_name_plural = "待核对名册行"
         ordering = ["status", "id"]
         indexes = [models.Index(fields=["area_code", "status"], name="review_area_status_idx")]
 
@@ -267,5 +261,4 @@ class Reminder(BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "提醒信息"
-        verbose_name_plural = "提醒信息"
+        verbose_name = verbose_name_plural = "提醒信息"

@@ -46,8 +46,7 @@ class Submission(AreaScoped, BaseModel):
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "离线提交"
-        verbose_name_plural = "离线提交"
+        verbose_name = verbose_name_plural = "离线提交"
         ordering = ["-synced_at", "-pk"]
         indexes = [models.Index(fields=["user", "synced_at"], name="offline_sub_user_idx")]
 

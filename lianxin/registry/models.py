@@ -116,8 +116,7 @@ class Household(AreaScoped, BaseModel):
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "住户"
-        verbose_name_plural = "住户"
+        verbose_name = verbose_name_plural = "住户"
         indexes = [
             models.Index(
                 fields=["area_code", "id"],
@@ -169,8 +168,7 @@ class Person(AreaScoped, BaseModel):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "居民"
-        verbose_name_plural = "居民"
+        verbose_name = verbose_name_plural = "居民"
         indexes = [
             models.Index(
                 fields=["area_code", "id"],
@@ -203,8 +201,7 @@ class Membership(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "家庭成员"
-        verbose_name_plural = "家庭成员"
+        verbose_name = verbose_name_plural = "家庭成员"
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -231,8 +228,7 @@ class VulnerabilityTag(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "困难标签"
-        verbose_name_plural = "困难标签"
+        verbose_name = verbose_name_plural = "困难标签"
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "tag"],
@@ -268,8 +264,7 @@ class Disability(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "残疾信息"
-        verbose_name_plural = "残疾信息"
+        verbose_name = verbose_name_plural = "残疾信息"
 
 
 class AssistanceStatus(AreaScoped, BaseModel):
@@ -286,8 +281,7 @@ class AssistanceStatus(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "救助状态"
-        verbose_name_plural = "救助状态"
+        verbose_name = verbose_name_plural = "救助状态"
 
     @property
     def state(self) -> str:
@@ -319,8 +313,7 @@ class DuplicateCandidate(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "疑似重复居民"
-        verbose_name_plural = "疑似重复居民"
+        verbose_name = verbose_name_plural = "疑似重复居民"
         constraints = [
             models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_unique")
         ]
@@ -357,8 +350,7 @@ class ImportJob(BaseModel):
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "导入任务"
-        verbose_name_plural = "导入任务"
+        verbose_name = verbose_name_plural = "导入任务"
 
     def __str__(self) -> str:
         return self.file_name

@@ -62,8 +62,7 @@ class Partner(AreaScoped, BaseModel):
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心联盟成员"
-        verbose_name_plural = "爱心联盟成员"
+        verbose_name = verbose_name_plural = "爱心联盟成员"
         indexes = [
             models.Index(
                 fields=["area_code", "status"],
@@ -109,8 +108,7 @@ class Location(AreaScoped, BaseModel):
     objects = LocationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "服务网点"
-        verbose_name_plural = "服务网点"
+        verbose_name = verbose_name_plural = "服务网点"
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="location_point_idx"),
             models.Index(
@@ -131,8 +129,7 @@ class CommunityCentre(models.Model):
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6)
 
     class Meta:
-        verbose_name = "社区中心点"
-        verbose_name_plural = "社区中心点"
+        verbose_name = verbose_name_plural = "社区中心点"
 
     def __str__(self) -> str:
         return str(self.division)
@@ -179,8 +176,7 @@ class Offer(AreaScoped, BaseModel):
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心优惠"
-        verbose_name_plural = "爱心优惠"
+        verbose_name = verbose_name_plural = "爱心优惠"
         indexes = [models.Index(fields=["partner", "is_active"], name="offer_partner_idx")]
 
     def __str__(self) -> str:
@@ -221,8 +217,7 @@ class CardSequence(models.Model):
     last = models.PositiveIntegerField("已用序号", default=0)
 
     class Meta:
-        verbose_name = "卡号号段"
-        verbose_name_plural = "卡号号段"
+        verbose_name = verbose_name_plural = "卡号号段"
 
     def __str__(self) -> str:
         return self.prefix
@@ -245,8 +240,7 @@ class LoveCard(AreaScoped, BaseModel):
     objects = CardQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心卡"
-        verbose_name_plural = "爱心卡"
+        verbose_name = verbose_name_plural = "爱心卡"
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
@@ -281,8 +275,7 @@ class CardMonthUsage(models.Model):
     count = models.PositiveIntegerField("已用次数", default=0)
 
     class Meta:
-        verbose_name = "爱心卡月度使用"
-        verbose_name_plural = "爱心卡月度使用"
+        verbose_name = verbose_name_plural = "爱心卡月度使用"
         constraints = [
             models.UniqueConstraint(fields=["card", "offer", "month"], name="card_month_unique")
         ]
@@ -313,8 +306,7 @@ class Redemption(AreaScoped):
     objects = RedemptionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心卡核销"
-        verbose_name_plural = "爱心卡核销"
+        verbose_name = verbose_name_plural = "爱心卡核销"
         indexes = [
             models.Index(fields=["partner", "month"], name="redemption_partner_idx"),
             models.Index(fields=["household", "month"], name="redemption_household_idx"),
@@ -348,8 +340,7 @@ class PointsRedemption(AreaScoped):
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "积分兑换"
-        verbose_name_plural = "积分兑换"
+        verbose_name = verbose_name_plural = "积分兑换"
         indexes = [models.Index(fields=["partner", "month"], name="points_partner_idx")]
 
 
@@ -379,8 +370,7 @@ class Pledge(AreaScoped, BaseModel):
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "物资认捐"
-        verbose_name_plural = "物资认捐"
+        verbose_name = verbose_name_plural = "物资认捐"
 
     def __str__(self) -> str:
         return f"{self.item}×{self.quantity}"
@@ -405,8 +395,7 @@ class StockLot(AreaScoped, BaseModel):
     objects = StockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "捐赠物资库存"
-        verbose_name_plural = "捐赠物资库存"
+        verbose_name = verbose_name_plural = "捐赠物资库存"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity_left__lte=models.F("quantity_received")),
@@ -440,8 +429,7 @@ class Dispatch(AreaScoped):
     objects = StockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "物资出库"
-        verbose_name_plural = "物资出库"
+        verbose_name = verbose_name_plural = "物资出库"
 
 
 # --- shared medicine boxes -------------------------------------------------------------------
@@ -456,8 +444,7 @@ class OtcMedicine(models.Model):
     is_active = models.BooleanField("在目录内", default=True)
 
     class Meta:
-        verbose_name = "非处方药目录"
-        verbose_name_plural = "非处方药目录"
+        verbose_name = verbose_name_plural = "非处方药目录"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -477,8 +464,7 @@ class MedicineBox(AreaScoped, BaseModel):
     objects = MedicineBoxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "共享药箱"
-        verbose_name_plural = "共享药箱"
+        verbose_name = verbose_name_plural = "共享药箱"
         indexes = [
             models.Index(
                 fields=["area_code"], name="medicinebox_area_idx", opclasses=["varchar_pattern_ops"]
@@ -504,8 +490,7 @@ class BoxItem(AreaScoped):
     objects = MedicineBoxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "药箱药品"
-        verbose_name_plural = "药箱药品"
+        verbose_name = verbose_name_plural = "药箱药品"
         indexes = [models.Index(fields=["expires_on", "area_code"], name="boxitem_expiry_idx")]
 
     def __str__(self) -> str:
@@ -536,8 +521,7 @@ class BoxMovement(AreaScoped):
     objects = MedicineBoxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "药箱取放记录"
-        verbose_name_plural = "药箱取放记录"
+        verbose_name = verbose_name_plural = "药箱取放记录"
         indexes = [
             models.Index(fields=["medicine", "kind", "occurred_at"], name="boxmove_usage_idx")
         ]

@@ -116,8 +116,7 @@ class Wish(AreaScoped, BaseModel):
     objects = WishQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "微心愿"
-        verbose_name_plural = "微心愿"
+        verbose_name = verbose_name_plural = "微心愿"
         indexes = [
             # the wall: published wishes of an area, newest first
             models.Index(
@@ -162,8 +161,7 @@ class WishClaim(AreaScoped, BaseModel):
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "心愿认领记录"
-        verbose_name_plural = "心愿认领记录"
+        verbose_name = verbose_name_plural = "心愿认领记录"
         constraints = [
             models.UniqueConstraint(
                 fields=["wish"], condition=Q(outcome="active"), name="vol_wish_one_active_claim"
@@ -204,8 +202,7 @@ class Team(AreaScoped, BaseModel):
     objects = TeamQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "志愿服务队"
-        verbose_name_plural = "志愿服务队"
+        verbose_name = verbose_name_plural = "志愿服务队"
         ordering = ["area_code", "name"]
         indexes = [models.Index(fields=["area_code", "kind"], name="vol_team_area_idx")]
 
@@ -236,8 +233,7 @@ class VolunteerProfile(AreaScoped, BaseModel):
     objects = ProfileQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "志愿者"
-        verbose_name_plural = "志愿者"
+        verbose_name = verbose_name_plural = "志愿者"
         indexes = [models.Index(fields=["area_code"], name="vol_profile_area_idx")]
 
     def __str__(self) -> str:
@@ -251,8 +247,7 @@ class TeamMembership(BaseModel):
     joined_on = models.DateField("加入日期")
 
     class Meta:
-        verbose_name = "队员"
-        verbose_name_plural = "队员"
+        verbose_name = verbose_name_plural = "队员"
         constraints = [
             models.UniqueConstraint(fields=["team", "volunteer"], name="vol_team_member_unique")
         ]
@@ -324,8 +319,7 @@ class ServiceTask(AreaScoped, BaseModel):
     objects = ServiceTaskQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "志愿服务任务"
-        verbose_name_plural = "志愿服务任务"
+        verbose_name = verbose_name_plural = "志愿服务任务"
         indexes = [
             models.Index(fields=["team", "status"], name="vol_task_team_idx"),
             models.Index(fields=["volunteer", "status"], name="vol_task_volunteer_idx"),
@@ -376,8 +370,7 @@ class HoursEntry(AreaScoped, _AppendOnly):
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "服务时长台账"
-        verbose_name_plural = "服务时长台账"
+        verbose_name = verbose_name_plural = "服务时长台账"
         indexes = [models.Index(fields=["volunteer", "served_on"], name="vol_hours_volunteer_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -417,8 +410,7 @@ class PointsEntry(AreaScoped, _AppendOnly):
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "积分台账"
-        verbose_name_plural = "积分台账"
+        verbose_name = verbose_name_plural = "积分台账"
         indexes = [
             models.Index(fields=["volunteer", "created_at"], name="vol_points_volunteer_idx"),
             models.Index(fields=["merchant", "created_at"], name="vol_points_merchant_idx"),
@@ -445,8 +437,7 @@ class Balance(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
-        verbose_name = "志愿者积分时长汇总"
-        verbose_name_plural = "志愿者积分时长汇总"
+        verbose_name = verbose_name_plural = "志愿者积分时长汇总"
         constraints = [
             models.CheckConstraint(condition=Q(points__gte=0), name="vol_balance_not_negative")
         ]
@@ -464,8 +455,7 @@ class PointsRule(BaseModel):
     points_per_hour = models.PositiveIntegerField("每小时积分", default=0)
 
     class Meta:
-        verbose_name = "积分规则"
-        verbose_name_plural = "积分规则"
+        verbose_name = verbose_name_plural = "积分规则"
         constraints = [
             models.UniqueConstraint(fields=["area_code", "task_kind"], name="vol_rule_unique")
         ]
@@ -478,8 +468,7 @@ class PointsPolicy(BaseModel):
     valid_days = models.PositiveIntegerField("积分有效期（天）", default=365)
 
     class Meta:
-        verbose_name = "积分有效期"
-        verbose_name_plural = "积分有效期"
+        verbose_name = verbose_name_plural = "积分有效期"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,8 +496,7 @@ class KeyPersonCare(AreaScoped, BaseModel):
     objects = KeyPersonCareQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "重点人员“四个一”"
-        verbose_name_plural = "重点人员“四个一”"
+        verbose_name = verbose_name_plural = "重点人员“四个一”"
         indexes = [models.Index(fields=["area_code", "grid"], name="vol_fourones_area_idx")]
 
     @property
@@ -529,8 +517,7 @@ class DeliveryTally(AreaScoped):
     imported = models.PositiveIntegerField("其中历史台账导入", default=0)
 
     class Meta:
-        verbose_name = "配送服务统计"
-        verbose_name_plural = "配送服务统计"
+        verbose_name = verbose_name_plural = "配送服务统计"
         constraints = [
             models.UniqueConstraint(fields=["team", "kind", "month"], name="vol_tally_unique")
         ]
