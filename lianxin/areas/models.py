@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.model_mixins import fk
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 
 from .querysets import BuildingQuerySet, DivisionQuerySet, GridQuerySet
@@ -83,11 +83,7 @@ class Grid(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["division", "name"], name="grid_unique_name")
         ]
-        indexes = [
-            models.Index(
-                fields=["area_code"], name="grid_area_idx", opclasses=["varchar_pattern_ops"]
-            )
-        ]
+        indexes = [area_index("grid_area_idx")]
 
     def __str__(self) -> str:
         return f"{self.division.short_name}{self.name}"

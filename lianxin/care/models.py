@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from lianxin.areas.models import Grid
 from lianxin.core.areascoped import AreaScoped
-from lianxin.core.model_mixins import fk, one_to_one, user_fk
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import Household
@@ -169,11 +169,7 @@ class CareCase(AreaScoped, BaseModel):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["area_code", "grade_rank", "priority"],
-                name="care_case_area_idx",
-                opclasses=["varchar_pattern_ops", "int2_ops", "int2_ops"],
-            ),
+            area_index("care_case_area_idx", grade_rank="int2_ops", priority="int2_ops"),
             models.Index(fields=["grid", "stage"], name="care_case_grid_idx"),
             models.Index(fields=["leader", "grade_rank", "priority"], name="care_case_leader_idx"),
             models.Index(fields=["batch", "stage"], name="care_case_batch_idx"),
@@ -260,13 +256,7 @@ class Referral(AreaScoped, BaseModel):
                 fields=["source_type", "source_id"], name="care_referral_source_once"
             )
         ]
-        indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="care_referral_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            )
-        ]
+        indexes = [area_index("care_referral_area_idx", status="varchar_pattern_ops")]
 
     def __str__(self) -> str:
         return f"转介 {self.source_type}#{self.source_id}"
@@ -462,11 +452,7 @@ class Measure(AreaScoped, BaseModel):
             ),
             models.Index(fields=["batch", "status"], name="care_measure_batch_idx"),
             models.Index(fields=["case", "status"], name="care_measure_case_idx"),
-            models.Index(
-                fields=["area_code", "status", "deadline"],
-                name="care_measure_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
-            ),
+            area_index("care_measure_area_idx", status="varchar_pattern_ops", deadline="date_ops"),
             models.Index(fields=["delivery_type", "delivery_id"], name="care_measure_delivery_idx"),
         ]
 

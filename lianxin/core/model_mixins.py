@@ -103,3 +103,14 @@ def user_fk(
     """The user who did something (filed, reviewed, approved…): protected, no reverse accessor,
     optional (null and blank) unless told otherwise."""
     return fk(settings.AUTH_USER_MODEL, verbose_name, null=null, blank=blank, **options)
+
+
+def area_index(name: str, **then: str) -> models.Index:
+    """An index led by ``area_code`` for subtree lookups (a subtree is ``LIKE '6401%'``, ADR
+    0002): the code with ``varchar_pattern_ops``, then the columns ``then`` names, each with its
+    operator class: ``area_index("partner_area_idx", status="varchar_pattern_ops")``."""
+    return models.Index(
+        fields=["area_code", *then],
+        name=name,
+        opclasses=["varchar_pattern_ops", *then.values()],
+    )

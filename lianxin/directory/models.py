@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from lianxin.areas.models import Division, Level
-from lianxin.core.model_mixins import fk
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 
 from .querysets import OrganisationQuerySet
@@ -86,9 +86,7 @@ class Organisation(BaseModel):
         verbose_name = verbose_name_plural = "组织机构"
         ordering = ["area_code", "name"]
         indexes = [
-            models.Index(
-                fields=["area_code"], name="org_area_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            area_index("org_area_idx"),
             models.Index(fields=["dept_type", "level", "area_code"], name="org_routing_idx"),
         ]
 

@@ -11,7 +11,7 @@ from django.db import models
 from lianxin.areas.models import Division
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.model_mixins import fk, one_to_one, user_fk
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import DisabilityType, Person
@@ -163,13 +163,7 @@ class Employer(AreaScoped, BaseModel):
     class Meta:
         verbose_name = verbose_name_plural = "用人单位"
         ordering = ["area_code", "pk"]
-        indexes = [
-            models.Index(
-                fields=["area_code"],
-                name="emp_employer_area_idx",
-                opclasses=["varchar_pattern_ops"],
-            )
-        ]
+        indexes = [area_index("emp_employer_area_idx")]
 
     def __str__(self) -> str:
         return self.organisation.name
@@ -338,11 +332,7 @@ class JobSeeker(AreaScoped, BaseModel):
         verbose_name = verbose_name_plural = "求职者"
         ordering = ["-pk"]
         indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="emp_seeker_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            area_index("emp_seeker_area_idx", status="varchar_pattern_ops"),
         ]
 
     def __str__(self) -> str:

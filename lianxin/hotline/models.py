@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.model_mixins import fk
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -164,9 +164,7 @@ class WorkOrder(BaseModel):
             models.Index(
                 fields=["hotline", "due_at"], condition=_OPEN_Q, name="wo_open_hotline_due_idx"
             ),
-            models.Index(
-                fields=["area_code"], name="wo_area_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            area_index("wo_area_idx"),
             models.Index(fields=["received_at"], name="wo_received_idx"),
             # the hotline's desk: new, returned and reopened orders (a few thousand at most)
             models.Index(

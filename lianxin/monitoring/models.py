@@ -8,7 +8,7 @@ from django.db import models
 from lianxin.areas.models import Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.model_mixins import fk, one_to_one, user_fk
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -202,11 +202,7 @@ class Alert(BaseModel):
         ]
         indexes = [
             models.Index(fields=["grid", "status"], name="alert_grid_status_idx"),
-            models.Index(
-                fields=["area_code", "status"],
-                name="alert_area_status_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            area_index("alert_area_status_idx", status="varchar_pattern_ops"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django.db import models
 from lianxin.areas.models import Building, Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.model_mixins import fk
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 
 from .querysets import HouseholdQuerySet, ImportJobQuerySet, PersonQuerySet, PersonRelatedQuerySet
@@ -118,11 +118,7 @@ class Household(AreaScoped, BaseModel):
     class Meta:
         verbose_name = verbose_name_plural = "住户"
         indexes = [
-            models.Index(
-                fields=["area_code", "id"],
-                name="household_area_idx",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            area_index("household_area_idx", id="int8_ops"),
             models.Index(fields=["grid", "id"], name="household_grid_idx"),
         ]
 
@@ -170,11 +166,7 @@ class Person(AreaScoped, BaseModel):
     class Meta:
         verbose_name = verbose_name_plural = "居民"
         indexes = [
-            models.Index(
-                fields=["area_code", "id"],
-                name="person_area_idx",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            area_index("person_area_idx", id="int8_ops"),
             models.Index(fields=["grid", "id"], name="person_grid_idx"),
             models.Index(fields=["birth_date", "name"], name="person_birth_name_idx"),
             models.Index(

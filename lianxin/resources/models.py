@@ -10,7 +10,7 @@ from django.db import models
 
 from lianxin.areas.models import Division
 from lianxin.core.areascoped import AreaScoped
-from lianxin.core.model_mixins import fk, one_to_one, user_fk
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import Household
@@ -63,13 +63,7 @@ class Partner(AreaScoped, BaseModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "爱心联盟成员"
-        indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="partner_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            )
-        ]
+        indexes = [area_index("partner_area_idx", status="varchar_pattern_ops")]
 
     def __str__(self) -> str:
         return self.organisation.name
@@ -111,9 +105,7 @@ class Location(AreaScoped, BaseModel):
         verbose_name = verbose_name_plural = "服务网点"
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="location_point_idx"),
-            models.Index(
-                fields=["area_code"], name="location_area_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            area_index("location_area_idx"),
         ]
 
     def __str__(self) -> str:
@@ -249,11 +241,7 @@ class LoveCard(AreaScoped, BaseModel):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="lovecard_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            area_index("lovecard_area_idx", status="varchar_pattern_ops"),
             models.Index(fields=["household", "status"], name="lovecard_household_idx"),
         ]
 
@@ -310,11 +298,7 @@ class Redemption(AreaScoped):
         indexes = [
             models.Index(fields=["partner", "month"], name="redemption_partner_idx"),
             models.Index(fields=["household", "month"], name="redemption_household_idx"),
-            models.Index(
-                fields=["area_code", "month"],
-                name="redemption_area_idx",
-                opclasses=["varchar_pattern_ops", "date_ops"],
-            ),
+            area_index("redemption_area_idx", month="date_ops"),
         ]
 
     def __str__(self) -> str:
@@ -465,11 +449,7 @@ class MedicineBox(AreaScoped, BaseModel):
 
     class Meta:
         verbose_name = verbose_name_plural = "共享药箱"
-        indexes = [
-            models.Index(
-                fields=["area_code"], name="medicinebox_area_idx", opclasses=["varchar_pattern_ops"]
-            )
-        ]
+        indexes = [area_index("medicinebox_area_idx")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.location}"
