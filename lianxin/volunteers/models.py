@@ -352,22 +352,31 @@ class HoursKind(models.TextChoices):
     CORRECTION = "correction", "冲正"
 
 
-class HoursEntry(AreaScoped, _AppendOnly):
-    """Service hours (服务时长): an honour record; never expires, never spent."""
+class _LedgerEntry(AreaScoped, _AppendOnly):
+    """What an entry of either ledger records besides its amount: the volunteer, the task it
+    comes from, the entry it reverses, a note, when and by whom it was booked."""
 
     area_source = "volunteer"
 
     volunteer = fk(VolunteerProfile, "志愿者")
-    kind = models.CharField("类型", max_length=20, choices=HoursKind)
-    minutes = models.IntegerField("时长（分钟）")
     task = fk(ServiceTask, "服务任务", null=True)
     reverses = one_to_one("self", "冲正的分录", "reversed_by", null=True)
-    served_on = models.DateField("服务日期")
     note = models.CharField("说明", max_length=200, blank=True)
     created_at = models.DateTimeField("记账时间")
     created_by = user_fk("记账人", blank=False)
 
     objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class HoursEntry(_LedgerEntry):
+    """Service hours (服务时长): an honour record; never expires, never spent."""
+
+    kind = models.CharField("类型", max_length=20, choices=HoursKind)
+    minutes = models.IntegerField("时长（分钟）")
+    served_on = models.DateField("服务日期")
 
     class Meta:
         verbose_name = verbose_name_plural = "服务时长台账"
@@ -390,24 +399,14 @@ class PointsKind(models.TextChoices):
     CORRECTION = "correction", "冲正"
 
 
-class PointsEntry(AreaScoped, _AppendOnly):
+class PointsEntry(_LedgerEntry):
     """Points (积分): earned by rule per task kind, spent at love-alliance merchants or on
     rewards, expiring after the region's period (oldest first), corrected by reversing entries."""
 
-    area_source = "volunteer"
-
-    volunteer = fk(VolunteerProfile, "志愿者")
     kind = models.CharField("类型", max_length=20, choices=PointsKind)
     points = models.IntegerField("积分")
-    task = fk(ServiceTask, "服务任务", null=True)
     merchant = fk(Organisation, "爱心商家", null=True)
-    reverses = one_to_one("self", "冲正的分录", "reversed_by", null=True)
     expires_on = models.DateField("到期日", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("记账时间")
-    created_by = user_fk("记账人", blank=False)
-
-    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "积分台账"
