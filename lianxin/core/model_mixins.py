@@ -1,15 +1,18 @@
-"""Field factories for the domain models: the shapes every app declares again and again.
+"""Field and index factories for the domain models: the shapes every app declares again and
+again.
 
 Most references between domain rows are protected foreign keys (a row that others point at is
 never deleted under them), and most references to a user record who did something and need no
-reverse accessor (``related_name="+"``). The factories return exactly the field that the long
-form would, so swapping one for the other changes no migration::
+reverse accessor (``related_name="+"``). The factories return exactly the field (or index) that
+the long form would, so swapping one for the other changes no migration; a change of any
+argument here changes the schema of every app (``makemigrations --check`` tells)::
 
     household = fk(Household, "住户")                       # required, related_name "+"
     person = fk(Person, "享受对象", null=True)              # optional (null and blank)
     season = fk(Season, "就业援助月", "posts", null=True)   # with a reverse accessor
     decided_by = user_fk("审批人")                          # optional user, null and blank
     filed_by = user_fk("经办人", blank=False)               # null but required in forms
+    indexes = [area_index("partner_area_idx", status="varchar_pattern_ops")]
 """
 
 from __future__ import annotations
