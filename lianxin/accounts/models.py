@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from lianxin.areas.models import Division, Grid
+from lianxin.core.model_mixins import fk
 from lianxin.core.models import BaseModel
 from lianxin.core.roles import Role
 from lianxin.directory.models import Organisation
@@ -15,8 +16,7 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=40, blank=True)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -26,29 +26,15 @@ class Assignment(BaseModel):
     """A user holds a role over a division subtree (and a grid for grid workers, an organisation
     for department, unit and partner staff). Only active assignments grant access."""
 
-    user = models.ForeignKey(
-        User, verbose_name="用户", on_delete=models.CASCADE, related_name="assignments"
-    )
+    user = fk(User, "用户", "assignments", on_delete=models.CASCADE)
     role = models.CharField("角色", max_length=30, choices=Role)
-    area = models.ForeignKey(
-        Division, verbose_name="区域", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name="单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    area = fk(Division, "区域")
+    grid = fk(Grid, "网格", null=True)
+    organisation = fk(Organisation, "单位", null=True)
     is_active = models.BooleanField("有效", default=True)
 
     class Meta:
-        verbose_name = "岗位授权"
-        verbose_name_plural = "岗位授权"
+        verbose_name = verbose_name_plural = "岗位授权"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "area", "grid", "organisation"], name="assignment_unique"

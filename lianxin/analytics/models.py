@@ -14,8 +14,7 @@ class IndicatorSnapshot(models.Model):
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:
-        verbose_name = "月度指标快照"
-        verbose_name_plural = "月度指标快照"
+        verbose_name = verbose_name_plural = "月度指标快照"
         constraints = [
             models.UniqueConstraint(fields=["month", "area_code", "key"], name="snapshot_unique")
         ]
@@ -40,8 +39,7 @@ class IndicatorCount(models.Model):
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:
-        verbose_name = "指标汇总"
-        verbose_name_plural = "指标汇总"
+        verbose_name = verbose_name_plural = "指标汇总"
         constraints = [
             models.UniqueConstraint(fields=["area_code", "key"], name="indicator_count_unique")
         ]

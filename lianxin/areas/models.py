@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 
 from .querysets import BuildingQuerySet, DivisionQuerySet, GridQuerySet
@@ -34,20 +35,12 @@ class Division(models.Model):
     name = models.CharField("名称", max_length=60)
     short_name = models.CharField("简称", max_length=60, db_index=True)
     level = models.CharField("级别", max_length=10, choices=Level)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="上级",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = fk("self", "上级", "children", null=True)
 
     objects = DivisionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = verbose_name_plural = "行政区划"
         ordering = ["code"]
         indexes = [
             models.Index(
@@ -77,13 +70,7 @@ class Division(models.Model):
 class Grid(BaseModel):
     """A grid (网格) inside a community or village: the grid worker's patch."""
 
-    division = models.ForeignKey(
-        Division,
-        verbose_name="社区(村)",
-        on_delete=models.PROTECT,
-        related_name="grids",
-        limit_choices_to={"level": Level.VILLAGE},
-    )
+    division = fk(Division, "社区(村)", "grids", limit_choices_to={"level": Level.VILLAGE})
     area_code = models.CharField("区划代码", max_length=12, editable=False)
     name = models.CharField("网格名称", max_length=60)
     is_active = models.BooleanField("启用", default=True)
@@ -91,17 +78,12 @@ class Grid(BaseModel):
     objects = GridQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "网格"
-        verbose_name_plural = "网格"
+        verbose_name = verbose_name_plural = "网格"
         ordering = ["area_code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["division", "name"], name="grid_unique_name")
         ]
-        indexes = [
-            models.Index(
-                fields=["area_code"], name="grid_area_idx", opclasses=["varchar_pattern_ops"]
-            )
-        ]
+        indexes = [area_index("grid_area_idx")]
 
     def __str__(self) -> str:
         return f"{self.division.short_name}{self.name}"
@@ -116,9 +98,7 @@ class Building(BaseModel):
 
     SENSITIVE_FIELDS = ("party_member_phone",)
 
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", on_delete=models.PROTECT, related_name="buildings"
-    )
+    grid = fk(Grid, "网格", "buildings")
     area_code = models.CharField("区划代码", max_length=12, editable=False)
     name = models.CharField("楼栋", max_length=60)
     party_member_household = models.CharField("党员中心户", max_length=60, blank=True)
@@ -127,8 +107,7 @@ class Building(BaseModel):
     objects = BuildingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "楼栋"
-        verbose_name_plural = "楼栋"
+        verbose_name = verbose_name_plural = "楼栋"
         ordering = ["grid", "name"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from lianxin.areas.models import Division
 from lianxin.core.areascoped import AreaScoped
+from lianxin.core.model_mixins import fk, one_to_one, user_fk
 from lianxin.core.models import AppendOnlyError, BaseModel
 from lianxin.directory.models import DeptType, Organisation
 from lianxin.registry.models import Household, Person
@@ -45,20 +45,12 @@ class FundingSource(AreaScoped, BaseModel):
 
     name = models.CharField("资金来源", max_length=80, unique=True)
     kind = models.CharField("类型", max_length=10, choices=SourceKind)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name="所属单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = fk(Organisation, "所属单位", null=True)
 
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "资金来源"
-        verbose_name_plural = "资金来源"
+        verbose_name = verbose_name_plural = "资金来源"
         ordering = ["area_code", "name"]
 
     def __str__(self) -> str:
@@ -94,14 +86,7 @@ class Policy(AreaScoped, BaseModel):
     code = models.SlugField("政策代码", max_length=40, unique=True)
     name = models.CharField("政策名称", max_length=80)
     department_type = models.CharField("主管部门类型", max_length=40, choices=DeptType)
-    owner = models.ForeignKey(
-        Organisation,
-        verbose_name="主管单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = fk(Organisation, "主管单位", null=True)
     subject = models.CharField("保障对象", max_length=10, choices=Subject, default=Subject.PERSON)
     standard_kind = models.CharField("标准类型", max_length=10, choices=StandardKind)
     frequency = models.CharField("发放周期", max_length=10, choices=Frequency)
@@ -124,8 +109,7 @@ class Policy(AreaScoped, BaseModel):
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "救助政策"
-        verbose_name_plural = "救助政策"
+        verbose_name = verbose_name_plural = "救助政策"
         ordering = ["area_code", "code"]
 
     def __str__(self) -> str:
@@ -140,17 +124,12 @@ class Policy(AreaScoped, BaseModel):
 class PolicyFunding(BaseModel):
     """A funding source's share of a policy, in permille (the shares of a policy sum to 1000)."""
 
-    policy = models.ForeignKey(
-        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="fundings"
-    )
-    source = models.ForeignKey(
-        FundingSource, verbose_name="资金来源", on_delete=models.PROTECT, related_name="+"
-    )
+    policy = fk(Policy, "政策", "fundings")
+    source = fk(FundingSource, "资金来源")
     share_permille = models.PositiveSmallIntegerField("分担比例（‰）")
 
     class Meta:
-        verbose_name = "政策资金分担"
-        verbose_name_plural = "政策资金分担"
+        verbose_name = verbose_name_plural = "政策资金分担"
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "source"], name="benefits_policy_source_unique"
@@ -182,20 +161,9 @@ class Application(AreaScoped, BaseModel):
     area_source = "household"
 
     number = models.CharField("申请编号", max_length=30, unique=True)
-    policy = models.ForeignKey(
-        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="applications"
-    )
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        Person,
-        verbose_name="申请对象",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    policy = fk(Policy, "政策", "applications")
+    household = fk(Household, "住户")
+    person = fk(Person, "申请对象", null=True)
     status = models.CharField(
         "状态", max_length=10, choices=ApplicationStatus, default=ApplicationStatus.DRAFT
     )
@@ -207,32 +175,12 @@ class Application(AreaScoped, BaseModel):
     standard_key = models.CharField("档次", max_length=20, blank=True)
     income_per_head_fen = models.BigIntegerField("家庭月人均收入（分）", null=True, blank=True)
     reason = models.TextField("申请理由", blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="经办人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    filed_by = user_fk("经办人", blank=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = user_fk("审核人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=300, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("审批人")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     refusal_reason = models.CharField("不予批准理由", max_length=300, blank=True)
     approved_fen = models.BigIntegerField("核定金额（分）", null=True, blank=True)
@@ -240,8 +188,7 @@ class Application(AreaScoped, BaseModel):
     objects = ResidentRowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "待遇申请"
-        verbose_name_plural = "待遇申请"
+        verbose_name = verbose_name_plural = "待遇申请"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -261,9 +208,7 @@ class ApplicationDocument(AreaScoped, BaseModel):
 
     area_source = "application"
 
-    application = models.ForeignKey(
-        Application, verbose_name="申请", on_delete=models.PROTECT, related_name="documents"
-    )
+    application = fk(Application, "申请", "documents")
     file = models.FileField("文件", upload_to="benefits/documents/%Y/%m/")
     title = models.CharField("材料名称", max_length=60)
     content_type = models.CharField("文件类型", max_length=40)
@@ -273,8 +218,7 @@ class ApplicationDocument(AreaScoped, BaseModel):
     objects = FileRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "申请材料"
-        verbose_name_plural = "申请材料"
+        verbose_name = verbose_name_plural = "申请材料"
 
 
 class EntitlementStatus(models.TextChoices):
@@ -290,29 +234,11 @@ class Entitlement(AreaScoped, BaseModel):
 
     area_source = "household"
 
-    policy = models.ForeignKey(
-        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="entitlements"
-    )
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        Person,
-        verbose_name="享受对象",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    policy = fk(Policy, "政策", "entitlements")
+    household = fk(Household, "住户")
+    person = fk(Person, "享受对象", null=True)
     beneficiary_key = models.CharField("对象键", max_length=20, editable=False)
-    application = models.OneToOneField(
-        Application,
-        verbose_name="申请",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="entitlement",
-    )
+    application = one_to_one(Application, "申请", "entitlement", null=True)
     amount_fen = models.BigIntegerField("金额（分/期）")
     frequency = models.CharField("发放周期", max_length=10, choices=Frequency)
     standard_key = models.CharField("档次", max_length=20, blank=True)
@@ -329,8 +255,7 @@ class Entitlement(AreaScoped, BaseModel):
     objects = ResidentRowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "享受待遇"
-        verbose_name_plural = "享受待遇"
+        verbose_name = verbose_name_plural = "享受待遇"
         ordering = ["-start_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -356,17 +281,12 @@ class EntitlementShare(BaseModel):
     """The shares of a co-funded grant when they differ from the policy's (a fixed amount per
     source, e.g. 30,000 city union + 10,000 district union + 10,000 insurer)."""
 
-    entitlement = models.ForeignKey(
-        Entitlement, verbose_name="待遇", on_delete=models.PROTECT, related_name="shares"
-    )
-    source = models.ForeignKey(
-        FundingSource, verbose_name="资金来源", on_delete=models.PROTECT, related_name="+"
-    )
+    entitlement = fk(Entitlement, "待遇", "shares")
+    source = fk(FundingSource, "资金来源")
     amount_fen = models.BigIntegerField("分担金额（分）")
 
     class Meta:
-        verbose_name = "待遇资金分担"
-        verbose_name_plural = "待遇资金分担"
+        verbose_name = verbose_name_plural = "待遇资金分担"
         constraints = [
             models.UniqueConstraint(fields=["entitlement", "source"], name="benefits_share_unique"),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="benefits_share_positive"),
@@ -386,38 +306,22 @@ class StopProposal(AreaScoped, BaseModel):
 
     area_source = "entitlement"
 
-    entitlement = models.ForeignKey(
-        Entitlement, verbose_name="待遇", on_delete=models.PROTECT, related_name="stops"
-    )
+    entitlement = fk(Entitlement, "待遇", "stops")
     reason = models.CharField("停发理由", max_length=300)
     end_on = models.DateField("停发日期")
     source_alert_id = models.PositiveBigIntegerField("来源预警", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=10, choices=StopStatus, default=StopStatus.PROPOSED
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提出人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    proposed_by = user_fk("提出人", blank=False)
+    decided_by = user_fk("审批人")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=300, blank=True)
 
     objects = ResidentRowQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "停发建议"
-        verbose_name_plural = "停发建议"
+        verbose_name = verbose_name_plural = "停发建议"
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -441,39 +345,21 @@ class PaymentRun(AreaScoped, BaseModel):
 
     area_source = ""
 
-    policy = models.ForeignKey(
-        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="runs"
-    )
-    area = models.ForeignKey(
-        Division, verbose_name="发放区域", on_delete=models.PROTECT, related_name="+"
-    )
+    policy = fk(Policy, "政策", "runs")
+    area = fk(Division, "发放区域")
     month = models.DateField("发放月份")
     status = models.CharField("状态", max_length=10, choices=RunStatus, default=RunStatus.PREPARED)
     line_count = models.PositiveIntegerField("人数", default=0)
     total_fen = models.BigIntegerField("合计（分）", default=0)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="制表人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    prepared_by = user_fk("制表人", blank=False)
+    approved_by = user_fk("审批人")
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     booked_at = models.DateTimeField("入账时间", null=True, blank=True)
 
     objects = RunQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "发放批次"
-        verbose_name_plural = "发放批次"
+        verbose_name = verbose_name_plural = "发放批次"
         ordering = ["-month", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -492,19 +378,14 @@ class PayrollLine(AreaScoped, BaseModel):
 
     area_source = ""
 
-    run = models.ForeignKey(
-        PaymentRun, verbose_name="发放批次", on_delete=models.PROTECT, related_name="lines"
-    )
-    entitlement = models.ForeignKey(
-        Entitlement, verbose_name="待遇", on_delete=models.PROTECT, related_name="+"
-    )
+    run = fk(PaymentRun, "发放批次", "lines")
+    entitlement = fk(Entitlement, "待遇")
     amount_fen = models.BigIntegerField("金额（分）")
 
     objects = RunQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "发放花名册"
-        verbose_name_plural = "发放花名册"
+        verbose_name = verbose_name_plural = "发放花名册"
         constraints = [
             models.UniqueConstraint(fields=["run", "entitlement"], name="benefits_line_unique")
         ]
@@ -525,51 +406,25 @@ class LedgerEntry(AreaScoped, models.Model):
     area_source = ""
 
     booked_at = models.DateTimeField("入账时间")
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="入账人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    booked_by = user_fk("入账人", blank=False)
     month = models.DateField("台账月份")
     period = models.DateField("待遇所属月份")
     kind = models.CharField("类型", max_length=10, choices=EntryKind, default=EntryKind.PAYMENT)
-    policy = models.ForeignKey(
-        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="+"
-    )
+    policy = fk(Policy, "政策")
     department_type = models.CharField("主管部门类型", max_length=40)
-    source = models.ForeignKey(
-        FundingSource, verbose_name="资金来源", on_delete=models.PROTECT, related_name="+"
-    )
-    entitlement = models.ForeignKey(
-        Entitlement, verbose_name="待遇", on_delete=models.PROTECT, related_name="+"
-    )
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name="享受对象", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    run = models.ForeignKey(
-        PaymentRun, verbose_name="发放批次", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    source = fk(FundingSource, "资金来源")
+    entitlement = fk(Entitlement, "待遇")
+    household = fk(Household, "住户")
+    person = fk(Person, "享受对象", null=True, blank=False)
+    run = fk(PaymentRun, "发放批次", null=True, blank=False)
     amount_fen = models.BigIntegerField("金额（分）")
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name="冲正的分录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reversed_by",
-    )
+    reverses = one_to_one("self", "冲正的分录", "reversed_by", null=True)
     note = models.CharField("摘要", max_length=200, blank=True)
 
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "资金台账分录"
-        verbose_name_plural = "资金台账分录"
+        verbose_name = verbose_name_plural = "资金台账分录"
         ordering = ["id"]
         indexes = [
             models.Index(
@@ -605,20 +460,15 @@ class MonthlyAggregate(models.Model):
 
     month = models.DateField("月份")
     department_type = models.CharField("主管部门类型", max_length=40)
-    policy = models.ForeignKey(
-        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="+"
-    )
-    source = models.ForeignKey(
-        FundingSource, verbose_name="资金来源", on_delete=models.PROTECT, related_name="+"
-    )
+    policy = fk(Policy, "政策")
+    source = fk(FundingSource, "资金来源")
     area_code = models.CharField("区划代码（县级）", max_length=12)
     entry_count = models.IntegerField("分录数", default=0)
     payment_fen = models.BigIntegerField("发放（分）", default=0)
     reversal_fen = models.BigIntegerField("冲正（分）", default=0)
 
     class Meta:
-        verbose_name = "月度汇总"
-        verbose_name_plural = "月度汇总"
+        verbose_name = verbose_name_plural = "月度汇总"
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "department_type", "policy", "source", "area_code"],
@@ -648,19 +498,12 @@ class MonthClose(AreaScoped, BaseModel):
     sha256 = models.CharField("文件摘要", max_length=64)
     row_count = models.PositiveIntegerField("行数")
     total_fen = models.BigIntegerField("合计（分）")
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="关账人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = user_fk("关账人", blank=False)
 
     objects = RunQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "月度台账（已关账）"
-        verbose_name_plural = "月度台账（已关账）"
+        verbose_name = verbose_name_plural = "月度台账（已关账）"
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(
@@ -701,15 +544,9 @@ class UnionFile(AreaScoped, BaseModel):
     area_source = "household"
 
     number = models.CharField("档案编号", max_length=30, unique=True)
-    union = models.ForeignKey(
-        Organisation, verbose_name="建档工会", on_delete=models.PROTECT, related_name="+"
-    )
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
-    worker = models.ForeignKey(
-        Person, verbose_name="职工", on_delete=models.PROTECT, related_name="+"
-    )
+    union = fk(Organisation, "建档工会")
+    household = fk(Household, "住户")
+    worker = fk(Person, "职工")
     employer = models.CharField("工作单位", max_length=100, blank=True)
     difficulty_class = models.CharField("困难类别", max_length=10, choices=DifficultyClass)
     causes = models.JSONField("致困原因", default=list)
@@ -725,8 +562,7 @@ class UnionFile(AreaScoped, BaseModel):
     objects = UnionFileQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "困难职工档案"
-        verbose_name_plural = "困难职工档案"
+        verbose_name = verbose_name_plural = "困难职工档案"
         ordering = ["-opened_on", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -749,20 +585,15 @@ class UnionAssistance(AreaScoped, BaseModel):
 
     area_source = "file"
 
-    file = models.ForeignKey(
-        UnionFile, verbose_name="档案", on_delete=models.PROTECT, related_name="assistance"
-    )
-    entitlement = models.ForeignKey(
-        Entitlement, verbose_name="待遇", on_delete=models.PROTECT, related_name="+"
-    )
+    file = fk(UnionFile, "档案", "assistance")
+    entitlement = fk(Entitlement, "待遇")
     given_on = models.DateField("帮扶日期")
     note = models.CharField("说明", max_length=200, blank=True)
 
     objects = FileRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "困难职工帮扶记录"
-        verbose_name_plural = "困难职工帮扶记录"
+        verbose_name = verbose_name_plural = "困难职工帮扶记录"
         ordering = ["-given_on", "-id"]
 
 
@@ -771,9 +602,7 @@ class UnionPlanItem(AreaScoped, BaseModel):
 
     area_source = "file"
 
-    file = models.ForeignKey(
-        UnionFile, verbose_name="档案", on_delete=models.PROTECT, related_name="plan_items"
-    )
+    file = fk(UnionFile, "档案", "plan_items")
     year = models.PositiveSmallIntegerField("年度")
     measure = models.CharField("帮扶措施", max_length=200)
     responsible = models.CharField("责任人/单位", max_length=80)
@@ -783,6 +612,5 @@ class UnionPlanItem(AreaScoped, BaseModel):
     objects = FileRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "年度帮扶计划"
-        verbose_name_plural = "年度帮扶计划"
+        verbose_name = verbose_name_plural = "年度帮扶计划"
         ordering = ["year", "deadline", "id"]

@@ -21,14 +21,7 @@ from django.db.models import Q
 from lianxin.core.models import AppendOnlyError
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import NOTHING, Scope, ScopedQuerySet, ancestors_of, prefix_q
-
-
-def _area_q(scope: Scope, grid_field: str | None = None) -> Q:
-    q = prefix_q("area_code", scope.area_prefixes())
-    grids = scope.grid_ids()
-    if grids and grid_field:
-        q |= Q(**{f"{grid_field}__in": grids})
-    return q
+from lianxin.registry.querysets import resident_scope_q
 
 
 class PolicyQuerySet(ScopedQuerySet):
@@ -54,31 +47,25 @@ class ResidentRowQuerySet(ScopedQuerySet):
     }
 
     def scope_q(self, scope: Scope) -> Q:
-        return _area_q(scope, self.grid_paths.get(self.model._meta.model_name or ""))
+        grid_field = self.grid_paths.get(self.model._meta.model_name or "")
+        return resident_scope_q(scope, grid_field=grid_field)
 
     def running(self) -> ResidentRowQuerySet:
         return self.exclude(status="ended")
 
 
-class FileRelatedQuerySet(ScopedQuerySet):
+class SubtreeQuerySet(ScopedQuerySet):
+    """Rows seen by the area staff of their subtree only (no grid path): payment runs, payroll
+    lines, closed months, union files and the rows that hang off a file."""
+
     def scope_q(self, scope: Scope) -> Q:
-        return _area_q(scope)
+        return resident_scope_q(scope, grid_field=None)
 
 
-class RunQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _area_q(scope)
+FileRelatedQuerySet = RunQuerySet = UnionFileQuerySet = SubtreeQuerySet
 
 
-class UnionFileQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _area_q(scope)
-
-
-class LedgerQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _area_q(scope)
-
+class LedgerQuerySet(SubtreeQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("资金台账只能追加，不能修改；更正请做冲正分录")
 

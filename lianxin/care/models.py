@@ -8,12 +8,12 @@ each move has one service in ``services``."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from lianxin.areas.models import Grid
 from lianxin.core.areascoped import AreaScoped
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import Household
@@ -120,8 +120,7 @@ class Batch(BaseModel):
     objects = BatchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱批次"
-        verbose_name_plural = "关爱批次"
+        verbose_name = verbose_name_plural = "关爱批次"
         ordering = ["area_code", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["area_code", "sequence"], name="care_batch_unique")
@@ -138,12 +137,8 @@ class CareCase(AreaScoped, BaseModel):
     area_source = "household"
 
     number = models.CharField("案件编号", max_length=40, unique=True)
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    household = fk(Household, "住户")
+    grid = fk(Grid, "网格", null=True)
     stage = models.CharField(
         "阶段", max_length=20, choices=Stage, default=Stage.DISCOVERED, db_index=True
     )
@@ -156,38 +151,16 @@ class CareCase(AreaScoped, BaseModel):
     grade = models.CharField("分级", max_length=10, choices=Grade, blank=True)
     grade_rank = models.PositiveSmallIntegerField("紧急程度排序", default=9)
     priority = models.PositiveSmallIntegerField("复杂程度分", default=0)
-    batch = models.ForeignKey(
-        Batch,
-        verbose_name="批次",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="cases",
-    )
+    batch = fk(Batch, "批次", "cases", null=True)
     person_count = models.PositiveSmallIntegerField("家庭人口", default=0)
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="包抓领导",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    paired_unit = models.ForeignKey(
-        Organisation,
-        verbose_name="结对单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    leader = user_fk("包抓领导")
+    paired_unit = fk(Organisation, "结对单位", null=True)
     closed_at = models.DateTimeField("结案时间", null=True, blank=True)
 
     objects = CareCaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱帮扶案件"
-        verbose_name_plural = "关爱帮扶案件"
+        verbose_name = verbose_name_plural = "关爱帮扶案件"
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
@@ -196,11 +169,7 @@ class CareCase(AreaScoped, BaseModel):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["area_code", "grade_rank", "priority"],
-                name="care_case_area_idx",
-                opclasses=["varchar_pattern_ops", "int2_ops", "int2_ops"],
-            ),
+            area_index("care_case_area_idx", grade_rank="int2_ops", priority="int2_ops"),
             models.Index(fields=["grid", "stage"], name="care_case_grid_idx"),
             models.Index(fields=["leader", "grade_rank", "priority"], name="care_case_leader_idx"),
             models.Index(fields=["batch", "stage"], name="care_case_batch_idx"),
@@ -222,18 +191,9 @@ class Discovery(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="discoveries"
-    )
+    case = fk(CareCase, "案件", "discoveries")
     source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报告人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reporter = user_fk("报告人")
     description = models.TextField("初步情况")
     applicant_name = models.CharField("申请人/代办人", max_length=40, blank=True)
     source_type = models.CharField("来源对象类型", max_length=40, blank=True)
@@ -242,8 +202,7 @@ class Discovery(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "发现报告"
-        verbose_name_plural = "发现报告"
+        verbose_name = verbose_name_plural = "发现报告"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -272,69 +231,32 @@ class Referral(AreaScoped, BaseModel):
     area_source = "household"
     Status = ReferralStatus
 
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
+    household = fk(Household, "住户")
     source = models.CharField("发现渠道", max_length=30, choices=DiscoverySource)
     source_type = models.CharField("来源对象类型", max_length=40)
     source_id = models.CharField("来源对象ID", max_length=64)
     description = models.TextField("初步情况")
-    referrer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="转介人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    referrer_org = models.ForeignKey(
-        Organisation,
-        verbose_name="转介单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    referrer = user_fk("转介人")
+    referrer_org = fk(Organisation, "转介单位", null=True)
     status = models.CharField(
         "处理状态", max_length=20, choices=ReferralStatus, default=ReferralStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("处理人")
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decline_reason = models.CharField("不予接收的理由", max_length=300, blank=True)
-    case = models.ForeignKey(
-        CareCase,
-        verbose_name="关爱帮扶案件",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
+    case = fk(CareCase, "关爱帮扶案件", "referrals", null=True)
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱转介"
-        verbose_name_plural = "关爱转介"
+        verbose_name = verbose_name_plural = "关爱转介"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_type", "source_id"], name="care_referral_source_once"
             )
         ]
-        indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="care_referral_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            )
-        ]
+        indexes = [area_index("care_referral_area_idx", status="varchar_pattern_ops")]
 
     def __str__(self) -> str:
         return f"转介 {self.source_type}#{self.source_id}"
@@ -360,17 +282,8 @@ class Investigation(AreaScoped, BaseModel):
 
     SENSITIVE_FIELDS = ("health_notes", "disability_notes", "care_notes")
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="investigation"
-    )
-    investigator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="调查人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    case = one_to_one(CareCase, "案件", "investigation")
+    investigator = user_fk("调查人")
     visited_on = models.DateField("入户日期", null=True, blank=True)
     residents = models.TextField("共同生活人员", blank=True)
     resident_count = models.PositiveSmallIntegerField("共同生活人数", null=True, blank=True)
@@ -398,8 +311,7 @@ class Investigation(AreaScoped, BaseModel):
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "入户调查"
-        verbose_name_plural = "入户调查"
+        verbose_name = verbose_name_plural = "入户调查"
 
 
 def _photo_path(instance: InvestigationPhoto, filename: str) -> str:
@@ -412,9 +324,7 @@ class InvestigationPhoto(AreaScoped, BaseModel):
 
     area_source = "investigation"
 
-    investigation = models.ForeignKey(
-        Investigation, verbose_name="入户调查", on_delete=models.PROTECT, related_name="photos"
-    )
+    investigation = fk(Investigation, "入户调查", "photos")
     uuid_name = models.CharField(max_length=40, editable=False)
     file = models.FileField("照片", upload_to=_photo_path)
     content_type = models.CharField("类型", max_length=40)
@@ -423,8 +333,7 @@ class InvestigationPhoto(AreaScoped, BaseModel):
     objects = PhotoQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "入户照片"
-        verbose_name_plural = "入户照片"
+        verbose_name = verbose_name_plural = "入户照片"
 
 
 class CommunityReview(AreaScoped, BaseModel):
@@ -432,26 +341,17 @@ class CommunityReview(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="community_review"
-    )
+    case = one_to_one(CareCase, "案件", "community_review")
     held_on = models.DateField("评议日期")
     participants = models.TextField("参加人员")
     opinion = models.TextField("评议意见")
     recommends = models.BooleanField("建议认定", default=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewer = user_fk("记录人", blank=False)
 
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "社区评议"
-        verbose_name_plural = "社区评议"
+        verbose_name = verbose_name_plural = "社区评议"
 
 
 # The township's recognition standard (认定标准): every item must be confirmed to recognise.
@@ -472,26 +372,17 @@ class Recognition(AreaScoped, BaseModel):
         RECOGNISED = "recognised", "认定为关爱对象"
         REJECTED = "rejected", "不予认定"
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="recognition"
-    )
+    case = one_to_one(CareCase, "案件", "recognition")
     checklist = models.JSONField("认定标准核对", default=dict)
     decision = models.CharField("认定结论", max_length=20, choices=Decision)
     reason = models.TextField("理由", blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="认定人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("认定人", blank=False)
     decided_at = models.DateTimeField("认定时间")
 
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "认定"
-        verbose_name_plural = "认定"
+        verbose_name = verbose_name_plural = "认定"
 
 
 class Plan(AreaScoped, BaseModel):
@@ -499,25 +390,15 @@ class Plan(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.OneToOneField(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="plan"
-    )
+    case = one_to_one(CareCase, "案件", "plan")
     goal = models.TextField("帮扶目标", blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审定人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = user_fk("审定人")
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
 
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "一户一策方案"
-        verbose_name_plural = "一户一策方案"
+        verbose_name = verbose_name_plural = "一户一策方案"
 
 
 class Measure(AreaScoped, BaseModel):
@@ -527,22 +408,11 @@ class Measure(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="measures"
-    )
+    case = fk(CareCase, "案件", "measures")
     action = models.CharField("关爱行动", max_length=30, choices=CareAction)
     title = models.CharField("措施内容", max_length=200)
-    responsible_unit = models.ForeignKey(
-        Organisation, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
-    )
-    paired_unit = models.ForeignKey(
-        Organisation,
-        verbose_name="结对单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible_unit = fk(Organisation, "责任单位")
+    paired_unit = fk(Organisation, "结对单位", null=True)
     deadline = models.DateField("完成时限")
     budget_fen = models.BigIntegerField("预算（分）", null=True, blank=True)
     status = models.CharField(
@@ -552,41 +422,19 @@ class Measure(AreaScoped, BaseModel):
     cancel_reason = models.CharField("取消理由", max_length=300, blank=True)
     started_at = models.DateTimeField("开始实施时间", null=True, blank=True)
     implemented_at = models.DateTimeField("落实时间", null=True, blank=True)
-    implemented_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="落实确认人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    implemented_by = user_fk("落实确认人")
     delivery_type = models.CharField("承接对象类型", max_length=40, blank=True)
     delivery_id = models.CharField("承接对象ID", max_length=64, blank=True)
     delivery_label = models.CharField("承接说明", max_length=200, blank=True)
-    decided_by_meeting = models.ForeignKey(
-        "JointMeeting",
-        verbose_name="联席会议决定",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="decided_measures",
-    )
-    batch = models.ForeignKey(
-        Batch,
-        verbose_name="批次",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by_meeting = fk("JointMeeting", "联席会议决定", "decided_measures", null=True)
+    batch = fk(Batch, "批次", null=True)
     grade_rank = models.PositiveSmallIntegerField("紧急程度排序", default=9)
     priority = models.PositiveSmallIntegerField("复杂程度分", default=0)
 
     objects = MeasureQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "帮扶措施"
-        verbose_name_plural = "帮扶措施"
+        verbose_name = verbose_name_plural = "帮扶措施"
         indexes = [
             # a department's queue: its open measures, red first, complex first, deadline
             models.Index(
@@ -604,11 +452,7 @@ class Measure(AreaScoped, BaseModel):
             ),
             models.Index(fields=["batch", "status"], name="care_measure_batch_idx"),
             models.Index(fields=["case", "status"], name="care_measure_case_idx"),
-            models.Index(
-                fields=["area_code", "status", "deadline"],
-                name="care_measure_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
-            ),
+            area_index("care_measure_area_idx", status="varchar_pattern_ops", deadline="date_ops"),
             models.Index(fields=["delivery_type", "delivery_id"], name="care_measure_delivery_idx"),
         ]
 
@@ -635,9 +479,7 @@ class MeasureProof(AreaScoped, BaseModel):
 
     area_source = "measure"
 
-    measure = models.ForeignKey(
-        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="proofs"
-    )
+    measure = fk(Measure, "措施", "proofs")
     uuid_name = models.CharField(max_length=40, editable=False)
     file = models.FileField("佐证文件", upload_to=_proof_path)
     content_type = models.CharField("类型", max_length=40)
@@ -646,8 +488,7 @@ class MeasureProof(AreaScoped, BaseModel):
     objects = ProofQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "措施落实佐证"
-        verbose_name_plural = "措施落实佐证"
+        verbose_name = verbose_name_plural = "措施落实佐证"
         ordering = ["pk"]
 
     @property
@@ -660,25 +501,16 @@ class FollowUp(AreaScoped, BaseModel):
 
     area_source = "case"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="followups"
-    )
+    case = fk(CareCase, "案件", "followups")
     visited_on = models.DateField("回访日期")
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="回访人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    visitor = user_fk("回访人", blank=False)
     notes = models.TextField("回访情况")
     measure_progress = models.JSONField("措施进展", default=dict, blank=True)
 
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "跟踪回访"
-        verbose_name_plural = "跟踪回访"
+        verbose_name = verbose_name_plural = "跟踪回访"
         ordering = ["-visited_on", "-pk"]
 
 
@@ -691,34 +523,18 @@ class Evaluation(AreaScoped, BaseModel):
         CLOSE = "close", "验收结案"
         CONTINUE = "continue", "继续帮扶"
 
-    case = models.ForeignKey(
-        CareCase, verbose_name="案件", on_delete=models.PROTECT, related_name="evaluations"
-    )
+    case = fk(CareCase, "案件", "evaluations")
     evaluated_on = models.DateField("评估日期")
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="评估人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    evaluator = user_fk("评估人", blank=False)
     outcome = models.TextField("帮扶成效")
     decision = models.CharField("评估结论", max_length=10, choices=Decision)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="验收人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    accepted_by = user_fk("验收人")
     accepted_at = models.DateTimeField("验收时间", null=True, blank=True)
 
     objects = CaseRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "评估验收"
-        verbose_name_plural = "评估验收"
+        verbose_name = verbose_name_plural = "评估验收"
         ordering = ["-evaluated_on", "-pk"]
 
 
@@ -733,13 +549,7 @@ class JointMeeting(BaseModel):
     title = models.CharField("会议名称", max_length=120)
     area_code = models.CharField("区划代码", max_length=12)
     scheduled_on = models.DateField("会议日期")
-    convener = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="召集人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    convener = user_fk("召集人", blank=False)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.SCHEDULED)
     minutes = models.TextField("会议纪要", blank=True)
     held_on = models.DateField("召开日期", null=True, blank=True)
@@ -747,8 +557,7 @@ class JointMeeting(BaseModel):
     objects = JointMeetingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "联席会议"
-        verbose_name_plural = "联席会议"
+        verbose_name = verbose_name_plural = "联席会议"
         ordering = ["-scheduled_on", "-pk"]
 
     def __str__(self) -> str:
@@ -769,34 +578,18 @@ class Escalation(AreaScoped, BaseModel):
         ON_AGENDA = "on_agenda", "已列入议程"
         RESOLVED = "resolved", "已决定"
 
-    measure = models.ForeignKey(
-        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="escalations"
-    )
+    measure = fk(Measure, "措施", "escalations")
     kind = models.CharField("方式", max_length=20, choices=Kind)
     reason = models.TextField("原因")
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提出人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    raised_by = user_fk("提出人", blank=False)
     status = models.CharField("状态", max_length=20, choices=Status, default=Status.OPEN)
-    meeting = models.ForeignKey(
-        JointMeeting,
-        verbose_name="联席会议",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="agenda",
-    )
+    meeting = fk(JointMeeting, "联席会议", "agenda", null=True)
     decision = models.TextField("会议决定", blank=True)
 
     objects = EscalationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "会商提级"
-        verbose_name_plural = "会商提级"
+        verbose_name = verbose_name_plural = "会商提级"
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
@@ -813,9 +606,7 @@ class BatchTally(models.Model):
     with blank action and status counting households and persons. Kept by the services in the
     same transaction as each change; ``services.batch_tally_rebuild`` recomputes a batch."""
 
-    batch = models.ForeignKey(
-        Batch, verbose_name="批次", on_delete=models.CASCADE, related_name="+"
-    )
+    batch = fk(Batch, "批次", on_delete=models.CASCADE)
     area_code = models.CharField("乡镇(街道)区划代码", max_length=12)
     action = models.CharField("关爱行动", max_length=30, blank=True)
     status = models.CharField("状态", max_length=20, blank=True)
@@ -823,8 +614,7 @@ class BatchTally(models.Model):
     persons = models.IntegerField("人数", default=0)
 
     class Meta:
-        verbose_name = "批次进度汇总"
-        verbose_name_plural = "批次进度汇总"
+        verbose_name = verbose_name_plural = "批次进度汇总"
         constraints = [
             models.UniqueConstraint(
                 fields=["batch", "area_code", "action", "status"], name="care_tally_unique"

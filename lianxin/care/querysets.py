@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import NOTHING, Scope, ScopedQuerySet, ancestors_of, prefix_q
+from lianxin.registry.querysets import resident_scope_q
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,23 +37,22 @@ AREA_ROLES = tuple(AREA_STAFF_ROLES)
 REFERRAL_ROLES = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF)
 
 
-def _area_q(scope: Scope, *, grid_field: str | None) -> Q:
-    q = prefix_q("area_code", scope.area_prefixes())
-    grids = scope.grid_ids()
-    if grids and grid_field:
-        q |= Q(**{f"{grid_field}__in": grids})
-    return q
-
-
 def _leader_q(scope: Scope, field: str) -> Q:
     if scope.has_role(Role.LEADER) and scope.user_id is not None:
         return Q(**{field: scope.user_id})
     return NOTHING
 
 
+def _case_q(scope: Scope, path: str = "") -> Q:
+    """The case's area staff, its grid's workers and its leader (``path`` leads to the case)."""
+    return resident_scope_q(scope, grid_field=f"{path}grid_id") | _leader_q(
+        scope, f"{path}leader_id"
+    )
+
+
 class CareCaseQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        q = _area_q(scope, grid_field="grid_id") | _leader_q(scope, "leader_id")
+        q = _case_q(scope)
         units = scope.organisation_ids(UNIT_ROLES)
         if units:
             from .models import Measure
@@ -97,7 +97,7 @@ class ProofQuerySet(CaseRelatedQuerySet):
 
 class MeasureQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        q = _area_q(scope, grid_field="case__grid_id") | _leader_q(scope, "case__leader_id")
+        q = _case_q(scope, "case__")
         units = scope.organisation_ids(UNIT_ROLES)
         if units:
             q |= Q(responsible_unit_id__in=units) | Q(paired_unit_id__in=units)
@@ -154,9 +154,7 @@ class JointMeetingQuerySet(ScopedQuerySet):
 
 class EscalationQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        q = _area_q(scope, grid_field="measure__case__grid_id") | _leader_q(
-            scope, "measure__case__leader_id"
-        )
+        q = _case_q(scope, "measure__case__")
         units = scope.organisation_ids(UNIT_ROLES)
         if units:
             q |= Q(measure__responsible_unit_id__in=units)

@@ -11,30 +11,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from lianxin.core.model_mixins import user_fk
+
 
 class BaseModel(models.Model):
     """Every domain table: when and by whom a row was created and last changed."""
 
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="更新人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    created_by = user_fk("创建人", editable=False)
+    updated_by = user_fk("更新人", editable=False)
 
     class Meta:
         abstract = True

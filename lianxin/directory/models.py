@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from lianxin.areas.models import Division, Level
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 
 from .querysets import OrganisationQuerySet
@@ -69,18 +70,9 @@ class Organisation(BaseModel):
         "部门类型", max_length=40, choices=DeptType, blank=True, db_index=True
     )
     level = models.CharField("层级", max_length=10, choices=Level)
-    area = models.ForeignKey(
-        Division, verbose_name="管辖区域", on_delete=models.PROTECT, related_name="+"
-    )
+    area = fk(Division, "管辖区域")
     area_code = models.CharField("区划代码", max_length=12, editable=False)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="上级单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = fk("self", "上级单位", "children", null=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -91,13 +83,10 @@ class Organisation(BaseModel):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "组织机构"
-        verbose_name_plural = "组织机构"
+        verbose_name = verbose_name_plural = "组织机构"
         ordering = ["area_code", "name"]
         indexes = [
-            models.Index(
-                fields=["area_code"], name="org_area_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            area_index("org_area_idx"),
             models.Index(fields=["dept_type", "level", "area_code"], name="org_routing_idx"),
         ]
 

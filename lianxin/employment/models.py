@@ -11,6 +11,7 @@ from django.db import models
 from lianxin.areas.models import Division
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import DisabilityType, Person
@@ -122,9 +123,7 @@ class Season(AreaScoped, BaseModel):
     area_source = "area"
 
     name = models.CharField("活动名称", max_length=60)
-    area = models.ForeignKey(
-        Division, verbose_name="组织区域", on_delete=models.PROTECT, related_name="+"
-    )
+    area = fk(Division, "组织区域")
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
     notes = models.TextField("说明", blank=True)
@@ -132,8 +131,7 @@ class Season(AreaScoped, BaseModel):
     objects = SeasonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业援助月"
-        verbose_name_plural = "就业援助月"
+        verbose_name = verbose_name_plural = "就业援助月"
         ordering = ["-starts_on", "pk"]
 
     def __str__(self) -> str:
@@ -146,22 +144,13 @@ class Employer(AreaScoped, BaseModel):
 
     area_source = "organisation"
 
-    organisation = models.OneToOneField(
-        Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = one_to_one(Organisation, "单位")
     kind = models.CharField("类别", max_length=20, choices=EmployerKind, default=EmployerKind.FIRM)
     industry = models.CharField("行业", max_length=40, blank=True)
     staff_count = models.PositiveIntegerField("在职职工数", default=0)
     disabled_staff_count = models.PositiveIntegerField("已安排残疾人数", default=0)
     quota_permille = models.PositiveSmallIntegerField("按比例就业比例（‰）", default=15)
-    partner_factory = models.ForeignKey(
-        "self",
-        verbose_name="合作的阳光工厂",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="partners",
-    )
+    partner_factory = fk("self", "合作的阳光工厂", "partners", null=True)
     outreach_status = models.CharField(
         "走访状态", max_length=20, choices=OutreachStatus, default=OutreachStatus.NOT_VISITED
     )
@@ -172,16 +161,9 @@ class Employer(AreaScoped, BaseModel):
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "用人单位"
-        verbose_name_plural = "用人单位"
+        verbose_name = verbose_name_plural = "用人单位"
         ordering = ["area_code", "pk"]
-        indexes = [
-            models.Index(
-                fields=["area_code"],
-                name="emp_employer_area_idx",
-                opclasses=["varchar_pattern_ops"],
-            )
-        ]
+        indexes = [area_index("emp_employer_area_idx")]
 
     def __str__(self) -> str:
         return self.organisation.name
@@ -200,33 +182,17 @@ class OutreachVisit(AreaScoped, BaseModel):
 
     area_source = "employer"
 
-    employer = models.ForeignKey(
-        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="visits"
-    )
-    season = models.ForeignKey(
-        Season,
-        verbose_name="就业援助月",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="visits",
-    )
+    employer = fk(Employer, "用人单位", "visits")
+    season = fk(Season, "就业援助月", "visits", null=True)
     visited_on = models.DateField("走访日期")
-    visitor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="走访人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    visitor = user_fk("走访人", blank=False)
     willing = models.BooleanField("有用工意愿", default=False)
     notes = models.TextField("走访情况", blank=True)
 
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "企业走访"
-        verbose_name_plural = "企业走访"
+        verbose_name = verbose_name_plural = "企业走访"
         ordering = ["-visited_on", "-pk"]
 
 
@@ -235,17 +201,8 @@ class RecruitmentPlan(AreaScoped, BaseModel):
 
     area_source = "employer"
 
-    employer = models.ForeignKey(
-        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="plans"
-    )
-    season = models.ForeignKey(
-        Season,
-        verbose_name="就业援助月",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="plans",
-    )
+    employer = fk(Employer, "用人单位", "plans")
+    season = fk(Season, "就业援助月", "plans", null=True)
     planned_headcount = models.PositiveSmallIntegerField("计划招聘人数", default=0)
     benefits = models.TextField("福利待遇", blank=True)
     notes = models.TextField("说明", blank=True)
@@ -253,8 +210,7 @@ class RecruitmentPlan(AreaScoped, BaseModel):
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "招聘计划"
-        verbose_name_plural = "招聘计划"
+        verbose_name = verbose_name_plural = "招聘计划"
 
 
 class Workshop(AreaScoped, BaseModel):
@@ -262,17 +218,14 @@ class Workshop(AreaScoped, BaseModel):
 
     area_source = "employer"
 
-    employer = models.ForeignKey(
-        Employer, verbose_name="阳光工厂", on_delete=models.PROTECT, related_name="workshops"
-    )
+    employer = fk(Employer, "阳光工厂", "workshops")
     name = models.CharField("车间名称", max_length=60)
     description = models.CharField("说明", max_length=200, blank=True)
 
     objects = EmployerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "车间"
-        verbose_name_plural = "车间"
+        verbose_name = verbose_name_plural = "车间"
         constraints = [
             models.UniqueConstraint(fields=["employer", "name"], name="emp_workshop_unique")
         ]
@@ -287,33 +240,10 @@ class Post(AreaScoped, BaseModel):
 
     area_source = "employer"
 
-    employer = models.ForeignKey(
-        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="posts"
-    )
-    season = models.ForeignKey(
-        Season,
-        verbose_name="就业援助月",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="posts",
-    )
-    plan = models.ForeignKey(
-        RecruitmentPlan,
-        verbose_name="招聘计划",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="posts",
-    )
-    workshop = models.ForeignKey(
-        Workshop,
-        verbose_name="车间",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="posts",
-    )
+    employer = fk(Employer, "用人单位", "posts")
+    season = fk(Season, "就业援助月", "posts", null=True)
+    plan = fk(RecruitmentPlan, "招聘计划", "posts", null=True)
+    workshop = fk(Workshop, "车间", "posts", null=True)
     title = models.CharField("岗位名称", max_length=60)
     route = models.CharField("安置途径", max_length=20, choices=Route, default=Route.FIRM)
     requirements = models.TextField("岗位要求", blank=True)
@@ -328,14 +258,7 @@ class Post(AreaScoped, BaseModel):
     suitable_types = models.JSONField("适合的残疾类别", default=list, blank=True)
     suitable_grades = models.JSONField("适合的残疾等级", default=list, blank=True)
     tailored = models.BooleanField("因人制岗", default=False)
-    tailored_for = models.ForeignKey(
-        "JobSeeker",
-        verbose_name="为其定制的求职者",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    tailored_for = fk("JobSeeker", "为其定制的求职者", null=True)
     address = models.CharField("工作地点", max_length=200, blank=True)
     latitude = models.FloatField("纬度", null=True, blank=True)
     longitude = models.FloatField("经度", null=True, blank=True)
@@ -344,8 +267,7 @@ class Post(AreaScoped, BaseModel):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "岗位"
-        verbose_name_plural = "岗位"
+        verbose_name = verbose_name_plural = "岗位"
         ordering = ["-pk"]
         indexes = [
             models.Index(fields=["status", "area_code"], name="emp_post_open_idx"),
@@ -368,14 +290,7 @@ class JobSeeker(AreaScoped, BaseModel):
 
     SENSITIVE_FIELDS = ("id_number", "phone", "disability_type", "disability_grade")
 
-    person = models.ForeignKey(
-        Person,
-        verbose_name="居民",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = fk(Person, "居民", null=True)
     name = models.CharField("姓名", max_length=40)
     id_number = EncryptedTextField("身份证号", blank=True)
     id_hash = models.CharField(
@@ -384,9 +299,7 @@ class JobSeeker(AreaScoped, BaseModel):
     phone = EncryptedTextField("联系电话", blank=True)
     sex = models.CharField("性别", max_length=1, blank=True)
     birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
-    division = models.ForeignKey(
-        Division, verbose_name="居住社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
+    division = fk(Division, "居住社区(村)")
     source = models.CharField("登记方式", max_length=20, choices=SeekerSource)
     status = models.CharField(
         "状态", max_length=20, choices=SeekerStatus, default=SeekerStatus.SUBMITTED
@@ -410,28 +323,16 @@ class JobSeeker(AreaScoped, BaseModel):
     accommodations = models.TextField("需要的便利条件", blank=True)
     share = models.JSONField("同意向用人单位提供的信息", default=list, blank=True)
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
-    verified_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="核实人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    verified_by = user_fk("核实人")
     verify_note = models.CharField("核实说明", max_length=200, blank=True)
 
     objects = SeekerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "求职者"
-        verbose_name_plural = "求职者"
+        verbose_name = verbose_name_plural = "求职者"
         ordering = ["-pk"]
         indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="emp_seeker_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            area_index("emp_seeker_area_idx", status="varchar_pattern_ops"),
         ]
 
     def __str__(self) -> str:
@@ -447,16 +348,8 @@ class Assessment(AreaScoped, BaseModel):
 
     area_source = "seeker"
 
-    seeker = models.ForeignKey(
-        JobSeeker, verbose_name="求职者", on_delete=models.PROTECT, related_name="assessments"
-    )
-    coach = models.ForeignKey(
-        "accounts.User",
-        verbose_name="就业指导老师",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    seeker = fk(JobSeeker, "求职者", "assessments")
+    coach = user_fk("就业指导老师", blank=False)
     assessed_on = models.DateField("评估日期")
     abilities = models.TextField("能力评估")
     support_needed = models.TextField("需要的支持", blank=True)
@@ -466,8 +359,7 @@ class Assessment(AreaScoped, BaseModel):
     objects = SeekerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业评估"
-        verbose_name_plural = "就业评估"
+        verbose_name = verbose_name_plural = "就业评估"
         ordering = ["-assessed_on", "-pk"]
 
 
@@ -476,32 +368,15 @@ class Match(AreaScoped, BaseModel):
 
     area_source = "seeker"
 
-    seeker = models.ForeignKey(
-        JobSeeker, verbose_name="求职者", on_delete=models.PROTECT, related_name="matches"
-    )
-    post = models.ForeignKey(
-        Post, verbose_name="岗位", on_delete=models.PROTECT, related_name="matches"
-    )
-    season = models.ForeignKey(
-        Season,
-        verbose_name="就业援助月",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="matches",
-    )
+    seeker = fk(JobSeeker, "求职者", "matches")
+    post = fk(Post, "岗位", "matches")
+    season = fk(Season, "就业援助月", "matches", null=True)
     score = models.PositiveSmallIntegerField("匹配度", default=0)
     reasons = models.JSONField("匹配理由", default=list, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=MatchStatus, default=MatchStatus.PROPOSED
     )
-    proposed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="推荐人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    proposed_by = user_fk("推荐人", blank=False)
     seeker_decision_at = models.DateTimeField("求职者答复时间", null=True, blank=True)
     employer_decision_at = models.DateTimeField("用人单位答复时间", null=True, blank=True)
     declined_by = models.CharField("婉拒方", max_length=10, blank=True)
@@ -510,8 +385,7 @@ class Match(AreaScoped, BaseModel):
     objects = MatchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "推荐匹配"
-        verbose_name_plural = "推荐匹配"
+        verbose_name = verbose_name_plural = "推荐匹配"
         ordering = ["-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -529,37 +403,12 @@ class Placement(AreaScoped, BaseModel):
 
     area_source = "seeker"
 
-    seeker = models.ForeignKey(
-        JobSeeker, verbose_name="求职者", on_delete=models.PROTECT, related_name="placements"
-    )
+    seeker = fk(JobSeeker, "求职者", "placements")
     route = models.CharField("安置途径", max_length=20, choices=Route)
-    employer = models.ForeignKey(
-        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="placements"
-    )
-    post = models.ForeignKey(
-        Post,
-        verbose_name="岗位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="placements",
-    )
-    match = models.ForeignKey(
-        Match,
-        verbose_name="推荐匹配",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    season = models.ForeignKey(
-        Season,
-        verbose_name="就业援助月",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="placements",
-    )
+    employer = fk(Employer, "用人单位", "placements")
+    post = fk(Post, "岗位", "placements", null=True)
+    match = fk(Match, "推荐匹配", null=True)
+    season = fk(Season, "就业援助月", "placements", null=True)
     work_type = models.CharField("工种", max_length=60, blank=True)
     started_on = models.DateField("上岗日期")
     monthly_pay_fen = models.BigIntegerField("月薪（分）", default=0)
@@ -577,8 +426,7 @@ class Placement(AreaScoped, BaseModel):
     objects = PlacementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业安置"
-        verbose_name_plural = "就业安置"
+        verbose_name = verbose_name_plural = "就业安置"
         ordering = ["-started_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -594,20 +442,12 @@ class PlacementFollowUp(AreaScoped, BaseModel):
 
     area_source = "placement"
 
-    placement = models.ForeignKey(
-        Placement, verbose_name="就业安置", on_delete=models.PROTECT, related_name="followups"
-    )
+    placement = fk(Placement, "就业安置", "followups")
     month = models.PositiveSmallIntegerField(
         "回访节点（月）", choices=[(m, f"{m}个月") for m in FOLLOW_UP_MONTHS]
     )
     visited_on = models.DateField("回访日期")
-    visitor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="回访人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    visitor = user_fk("回访人", blank=False)
     still_employed = models.BooleanField("仍在岗")
     monthly_pay_fen = models.BigIntegerField("当前月薪（分）", null=True, blank=True)
     problems = models.TextField("存在问题", blank=True)
@@ -617,8 +457,7 @@ class PlacementFollowUp(AreaScoped, BaseModel):
     objects = SeekerRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "就业回访"
-        verbose_name_plural = "就业回访"
+        verbose_name = verbose_name_plural = "就业回访"
         ordering = ["month"]
         constraints = [
             models.UniqueConstraint(fields=["placement", "month"], name="emp_followup_once")
@@ -631,12 +470,8 @@ class SeasonReturn(AreaScoped, BaseModel):
 
     area_source = "county"
 
-    season = models.ForeignKey(
-        Season, verbose_name="就业援助月", on_delete=models.PROTECT, related_name="returns"
-    )
-    county = models.ForeignKey(
-        Division, verbose_name="县(区)", on_delete=models.PROTECT, related_name="+"
-    )
+    season = fk(Season, "就业援助月", "returns")
+    county = fk(Division, "县(区)")
     route = models.CharField("安置途径", max_length=20, choices=Route)
     disability_type = models.CharField("残疾类别", max_length=10, choices=DisabilityType)
     posts_developed = models.PositiveIntegerField("开发岗位数", default=0)
@@ -645,8 +480,7 @@ class SeasonReturn(AreaScoped, BaseModel):
     objects = SeasonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "县区报送"
-        verbose_name_plural = "县区报送"
+        verbose_name = verbose_name_plural = "县区报送"
         constraints = [
             models.UniqueConstraint(
                 fields=["season", "county", "route", "disability_type"], name="emp_return_once"

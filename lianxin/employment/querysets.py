@@ -63,28 +63,26 @@ class SeekerQuerySet(ScopedQuerySet):
         return prefix_q("area_code", scope.area_prefixes(AREA_STAFF_ROLES))
 
 
-class SeekerRelatedQuerySet(ScopedQuerySet):
+class SeekerRelatedQuerySet(SeekerQuerySet):
     """Assessments and follow-ups: the seeker's area."""
 
-    def scope_q(self, scope: Scope) -> Q:
-        return prefix_q("area_code", scope.area_prefixes(AREA_STAFF_ROLES))
+
+def _seeker_or_employer_q(scope: Scope, via: str, employer: str) -> Q:
+    """Rows between a seeker and an employer: area staff of either side (``via`` leads to the
+    employer's side), the employer's own staff (``employer`` leads to the employer)."""
+    prefixes = scope.area_prefixes(AREA_STAFF_ROLES)
+    return (
+        prefix_q("area_code", prefixes)
+        | prefix_q(f"{via}area_code", prefixes)
+        | _employer_q(scope, f"{employer}organisation_id")
+    )
 
 
 class MatchQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        prefixes = scope.area_prefixes(AREA_STAFF_ROLES)
-        return (
-            prefix_q("area_code", prefixes)
-            | prefix_q("post__area_code", prefixes)
-            | _employer_q(scope, "post__employer__organisation_id")
-        )
+        return _seeker_or_employer_q(scope, "post__", "post__employer__")
 
 
 class PlacementQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        prefixes = scope.area_prefixes(AREA_STAFF_ROLES)
-        return (
-            prefix_q("area_code", prefixes)
-            | prefix_q("employer__area_code", prefixes)
-            | _employer_q(scope, "employer__organisation_id")
-        )
+        return _seeker_or_employer_q(scope, "employer__", "employer__")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -94,13 +95,7 @@ class WorkOrder(BaseModel):
 
     tracking_code = models.CharField("查询码", max_length=16)
     channel = models.CharField("渠道", max_length=10, choices=Channel, default=Channel.PHONE)
-    hotline = models.ForeignKey(
-        Organisation,
-        verbose_name="受理热线",
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": "hotline_centre"},
-    )
+    hotline = fk(Organisation, "受理热线", limit_choices_to={"kind": "hotline_centre"})
     caller_name = models.CharField("来电人", max_length=40, blank=True)
     caller_phone = EncryptedTextField("来电号码", blank=True)
     caller_phone_hash = models.CharField("来电号码检索码", max_length=64, blank=True)
@@ -112,15 +107,8 @@ class WorkOrder(BaseModel):
     dept_type = models.CharField("诉求类别", max_length=40)
     urgency = models.CharField("紧急程度", max_length=20, choices=Urgency, default=Urgency.GENERAL)
     status = models.CharField("状态", max_length=12, choices=Status, default=Status.RECEIVED)
-    lead_unit = models.ForeignKey(
-        Organisation,
-        verbose_name="主办单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,  # wo_unit_queue_idx leads with lead_unit
-    )
+    # wo_unit_queue_idx leads with lead_unit
+    lead_unit = fk(Organisation, "主办单位", null=True, db_index=False)
     received_at = models.DateTimeField("受理时间")
     dispatch_due_at = models.DateTimeField("派单时限")
     reply_due_at = models.DateTimeField("答复时限", null=True, blank=True)
@@ -139,31 +127,11 @@ class WorkOrder(BaseModel):
     supervised = models.BooleanField("督办", default=False)
     escalated = models.BooleanField("提级", default=False)
     referred_to_care = models.BooleanField("已转介关爱", default=False)
-    person = models.ForeignKey(
-        "registry.Person",
-        verbose_name="关联居民",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    person = fk("registry.Person", "关联居民", null=True, on_delete=models.SET_NULL)
+    household = fk(
+        "registry.Household", "关联住户", null=True, on_delete=models.SET_NULL, db_index=False
     )
-    household = models.ForeignKey(
-        "registry.Household",
-        verbose_name="关联住户",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name="合并至",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="merged_orders",
-    )
+    merged_into = fk("self", "合并至", "merged_orders", null=True)
     idempotency_key = models.CharField("幂等键", max_length=80, null=True, blank=True)
     routed_dept_type = models.CharField("系统建议类别", max_length=40, blank=True)
     routed_confidence = models.FloatField("建议置信度", null=True, blank=True)
@@ -171,8 +139,7 @@ class WorkOrder(BaseModel):
     objects = WorkOrderQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "工单"
-        verbose_name_plural = "工单"
+        verbose_name = verbose_name_plural = "工单"
         ordering = ["-received_at"]
         # Unique constraints and plain indexes rather than unique=/db_index= on the fields:
         # exact lookups only, so PostgreSQL needs no second "_like" index for each (intake
@@ -197,9 +164,7 @@ class WorkOrder(BaseModel):
             models.Index(
                 fields=["hotline", "due_at"], condition=_OPEN_Q, name="wo_open_hotline_due_idx"
             ),
-            models.Index(
-                fields=["area_code"], name="wo_area_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            area_index("wo_area_idx"),
             models.Index(fields=["received_at"], name="wo_received_idx"),
             # the hotline's desk: new, returned and reopened orders (a few thousand at most)
             models.Index(
@@ -246,8 +211,7 @@ class WorkOrderAssignment(BaseModel):
     return_reason = models.TextField("退单理由", blank=True)
 
     class Meta:
-        verbose_name = "派单"
-        verbose_name_plural = "派单"
+        verbose_name = verbose_name_plural = "派单"
         indexes = [
             # the orders a unit supports (协办): few per unit, found without touching its
             # (many) lead assignments
@@ -281,8 +245,7 @@ class WorkOrderEvent(models.Model):
     data = models.JSONField("数据", default=dict, blank=True)
 
     class Meta:
-        verbose_name = "工单流转记录"
-        verbose_name_plural = "工单流转记录"
+        verbose_name = verbose_name_plural = "工单流转记录"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["order", "at"], name="wo_event_order_idx")]
 
@@ -309,8 +272,7 @@ class WorkOrderNote(BaseModel):
     text = models.TextField("内容")
 
     class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
+        verbose_name = verbose_name_plural = "办理记录"
         ordering = ["created_at", "id"]
 
 
@@ -322,8 +284,7 @@ class WorkOrderAttachment(BaseModel):
     content_type = models.CharField("类型", max_length=80)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
 
 
 class ExtensionStatus(models.TextChoices):
@@ -344,8 +305,7 @@ class ExtensionRequest(BaseModel):
     decision_note = models.TextField("审批意见", blank=True)
 
     class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = verbose_name_plural = "延期申请"
 
 
 class Callback(BaseModel):
@@ -358,8 +318,7 @@ class Callback(BaseModel):
     by_citizen = models.BooleanField("群众自评", default=False)
 
     class Meta:
-        verbose_name = "回访"
-        verbose_name_plural = "回访"
+        verbose_name = verbose_name_plural = "回访"
 
 
 class CorrectionSource(models.TextChoices):
@@ -390,8 +349,7 @@ class RoutingCorrection(BaseModel):
     return_reason = models.TextField("退单理由", blank=True)
 
     class Meta:
-        verbose_name = "派单纠正"
-        verbose_name_plural = "派单纠正"
+        verbose_name = verbose_name_plural = "派单纠正"
 
 
 class Season(models.TextChoices):
@@ -426,8 +384,7 @@ class ProblemLedgerItem(BaseModel):
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "问题清单"
-        verbose_name_plural = "问题清单"
+        verbose_name = verbose_name_plural = "问题清单"
         constraints = [
             models.UniqueConstraint(
                 fields=["area_code", "dept_type", "season"], name="ledger_unique_hotspot"
@@ -449,8 +406,7 @@ class Open311ApiKey(BaseModel):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
-        verbose_name = "Open311密钥"
-        verbose_name_plural = "Open311密钥"
+        verbose_name = verbose_name_plural = "Open311密钥"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -3,12 +3,12 @@ delivered to grid workers for verification, and the review queue of uncertain ma
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from lianxin.areas.models import Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -35,18 +35,9 @@ class RosterImport(BaseModel):
         FAILED = "failed", "无法使用"
 
     kind = models.CharField("名册类型", max_length=20, choices=RosterKind)
-    area = models.ForeignKey(
-        Division, verbose_name="适用区域", on_delete=models.PROTECT, related_name="+"
-    )
+    area = fk(Division, "适用区域")
     area_code = models.CharField("区划代码", max_length=12, editable=False)
-    department = models.ForeignKey(
-        Organisation,
-        verbose_name="提供部门",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = fk(Organisation, "提供部门", null=True)
     original_name = models.CharField("原文件名", max_length=200)
     stored_path = models.CharField("原文件", max_length=300, editable=False)
     staged_path = models.CharField("标准化文件", max_length=300, blank=True, editable=False)
@@ -65,8 +56,7 @@ class RosterImport(BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "比对名册"
-        verbose_name_plural = "比对名册"
+        verbose_name = verbose_name_plural = "比对名册"
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["area_code", "kind", "status"], name="roster_area_kind_idx")
@@ -88,17 +78,8 @@ class RosterLayout(AreaScoped, BaseModel):
     area_source = "area"
 
     kind = models.CharField("名册类型", max_length=20, choices=RosterKind)
-    area = models.ForeignKey(
-        Division, verbose_name="适用区域", on_delete=models.PROTECT, related_name="+"
-    )
-    department = models.ForeignKey(
-        Organisation,
-        verbose_name="提供部门",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    area = fk(Division, "适用区域")
+    department = fk(Organisation, "提供部门", null=True)
     signature = models.CharField("表头特征", max_length=64)
     headers = models.JSONField("原表头", default=list)
     column_map = models.JSONField("列对应", default=dict)
@@ -108,8 +89,7 @@ class RosterLayout(AreaScoped, BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "名册格式记忆"
-        verbose_name_plural = "名册格式记忆"
+        verbose_name = verbose_name_plural = "名册格式记忆"
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "area", "department", "signature"], name="roster_layout_once"
@@ -131,8 +111,7 @@ class RuleSetting(BaseModel):
     enabled_rules = models.JSONField("启用的规则", default=list, blank=True)
 
     class Meta:
-        verbose_name = "比对规则参数"
-        verbose_name_plural = "比对规则参数"
+        verbose_name = verbose_name_plural = "比对规则参数"
 
 
 class Run(BaseModel):
@@ -144,9 +123,7 @@ class Run(BaseModel):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    area = models.ForeignKey(
-        Division, verbose_name="比对区域", on_delete=models.PROTECT, related_name="+"
-    )
+    area = fk(Division, "比对区域")
     area_code = models.CharField("区划代码", max_length=12, editable=False)
     as_of = models.DateField("比对基准日")
     engine = models.CharField("引擎", max_length=10, default="duckdb")
@@ -169,8 +146,7 @@ class Run(BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "比对批次"
-        verbose_name_plural = "比对批次"
+        verbose_name = verbose_name_plural = "比对批次"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -194,29 +170,16 @@ class Alert(BaseModel):
         CARE_DISCOVERY = "care_discovery", "转入关爱帮扶（对象发现）"
         ENTITLEMENT_CHANGE = "entitlement_change", "待遇调整（转民政/残联审批）"
 
-    run = models.ForeignKey(
-        Run, verbose_name="比对批次", on_delete=models.PROTECT, related_name="alerts"
-    )
-    person = models.ForeignKey(
-        "registry.Person", verbose_name="居民", on_delete=models.PROTECT, related_name="+"
-    )
+    run = fk(Run, "比对批次", "alerts")
+    person = fk("registry.Person", "居民")
     rule = models.CharField("规则", max_length=40, db_index=True)
     detail = models.TextField("依据")
     evidence_hash = models.CharField("依据摘要", max_length=64)
     area_code = models.CharField("区划代码", max_length=12)
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    grid = fk(Grid, "网格", null=True)
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.OPEN)
     outcome = models.CharField("处理去向", max_length=20, choices=Outcome, blank=True, default="")
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="核实人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    verified_by = user_fk("核实人")
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
     verification_note = models.TextField("核实情况", blank=True)
     care_case_id = models.PositiveBigIntegerField("关爱个案", null=True, blank=True)
@@ -225,8 +188,7 @@ class Alert(BaseModel):
     objects = AlertQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "预警"
-        verbose_name_plural = "预警"
+        verbose_name = verbose_name_plural = "预警"
         ordering = ["status", "-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -240,11 +202,7 @@ class Alert(BaseModel):
         ]
         indexes = [
             models.Index(fields=["grid", "status"], name="alert_grid_status_idx"),
-            models.Index(
-                fields=["area_code", "status"],
-                name="alert_area_status_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            area_index("alert_area_status_idx", status="varchar_pattern_ops"),
         ]
 
     def __str__(self) -> str:
@@ -261,9 +219,7 @@ class ReviewItem(BaseModel):
 
     SENSITIVE_FIELDS = ("id_number", "candidate_id_number")
 
-    run = models.ForeignKey(
-        Run, verbose_name="比对批次", on_delete=models.PROTECT, related_name="review_items"
-    )
+    run = fk(Run, "比对批次", "review_items")
     area_code = models.CharField("区划代码", max_length=12)
     source = models.CharField("名册", max_length=20)
     file_name = models.CharField("文件", max_length=200, blank=True)
@@ -275,29 +231,14 @@ class ReviewItem(BaseModel):
     candidate_id_number = EncryptedTextField("候选身份证号", blank=True)
     match_probability = models.FloatField("匹配概率", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.OPEN)
-    linked_person = models.ForeignKey(
-        "registry.Person",
-        verbose_name="关联居民",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="核对人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    linked_person = fk("registry.Person", "关联居民", null=True)
+    decided_by = user_fk("核对人")
     note = models.CharField("说明", max_length=200, blank=True)
 
     objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "待核对名册行"
-        verbose_name_plural = "待核对名册行"
+        verbose_name = verbose_name_plural = "待核对名册行"
         ordering = ["status", "id"]
         indexes = [models.Index(fields=["area_code", "status"], name="review_area_status_idx")]
 
@@ -307,9 +248,7 @@ class Reminder(BaseModel):
 
     SENSITIVE_FIELDS = ("recipient",)
 
-    alert = models.OneToOneField(
-        Alert, verbose_name="预警", on_delete=models.PROTECT, related_name="reminder"
-    )
+    alert = one_to_one(Alert, "预警", "reminder")
     recipient = EncryptedTextField("接收号码")
     message = models.TextField("内容")
     backend = models.CharField("发送方式", max_length=60)
@@ -318,5 +257,4 @@ class Reminder(BaseModel):
     objects = AreaScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "提醒信息"
-        verbose_name_plural = "提醒信息"
+        verbose_name = verbose_name_plural = "提醒信息"

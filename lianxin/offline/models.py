@@ -4,11 +4,11 @@ The unique key is what makes a submission apply exactly once, however often it i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import user_fk
 from lianxin.core.models import BaseModel
 
 from .querysets import SubmissionQuerySet
@@ -30,9 +30,7 @@ class Submission(AreaScoped, BaseModel):
     """离线提交: a form saved on the phone without network, as it reached the server."""
 
     key = models.UUIDField("同步编号", unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填写人", on_delete=models.PROTECT, related_name="+"
-    )
+    user = user_fk("填写人", null=False)
     kind = models.CharField("类型", max_length=20, choices=SubmissionKind)
     status = models.CharField("状态", max_length=10, choices=SubmissionStatus)
     typed_at = models.DateTimeField("填写时间（手机）")
@@ -48,8 +46,7 @@ class Submission(AreaScoped, BaseModel):
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "离线提交"
-        verbose_name_plural = "离线提交"
+        verbose_name = verbose_name_plural = "离线提交"
         ordering = ["-synced_at", "-pk"]
         indexes = [models.Index(fields=["user", "synced_at"], name="offline_sub_user_idx")]
 

@@ -10,6 +10,7 @@ from django.db import models
 from lianxin.areas.models import Building, Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import area_index, fk
 from lianxin.core.models import BaseModel
 
 from .querysets import HouseholdQuerySet, ImportJobQuerySet, PersonQuerySet, PersonRelatedQuerySet
@@ -105,42 +106,19 @@ class Household(AreaScoped, BaseModel):
     household_type = models.CharField(
         "户类型", max_length=10, choices=HouseholdType, default=HouseholdType.URBAN
     )
-    division = models.ForeignKey(
-        Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    building = models.ForeignKey(
-        Building,
-        verbose_name="楼栋",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    division = fk(Division, "社区(村)")
+    grid = fk(Grid, "网格", null=True)
+    building = fk(Building, "楼栋", null=True)
     address = models.CharField("详细地址", max_length=200, blank=True)
-    head = models.ForeignKey(
-        "Person",
-        verbose_name="户主",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    head = fk("Person", "户主", null=True)
     is_active = models.BooleanField("有效", default=True)
 
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "住户"
-        verbose_name_plural = "住户"
+        verbose_name = verbose_name_plural = "住户"
         indexes = [
-            models.Index(
-                fields=["area_code", "id"],
-                name="household_area_idx",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            area_index("household_area_idx", id="int8_ops"),
             models.Index(fields=["grid", "id"], name="household_grid_idx"),
         ]
 
@@ -171,20 +149,9 @@ class Person(AreaScoped, BaseModel):
         "电话检索码", max_length=64, blank=True, db_index=True, editable=False
     )
     registered_area_code = models.CharField("户籍地区划代码", max_length=12, blank=True)
-    division = models.ForeignKey(
-        Division, verbose_name="居住社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    building = models.ForeignKey(
-        Building,
-        verbose_name="楼栋",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    division = fk(Division, "居住社区(村)")
+    grid = fk(Grid, "网格", null=True)
+    building = fk(Building, "楼栋", null=True)
     address = models.CharField("详细地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
@@ -192,26 +159,14 @@ class Person(AreaScoped, BaseModel):
         "状态", max_length=10, choices=PersonStatus, default=PersonStatus.ALIVE
     )
     status_date = models.DateField("状态日期", null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name="已合并至",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    merged_into = fk("self", "已合并至", null=True)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "居民"
-        verbose_name_plural = "居民"
+        verbose_name = verbose_name_plural = "居民"
         indexes = [
-            models.Index(
-                fields=["area_code", "id"],
-                name="person_area_idx",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            area_index("person_area_idx", id="int8_ops"),
             models.Index(fields=["grid", "id"], name="person_grid_idx"),
             models.Index(fields=["birth_date", "name"], name="person_birth_name_idx"),
             models.Index(
@@ -229,12 +184,8 @@ class Membership(AreaScoped, BaseModel):
 
     area_source = "household"
 
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="memberships"
-    )
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="memberships"
-    )
+    household = fk(Household, "住户", "memberships")
+    person = fk(Person, "居民", "memberships")
     relationship = models.CharField("与户主关系", max_length=10, choices=Relationship)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("终止日期", null=True, blank=True)
@@ -242,8 +193,7 @@ class Membership(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "家庭成员"
-        verbose_name_plural = "家庭成员"
+        verbose_name = verbose_name_plural = "家庭成员"
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
@@ -259,9 +209,7 @@ class VulnerabilityTag(AreaScoped, BaseModel):
 
     area_source = "person"
 
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="tags"
-    )
+    person = fk(Person, "居民", "tags")
     tag = models.CharField("标签", max_length=20, choices=Tag)
     source = models.CharField("来源", max_length=60, blank=True)
     evidence = models.TextField("依据", blank=True)
@@ -272,8 +220,7 @@ class VulnerabilityTag(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "困难标签"
-        verbose_name_plural = "困难标签"
+        verbose_name = verbose_name_plural = "困难标签"
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "tag"],
@@ -296,9 +243,7 @@ class Disability(AreaScoped, BaseModel):
 
     SENSITIVE_FIELDS = ("certificate_number",)
 
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="disabilities"
-    )
+    person = fk(Person, "居民", "disabilities")
     certificate_number = EncryptedTextField("残疾人证号", blank=True)
     disability_type = models.CharField("残疾类别", max_length=10, choices=DisabilityType)
     grade = models.PositiveSmallIntegerField(
@@ -311,8 +256,7 @@ class Disability(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "残疾信息"
-        verbose_name_plural = "残疾信息"
+        verbose_name = verbose_name_plural = "残疾信息"
 
 
 class AssistanceStatus(AreaScoped, BaseModel):
@@ -320,9 +264,7 @@ class AssistanceStatus(AreaScoped, BaseModel):
 
     area_source = "household"
 
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="assistance"
-    )
+    household = fk(Household, "住户", "assistance")
     assistance_type = models.CharField("救助类型", max_length=10, choices=AssistanceType)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("终止日期", null=True, blank=True)
@@ -331,8 +273,7 @@ class AssistanceStatus(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "救助状态"
-        verbose_name_plural = "救助状态"
+        verbose_name = verbose_name_plural = "救助状态"
 
     @property
     def state(self) -> str:
@@ -352,12 +293,8 @@ class DuplicateCandidate(AreaScoped, BaseModel):
 
     area_source = "person"
 
-    person = models.ForeignKey(
-        Person, verbose_name="居民", on_delete=models.PROTECT, related_name="+"
-    )
-    other = models.ForeignKey(
-        Person, verbose_name="疑似重复居民", on_delete=models.PROTECT, related_name="+"
-    )
+    person = fk(Person, "居民")
+    other = fk(Person, "疑似重复居民")
     reason = models.CharField("原因", max_length=60)
     status = models.CharField(
         "状态", max_length=10, choices=DuplicateStatus, default=DuplicateStatus.OPEN
@@ -368,8 +305,7 @@ class DuplicateCandidate(AreaScoped, BaseModel):
     objects = PersonRelatedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "疑似重复居民"
-        verbose_name_plural = "疑似重复居民"
+        verbose_name = verbose_name_plural = "疑似重复居民"
         constraints = [
             models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_unique")
         ]
@@ -406,8 +342,7 @@ class ImportJob(BaseModel):
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "导入任务"
-        verbose_name_plural = "导入任务"
+        verbose_name = verbose_name_plural = "导入任务"
 
     def __str__(self) -> str:
         return self.file_name

@@ -6,11 +6,11 @@ household head's name at read time (``selectors.masked_name``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from lianxin.areas.models import Division
 from lianxin.core.areascoped import AreaScoped
+from lianxin.core.model_mixins import area_index, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 from lianxin.registry.models import Household
@@ -47,41 +47,23 @@ class Partner(AreaScoped, BaseModel):
 
     area_source = "area"
 
-    organisation = models.OneToOneField(
-        Organisation, verbose_name="单位", on_delete=models.PROTECT, related_name="partner"
-    )
+    organisation = one_to_one(Organisation, "单位", "partner")
     kind = models.CharField("类别", max_length=20, choices=PartnerKind)
-    area = models.ForeignKey(
-        Division, verbose_name="加入联盟的区域", on_delete=models.PROTECT, related_name="+"
-    )
+    area = fk(Division, "加入联盟的区域")
     status = models.CharField(
         "状态", max_length=12, choices=PartnerStatus, default=PartnerStatus.APPLIED
     )
     pledge_text = models.CharField("承诺内容", max_length=300, blank=True)
     accepts_points = models.BooleanField("接受志愿积分兑换", default=False)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("审核人")
     decision_note = models.CharField("审核意见", max_length=300, blank=True)
 
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心联盟成员"
-        verbose_name_plural = "爱心联盟成员"
-        indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="partner_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            )
-        ]
+        verbose_name = verbose_name_plural = "爱心联盟成员"
+        indexes = [area_index("partner_area_idx", status="varchar_pattern_ops")]
 
     def __str__(self) -> str:
         return self.organisation.name
@@ -107,19 +89,10 @@ class Location(AreaScoped, BaseModel):
 
     area_source = "division"
 
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name="所属单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="locations",
-    )
+    partner = fk(Partner, "所属单位", "locations", null=True)
     name = models.CharField("名称", max_length=120)
     kind = models.CharField("类型", max_length=20, choices=LocationKind)
-    division = models.ForeignKey(
-        Division, verbose_name="服务社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
+    division = fk(Division, "服务社区(村)")
     address = models.CharField("地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6)
@@ -129,13 +102,10 @@ class Location(AreaScoped, BaseModel):
     objects = LocationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "服务网点"
-        verbose_name_plural = "服务网点"
+        verbose_name = verbose_name_plural = "服务网点"
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="location_point_idx"),
-            models.Index(
-                fields=["area_code"], name="location_area_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            area_index("location_area_idx"),
         ]
 
     def __str__(self) -> str:
@@ -146,19 +116,12 @@ class CommunityCentre(models.Model):
     """The centre point of a community or village: where the life circle of its households is
     measured from when the household head has no coordinates of his own."""
 
-    division = models.OneToOneField(
-        Division,
-        verbose_name="社区(村)",
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    division = one_to_one(Division, "社区(村)", on_delete=models.CASCADE, primary_key=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6)
 
     class Meta:
-        verbose_name = "社区中心点"
-        verbose_name_plural = "社区中心点"
+        verbose_name = verbose_name_plural = "社区中心点"
 
     def __str__(self) -> str:
         return str(self.division)
@@ -189,9 +152,7 @@ class Offer(AreaScoped, BaseModel):
 
     area_source = "partner"
 
-    partner = models.ForeignKey(
-        Partner, verbose_name="爱心商家", on_delete=models.PROTECT, related_name="offers"
-    )
+    partner = fk(Partner, "爱心商家", "offers")
     title = models.CharField("优惠名称", max_length=120)
     category = models.CharField("类别", max_length=20, choices=OfferCategory)
     discount_kind = models.CharField("优惠方式", max_length=12, choices=DiscountKind)
@@ -207,8 +168,7 @@ class Offer(AreaScoped, BaseModel):
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心优惠"
-        verbose_name_plural = "爱心优惠"
+        verbose_name = verbose_name_plural = "爱心优惠"
         indexes = [models.Index(fields=["partner", "is_active"], name="offer_partner_idx")]
 
     def __str__(self) -> str:
@@ -249,8 +209,7 @@ class CardSequence(models.Model):
     last = models.PositiveIntegerField("已用序号", default=0)
 
     class Meta:
-        verbose_name = "卡号号段"
-        verbose_name_plural = "卡号号段"
+        verbose_name = verbose_name_plural = "卡号号段"
 
     def __str__(self) -> str:
         return self.prefix
@@ -262,28 +221,18 @@ class LoveCard(AreaScoped, BaseModel):
     area_source = "household"
 
     number = models.CharField("卡号", max_length=16, unique=True)
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
+    household = fk(Household, "住户")
     tier = models.PositiveSmallIntegerField("发卡类别", choices=CardTier)
     status = models.CharField("状态", max_length=10, choices=CardStatus, default=CardStatus.ACTIVE)
     issued_at = models.DateTimeField("发卡时间")
     status_reason = models.CharField("状态原因", max_length=200, blank=True)
     status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
-    replaces = models.OneToOneField(
-        "self",
-        verbose_name="补办自",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="replaced_by",
-    )
+    replaces = one_to_one("self", "补办自", "replaced_by", null=True)
 
     objects = CardQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心卡"
-        verbose_name_plural = "爱心卡"
+        verbose_name = verbose_name_plural = "爱心卡"
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],
@@ -292,11 +241,7 @@ class LoveCard(AreaScoped, BaseModel):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["area_code", "status"],
-                name="lovecard_area_idx",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            area_index("lovecard_area_idx", status="varchar_pattern_ops"),
             models.Index(fields=["household", "status"], name="lovecard_household_idx"),
         ]
 
@@ -312,14 +257,13 @@ class CardMonthUsage(models.Model):
     """How often a card used an offer in one month: the row the monthly limit is counted on
     (a conditional UPDATE ``count < limit``, so the limit holds under concurrent redemptions)."""
 
-    card = models.ForeignKey(LoveCard, verbose_name="爱心卡", on_delete=models.CASCADE)
-    offer = models.ForeignKey(Offer, verbose_name="优惠", on_delete=models.CASCADE)
+    card = fk(LoveCard, "爱心卡", None, on_delete=models.CASCADE)
+    offer = fk(Offer, "优惠", None, on_delete=models.CASCADE)
     month = models.DateField("月份")
     count = models.PositiveIntegerField("已用次数", default=0)
 
     class Meta:
-        verbose_name = "爱心卡月度使用"
-        verbose_name_plural = "爱心卡月度使用"
+        verbose_name = verbose_name_plural = "爱心卡月度使用"
         constraints = [
             models.UniqueConstraint(fields=["card", "offer", "month"], name="card_month_unique")
         ]
@@ -334,18 +278,10 @@ class Redemption(AreaScoped):
 
     area_source = "household"
 
-    card = models.ForeignKey(
-        LoveCard, verbose_name="爱心卡", on_delete=models.PROTECT, related_name="redemptions"
-    )
-    offer = models.ForeignKey(
-        Offer, verbose_name="优惠", on_delete=models.PROTECT, related_name="+"
-    )
-    partner = models.ForeignKey(
-        Partner, verbose_name="爱心商家", on_delete=models.PROTECT, related_name="redemptions"
-    )
-    household = models.ForeignKey(
-        Household, verbose_name="住户", on_delete=models.PROTECT, related_name="+"
-    )
+    card = fk(LoveCard, "爱心卡", "redemptions")
+    offer = fk(Offer, "优惠")
+    partner = fk(Partner, "爱心商家", "redemptions")
+    household = fk(Household, "住户")
     item = models.CharField("商品/服务", max_length=120)
     quantity = models.PositiveSmallIntegerField("数量", default=1)
     market_price_fen = models.BigIntegerField("市场价（分）")
@@ -353,23 +289,16 @@ class Redemption(AreaScoped):
     discount_fen = models.BigIntegerField("优惠金额（分）")
     month = models.DateField("月份")
     redeemed_at = models.DateTimeField("核销时间")
-    redeemed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="核销人", on_delete=models.PROTECT, related_name="+"
-    )
+    redeemed_by = user_fk("核销人", null=False)
 
     objects = RedemptionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "爱心卡核销"
-        verbose_name_plural = "爱心卡核销"
+        verbose_name = verbose_name_plural = "爱心卡核销"
         indexes = [
             models.Index(fields=["partner", "month"], name="redemption_partner_idx"),
             models.Index(fields=["household", "month"], name="redemption_household_idx"),
-            models.Index(
-                fields=["area_code", "month"],
-                name="redemption_area_idx",
-                opclasses=["varchar_pattern_ops", "date_ops"],
-            ),
+            area_index("redemption_area_idx", month="date_ops"),
         ]
 
     def __str__(self) -> str:
@@ -382,9 +311,7 @@ class PointsRedemption(AreaScoped):
 
     area_source = "partner"
 
-    partner = models.ForeignKey(
-        Partner, verbose_name="爱心商家", on_delete=models.PROTECT, related_name="+"
-    )
+    partner = fk(Partner, "爱心商家")
     volunteer_ref = models.CharField("志愿者编号", max_length=40)
     ledger_ref = models.CharField("积分流水号", max_length=40, unique=True)
     item = models.CharField("商品/服务", max_length=120)
@@ -392,19 +319,12 @@ class PointsRedemption(AreaScoped):
     value_fen = models.BigIntegerField("价值（分）")
     month = models.DateField("月份")
     redeemed_at = models.DateTimeField("兑换时间")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_fk("记录人", blank=False)
 
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "积分兑换"
-        verbose_name_plural = "积分兑换"
+        verbose_name = verbose_name_plural = "积分兑换"
         indexes = [models.Index(fields=["partner", "month"], name="points_partner_idx")]
 
 
@@ -422,9 +342,7 @@ class Pledge(AreaScoped, BaseModel):
 
     area_source = "partner"
 
-    partner = models.ForeignKey(
-        Partner, verbose_name="捐赠单位", on_delete=models.PROTECT, related_name="pledges"
-    )
+    partner = fk(Partner, "捐赠单位", "pledges")
     item = models.CharField("物资", max_length=120)
     quantity = models.PositiveIntegerField("数量")
     unit = models.CharField("单位", max_length=10, default="件")
@@ -436,8 +354,7 @@ class Pledge(AreaScoped, BaseModel):
     objects = PartnerOwnedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "物资认捐"
-        verbose_name_plural = "物资认捐"
+        verbose_name = verbose_name_plural = "物资认捐"
 
     def __str__(self) -> str:
         return f"{self.item}×{self.quantity}"
@@ -448,20 +365,9 @@ class StockLot(AreaScoped, BaseModel):
 
     area_source = "store"
 
-    store = models.ForeignKey(
-        Location, verbose_name="仓库", on_delete=models.PROTECT, related_name="lots"
-    )
-    partner = models.ForeignKey(
-        Partner, verbose_name="捐赠单位", on_delete=models.PROTECT, related_name="lots"
-    )
-    pledge = models.ForeignKey(
-        Pledge,
-        verbose_name="认捐",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    store = fk(Location, "仓库", "lots")
+    partner = fk(Partner, "捐赠单位", "lots")
+    pledge = fk(Pledge, "认捐", null=True)
     item = models.CharField("物资", max_length=120)
     unit = models.CharField("单位", max_length=10, default="件")
     quantity_received = models.PositiveIntegerField("入库数量")
@@ -473,8 +379,7 @@ class StockLot(AreaScoped, BaseModel):
     objects = StockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "捐赠物资库存"
-        verbose_name_plural = "捐赠物资库存"
+        verbose_name = verbose_name_plural = "捐赠物资库存"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity_left__lte=models.F("quantity_received")),
@@ -496,31 +401,19 @@ class Dispatch(AreaScoped):
 
     area_source = "lot"
 
-    lot = models.ForeignKey(
-        StockLot, verbose_name="库存批次", on_delete=models.PROTECT, related_name="dispatches"
-    )
+    lot = fk(StockLot, "库存批次", "dispatches")
     quantity = models.PositiveIntegerField("数量")
     value_fen = models.BigIntegerField("价值（分）")
-    household = models.ForeignKey(
-        Household,
-        verbose_name="受助住户",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    household = fk(Household, "受助住户", null=True)
     measure_id = models.PositiveBigIntegerField("帮扶措施ID", null=True, blank=True)
     wish_ref = models.CharField("微心愿编号", max_length=40, blank=True)
     dispatched_at = models.DateTimeField("出库时间")
-    dispatched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
-    )
+    dispatched_by = user_fk("经办人", null=False)
 
     objects = StockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "物资出库"
-        verbose_name_plural = "物资出库"
+        verbose_name = verbose_name_plural = "物资出库"
 
 
 # --- shared medicine boxes -------------------------------------------------------------------
@@ -535,8 +428,7 @@ class OtcMedicine(models.Model):
     is_active = models.BooleanField("在目录内", default=True)
 
     class Meta:
-        verbose_name = "非处方药目录"
-        verbose_name_plural = "非处方药目录"
+        verbose_name = verbose_name_plural = "非处方药目录"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -549,24 +441,15 @@ class MedicineBox(AreaScoped, BaseModel):
     area_source = "location"
 
     code = models.CharField("药箱编号", max_length=30, unique=True)
-    location = models.ForeignKey(
-        Location, verbose_name="放置地点", on_delete=models.PROTECT, related_name="boxes"
-    )
-    custodian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="管理员", on_delete=models.PROTECT, related_name="+"
-    )
+    location = fk(Location, "放置地点", "boxes")
+    custodian = user_fk("管理员", null=False)
     is_active = models.BooleanField("启用", default=True)
 
     objects = MedicineBoxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "共享药箱"
-        verbose_name_plural = "共享药箱"
-        indexes = [
-            models.Index(
-                fields=["area_code"], name="medicinebox_area_idx", opclasses=["varchar_pattern_ops"]
-            )
-        ]
+        verbose_name = verbose_name_plural = "共享药箱"
+        indexes = [area_index("medicinebox_area_idx")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.location}"
@@ -577,12 +460,8 @@ class BoxItem(AreaScoped):
 
     area_source = "box"
 
-    box = models.ForeignKey(
-        MedicineBox, verbose_name="药箱", on_delete=models.PROTECT, related_name="items"
-    )
-    medicine = models.ForeignKey(
-        OtcMedicine, verbose_name="药品", on_delete=models.PROTECT, related_name="+"
-    )
+    box = fk(MedicineBox, "药箱", "items")
+    medicine = fk(OtcMedicine, "药品")
     source = models.CharField("来源", max_length=60)
     quantity = models.PositiveIntegerField("数量")
     expires_on = models.DateField("有效期至")
@@ -591,8 +470,7 @@ class BoxItem(AreaScoped):
     objects = MedicineBoxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "药箱药品"
-        verbose_name_plural = "药箱药品"
+        verbose_name = verbose_name_plural = "药箱药品"
         indexes = [models.Index(fields=["expires_on", "area_code"], name="boxitem_expiry_idx")]
 
     def __str__(self) -> str:
@@ -612,27 +490,18 @@ class BoxMovement(AreaScoped):
 
     area_source = "box"
 
-    box = models.ForeignKey(
-        MedicineBox, verbose_name="药箱", on_delete=models.PROTECT, related_name="movements"
-    )
-    item = models.ForeignKey(
-        BoxItem, verbose_name="药品批次", on_delete=models.PROTECT, related_name="movements"
-    )
-    medicine = models.ForeignKey(
-        OtcMedicine, verbose_name="药品", on_delete=models.PROTECT, related_name="+"
-    )
+    box = fk(MedicineBox, "药箱", "movements")
+    item = fk(BoxItem, "药品批次", "movements")
+    medicine = fk(OtcMedicine, "药品")
     kind = models.CharField("类型", max_length=10, choices=MovementKind)
     quantity = models.PositiveIntegerField("数量")
     occurred_at = models.DateTimeField("时间")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk("记录人", null=False)
 
     objects = MedicineBoxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "药箱取放记录"
-        verbose_name_plural = "药箱取放记录"
+        verbose_name = verbose_name_plural = "药箱取放记录"
         indexes = [
             models.Index(fields=["medicine", "kind", "occurred_at"], name="boxmove_usage_idx")
         ]

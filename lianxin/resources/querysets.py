@@ -64,13 +64,18 @@ class LocationQuerySet(ScopedQuerySet):
         return self.filter(is_active=True)
 
 
+def _household_q(scope: Scope) -> Q:
+    """Rows about a household: staff of the subtree, the grid workers of its grid."""
+    q = prefix_q("area_code", scope.area_prefixes(STAFF))
+    grids = scope.grid_ids()
+    if grids:
+        q |= Q(household__grid_id__in=sorted(grids))
+    return q
+
+
 class CardQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        q = prefix_q("area_code", scope.area_prefixes(STAFF))
-        grids = scope.grid_ids()
-        if grids:
-            q |= Q(household__grid_id__in=sorted(grids))
-        return q
+        return _household_q(scope)
 
     def live(self) -> CardQuerySet:
         return self.filter(status__in=["active", "suspended"])
@@ -78,10 +83,7 @@ class CardQuerySet(ScopedQuerySet):
 
 class RedemptionQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> Q:
-        q = prefix_q("area_code", scope.area_prefixes(STAFF))
-        grids = scope.grid_ids()
-        if grids:
-            q |= Q(household__grid_id__in=sorted(grids))
+        q = _household_q(scope)
         orgs = _partner_orgs(scope)
         if orgs:
             q |= Q(partner__organisation_id__in=sorted(orgs))

@@ -17,6 +17,7 @@ from django.db.models import Q
 from lianxin.areas.models import Building, Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.model_mixins import fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -87,50 +88,18 @@ class Wish(AreaScoped, BaseModel):
     public_line = models.CharField("公开描述", max_length=60)
     estimate_fen = models.BigIntegerField("估价（分）")
     source = models.CharField("来源", max_length=20, choices=WishSource)
-    person = models.ForeignKey(
-        "registry.Person",
-        verbose_name="受助人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = fk("registry.Person", "受助人", null=True)
     institution = models.CharField("福利机构", max_length=80, blank=True)
-    care_measure = models.ForeignKey(
-        "care.Measure",
-        verbose_name="关爱措施",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    division = models.ForeignKey(
-        Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    care_measure = fk("care.Measure", "关爱措施", null=True)
+    division = fk(Division, "社区(村)")
+    grid = fk(Grid, "网格", null=True)
     status = models.CharField(
         "状态", max_length=20, choices=WishStatus, default=WishStatus.DRAFT, db_index=True
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     claim_days = models.PositiveSmallIntegerField("认领后送达期限（天）", default=14)
-    claimant_org = models.ForeignKey(
-        Organisation,
-        verbose_name="认领单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    claimant_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="认领人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    claimant_org = fk(Organisation, "认领单位", null=True)
+    claimant_user = user_fk("认领人")
     claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
     claim_due = models.DateTimeField("送达期限", null=True, blank=True)
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
@@ -138,14 +107,7 @@ class Wish(AreaScoped, BaseModel):
     value_fen = models.BigIntegerField("实际捐赠价值（分）", null=True, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     confirmed_by = models.CharField("确认方式", max_length=20, choices=ConfirmedBy, blank=True)
-    confirmed_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="确认人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_user = user_fk("确认人")
     confirm_photo = models.FileField("确认照片", upload_to=_photo_path, blank=True)
     receipt_code_hash = models.CharField("受助人确认码", max_length=64, blank=True)
     cancel_reason = models.CharField("撤销原因", max_length=200, blank=True)
@@ -154,8 +116,7 @@ class Wish(AreaScoped, BaseModel):
     objects = WishQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "微心愿"
-        verbose_name_plural = "微心愿"
+        verbose_name = verbose_name_plural = "微心愿"
         indexes = [
             # the wall: published wishes of an area, newest first
             models.Index(
@@ -191,28 +152,16 @@ class WishClaim(AreaScoped, BaseModel):
 
     area_source = "wish"
 
-    wish = models.ForeignKey(
-        Wish, verbose_name="微心愿", on_delete=models.PROTECT, related_name="claims"
-    )
-    claimant_org = models.ForeignKey(
-        Organisation,
-        verbose_name="认领单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    claimant_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="认领人", on_delete=models.PROTECT, related_name="+"
-    )
+    wish = fk(Wish, "微心愿", "claims")
+    claimant_org = fk(Organisation, "认领单位", null=True)
+    claimant_user = user_fk("认领人", null=False)
     claimed_at = models.DateTimeField("认领时间")
     due_at = models.DateTimeField("送达期限")
     outcome = models.CharField("结果", max_length=20, choices=Outcome, default=Outcome.ACTIVE)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "心愿认领记录"
-        verbose_name_plural = "心愿认领记录"
+        verbose_name = verbose_name_plural = "心愿认领记录"
         constraints = [
             models.UniqueConstraint(
                 fields=["wish"], condition=Q(outcome="active"), name="vol_wish_one_active_claim"
@@ -242,28 +191,10 @@ class Team(AreaScoped, BaseModel):
     name = models.CharField("队伍名称", max_length=80)
     kind = models.CharField("类型", max_length=20, choices=TeamKind)
     specialty = models.CharField("服务专长", max_length=120, blank=True)
-    division = models.ForeignKey(
-        Division, verbose_name="所属区域", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    building = models.ForeignKey(
-        Building,
-        verbose_name="楼栋",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name="依托单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    division = fk(Division, "所属区域")
+    grid = fk(Grid, "网格", null=True)
+    building = fk(Building, "楼栋", null=True)
+    organisation = fk(Organisation, "依托单位", null=True)
     service_phone = EncryptedTextField("服务电话", blank=True)
     task_kinds = models.JSONField("承接服务类型", default=list, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -271,8 +202,7 @@ class Team(AreaScoped, BaseModel):
     objects = TeamQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "志愿服务队"
-        verbose_name_plural = "志愿服务队"
+        verbose_name = verbose_name_plural = "志愿服务队"
         ordering = ["area_code", "name"]
         indexes = [models.Index(fields=["area_code", "kind"], name="vol_team_area_idx")]
 
@@ -288,22 +218,13 @@ class VolunteerProfile(AreaScoped, BaseModel):
 
     area_source = "division"
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name="账号",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="volunteer_profile",
-    )
+    user = one_to_one(settings.AUTH_USER_MODEL, "账号", "volunteer_profile", null=True)
     code = models.CharField("志愿者编号", max_length=20, unique=True)
     name = models.CharField("姓名", max_length=40)
     national_number = models.CharField("全国志愿者编号", max_length=40, blank=True)
     skills = models.CharField("技能特长", max_length=200, blank=True)
     availability = models.CharField("可服务时间", max_length=120, blank=True)
-    division = models.ForeignKey(
-        Division, verbose_name="服务区域", on_delete=models.PROTECT, related_name="+"
-    )
+    division = fk(Division, "服务区域")
     phone = EncryptedTextField("联系电话", blank=True)
     phone_on_card = models.BooleanField("同意印在应急联系卡上", default=False)
     teams = models.ManyToManyField(Team, through="TeamMembership", related_name="members")
@@ -312,8 +233,7 @@ class VolunteerProfile(AreaScoped, BaseModel):
     objects = ProfileQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "志愿者"
-        verbose_name_plural = "志愿者"
+        verbose_name = verbose_name_plural = "志愿者"
         indexes = [models.Index(fields=["area_code"], name="vol_profile_area_idx")]
 
     def __str__(self) -> str:
@@ -321,14 +241,13 @@ class VolunteerProfile(AreaScoped, BaseModel):
 
 
 class TeamMembership(BaseModel):
-    team = models.ForeignKey(Team, verbose_name="队伍", on_delete=models.PROTECT)
-    volunteer = models.ForeignKey(VolunteerProfile, verbose_name="志愿者", on_delete=models.PROTECT)
+    team = fk(Team, "队伍", None)
+    volunteer = fk(VolunteerProfile, "志愿者", None)
     is_leader = models.BooleanField("队长", default=False)
     joined_on = models.DateField("加入日期")
 
     class Meta:
-        verbose_name = "队员"
-        verbose_name_plural = "队员"
+        verbose_name = verbose_name_plural = "队员"
         constraints = [
             models.UniqueConstraint(fields=["team", "volunteer"], name="vol_team_member_unique")
         ]
@@ -377,51 +296,17 @@ class ServiceTask(AreaScoped, BaseModel):
     public_line = models.CharField("服务对象（公开描述）", max_length=60)
     meeting_point = models.CharField("集合地点（接单后可见）", max_length=120, blank=True)
     source = models.CharField("来源", max_length=20, choices=TaskSource)
-    person = models.ForeignKey(
-        "registry.Person",
-        verbose_name="服务对象",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    care_measure = models.ForeignKey(
-        "care.Measure",
-        verbose_name="关爱措施",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    wish = models.ForeignKey(
-        Wish,
-        verbose_name="微心愿",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
-    team = models.ForeignKey(
-        Team, verbose_name="派给队伍", on_delete=models.PROTECT, related_name="tasks"
-    )
-    division = models.ForeignKey(
-        Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    person = fk("registry.Person", "服务对象", null=True)
+    care_measure = fk("care.Measure", "关爱措施", null=True)
+    wish = fk(Wish, "微心愿", "tasks", null=True)
+    team = fk(Team, "派给队伍", "tasks")
+    division = fk(Division, "社区(村)")
+    grid = fk(Grid, "网格", null=True)
     scheduled_for = models.DateTimeField("计划服务时间", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=20, choices=TaskStatus, default=TaskStatus.OPEN, db_index=True
     )
-    volunteer = models.ForeignKey(
-        VolunteerProfile,
-        verbose_name="接单志愿者",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
+    volunteer = fk(VolunteerProfile, "接单志愿者", "tasks", null=True)
     taken_at = models.DateTimeField("接单时间", null=True, blank=True)
     checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     checked_out_at = models.DateTimeField("签退时间", null=True, blank=True)
@@ -429,20 +314,12 @@ class ServiceTask(AreaScoped, BaseModel):
     result_note = models.CharField("服务情况", max_length=200, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     confirmed_by = models.CharField("确认方式", max_length=20, choices=ConfirmedBy, blank=True)
-    confirmed_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="确认人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_user = user_fk("确认人")
 
     objects = ServiceTaskQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "志愿服务任务"
-        verbose_name_plural = "志愿服务任务"
+        verbose_name = verbose_name_plural = "志愿服务任务"
         indexes = [
             models.Index(fields=["team", "status"], name="vol_task_team_idx"),
             models.Index(fields=["volunteer", "status"], name="vol_task_volunteer_idx"),
@@ -475,48 +352,34 @@ class HoursKind(models.TextChoices):
     CORRECTION = "correction", "冲正"
 
 
-class HoursEntry(AreaScoped, _AppendOnly):
-    """Service hours (服务时长): an honour record; never expires, never spent."""
+class _LedgerEntry(AreaScoped, _AppendOnly):
+    """What an entry of either ledger records besides its amount: the volunteer, the task it
+    comes from, the entry it reverses, a note, when and by whom it was booked."""
 
     area_source = "volunteer"
 
-    volunteer = models.ForeignKey(
-        VolunteerProfile, verbose_name="志愿者", on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField("类型", max_length=20, choices=HoursKind)
-    minutes = models.IntegerField("时长（分钟）")
-    task = models.ForeignKey(
-        ServiceTask,
-        verbose_name="服务任务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name="冲正的分录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reversed_by",
-    )
-    served_on = models.DateField("服务日期")
+    volunteer = fk(VolunteerProfile, "志愿者")
+    task = fk(ServiceTask, "服务任务", null=True)
+    reverses = one_to_one("self", "冲正的分录", "reversed_by", null=True)
     note = models.CharField("说明", max_length=200, blank=True)
     created_at = models.DateTimeField("记账时间")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记账人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("记账人", blank=False)
 
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "服务时长台账"
-        verbose_name_plural = "服务时长台账"
+        abstract = True
+
+
+class HoursEntry(_LedgerEntry):
+    """Service hours (服务时长): an honour record; never expires, never spent."""
+
+    kind = models.CharField("类型", max_length=20, choices=HoursKind)
+    minutes = models.IntegerField("时长（分钟）")
+    served_on = models.DateField("服务日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务时长台账"
         indexes = [models.Index(fields=["volunteer", "served_on"], name="vol_hours_volunteer_idx")]
         constraints = [
             models.UniqueConstraint(
@@ -536,57 +399,17 @@ class PointsKind(models.TextChoices):
     CORRECTION = "correction", "冲正"
 
 
-class PointsEntry(AreaScoped, _AppendOnly):
+class PointsEntry(_LedgerEntry):
     """Points (积分): earned by rule per task kind, spent at love-alliance merchants or on
     rewards, expiring after the region's period (oldest first), corrected by reversing entries."""
 
-    area_source = "volunteer"
-
-    volunteer = models.ForeignKey(
-        VolunteerProfile, verbose_name="志愿者", on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField("类型", max_length=20, choices=PointsKind)
     points = models.IntegerField("积分")
-    task = models.ForeignKey(
-        ServiceTask,
-        verbose_name="服务任务",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    merchant = models.ForeignKey(
-        Organisation,
-        verbose_name="爱心商家",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name="冲正的分录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reversed_by",
-    )
+    merchant = fk(Organisation, "爱心商家", null=True)
     expires_on = models.DateField("到期日", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
-    created_at = models.DateTimeField("记账时间")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记账人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "积分台账"
-        verbose_name_plural = "积分台账"
+        verbose_name = verbose_name_plural = "积分台账"
         indexes = [
             models.Index(fields=["volunteer", "created_at"], name="vol_points_volunteer_idx"),
             models.Index(fields=["merchant", "created_at"], name="vol_points_merchant_idx"),
@@ -605,13 +428,7 @@ class Balance(models.Model):
     """A volunteer's running totals, kept by the ledger services in the same transaction as the
     entry (``ledger_rebuild`` recomputes them from the rows)."""
 
-    volunteer = models.OneToOneField(
-        VolunteerProfile,
-        verbose_name="志愿者",
-        on_delete=models.PROTECT,
-        primary_key=True,
-        related_name="balance",
-    )
+    volunteer = one_to_one(VolunteerProfile, "志愿者", "balance", primary_key=True)
     minutes = models.BigIntegerField("累计服务时长（分钟）", default=0)
     points = models.BigIntegerField("积分余额", default=0)
     points_earned = models.BigIntegerField("累计获得积分", default=0)
@@ -619,8 +436,7 @@ class Balance(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
-        verbose_name = "志愿者积分时长汇总"
-        verbose_name_plural = "志愿者积分时长汇总"
+        verbose_name = verbose_name_plural = "志愿者积分时长汇总"
         constraints = [
             models.CheckConstraint(condition=Q(points__gte=0), name="vol_balance_not_negative")
         ]
@@ -638,8 +454,7 @@ class PointsRule(BaseModel):
     points_per_hour = models.PositiveIntegerField("每小时积分", default=0)
 
     class Meta:
-        verbose_name = "积分规则"
-        verbose_name_plural = "积分规则"
+        verbose_name = verbose_name_plural = "积分规则"
         constraints = [
             models.UniqueConstraint(fields=["area_code", "task_kind"], name="vol_rule_unique")
         ]
@@ -652,8 +467,7 @@ class PointsPolicy(BaseModel):
     valid_days = models.PositiveIntegerField("积分有效期（天）", default=365)
 
     class Meta:
-        verbose_name = "积分有效期"
-        verbose_name_plural = "积分有效期"
+        verbose_name = verbose_name_plural = "积分有效期"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,34 +480,12 @@ class KeyPersonCare(AreaScoped, BaseModel):
 
     area_source = "division"
 
-    person = models.OneToOneField(
-        "registry.Person", verbose_name="重点人员", on_delete=models.PROTECT, related_name="+"
-    )
-    team = models.ForeignKey(
-        Team, verbose_name="暖心配送小分队", on_delete=models.PROTECT, related_name="key_persons"
-    )
-    volunteer = models.ForeignKey(
-        VolunteerProfile,
-        verbose_name="联系志愿者",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    division = models.ForeignKey(
-        Division, verbose_name="社区(村)", on_delete=models.PROTECT, related_name="+"
-    )
-    grid = models.ForeignKey(
-        Grid, verbose_name="网格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    building = models.ForeignKey(
-        Building,
-        verbose_name="楼栋",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = one_to_one("registry.Person", "重点人员")
+    team = fk(Team, "暖心配送小分队", "key_persons")
+    volunteer = fk(VolunteerProfile, "联系志愿者", null=True)
+    division = fk(Division, "社区(村)")
+    grid = fk(Grid, "网格", null=True)
+    building = fk(Building, "楼栋", null=True)
     roster_on = models.DateField("建立台账日期")
     leaflet_on = models.DateField("发放政策明白纸日期", null=True, blank=True)
     card_on = models.DateField("发放应急联系卡日期", null=True, blank=True)
@@ -703,8 +495,7 @@ class KeyPersonCare(AreaScoped, BaseModel):
     objects = KeyPersonCareQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "重点人员“四个一”"
-        verbose_name_plural = "重点人员“四个一”"
+        verbose_name = verbose_name_plural = "重点人员“四个一”"
         indexes = [models.Index(fields=["area_code", "grid"], name="vol_fourones_area_idx")]
 
     @property
@@ -718,15 +509,14 @@ class DeliveryTally(AreaScoped):
 
     area_source = "team"
 
-    team = models.ForeignKey(Team, verbose_name="队伍", on_delete=models.PROTECT, related_name="+")
+    team = fk(Team, "队伍")
     kind = models.CharField("服务类型", max_length=20, choices=TaskKind)
     month = models.DateField("月份")
     count = models.PositiveIntegerField("次数", default=0)
     imported = models.PositiveIntegerField("其中历史台账导入", default=0)
 
     class Meta:
-        verbose_name = "配送服务统计"
-        verbose_name_plural = "配送服务统计"
+        verbose_name = verbose_name_plural = "配送服务统计"
         constraints = [
             models.UniqueConstraint(fields=["team", "kind", "month"], name="vol_tally_unique")
         ]
