@@ -14,11 +14,14 @@ the side effects after)::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from . import audit
+from .errors import ApplicationError
 from .workflow import Workflow
+
+T = TypeVar("T")
 
 
 def advance_audited(
@@ -37,3 +40,23 @@ def advance_audited(
     moved = workflow.advance(obj, name, actor=actor, updates=updates)
     audit.record(actor=actor, action=action, target=moved, changes=changes)
     return moved
+
+
+def required_text(value: str | None, message: str, *, min_length: int = 1) -> str:
+    """``value`` stripped; ApplicationError(``message``) when shorter than ``min_length``."""
+    text = (value or "").strip()
+    if len(text) < min_length:
+        raise ApplicationError(message)
+    return text
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), e.g. rows of a streamed export."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
