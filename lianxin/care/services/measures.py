@@ -24,13 +24,13 @@ from ..models import (
     MeasureProof,
     MeasureStatus,
 )
-from ..workflows import check_case, check_measure
+from ..workflows import check_measure
 from ._common import (
     _SOURCE_TYPE,
     IncompleteRecord,
     _enqueue_refresh,
-    _lock,
     _lock_measure,
+    _locked_for,
     _missing_or_raise,
     _tally_measure,
     _text,
@@ -104,8 +104,7 @@ def measure_add(*, actor: Any, case: CareCase, **fields: Any) -> Measure:
     (``title``), the ``responsible_unit`` and a ``deadline`` are required; optionally the
     ``paired_unit``, ``budget_fen`` in integer fen and the link to what delivers it elsewhere
     (``delivery_type`` = "<app>.<entity>", ``delivery_id``, ``delivery_label``)."""
-    case = _lock(case)
-    check_case(actor, case, "measure")
+    case = _locked_for(actor, case, "measure")
     measure = _create_measure(actor=actor, case=case, **fields)
     audit.record(
         actor=actor,
