@@ -44,263 +44,160 @@ CENTRAL, LOCAL, CITY_UNION, DISTRICT_UNION, INSURER = (s[0] for s in SOURCES)
 DISABILITY_ALERTS = {"living": "living_subsidy", "nursing": "nursing_subsidy"}
 
 
-def _p(code: str, name: str, **fields: Any) -> dict[str, Any]:
-    return {"code": code, "name": name, "valid_from": dt.date(2024, 1, 1), **fields}
+def _p(code: str, name: str, kind: str, **fields: Any) -> dict[str, Any]:
+    """A policy's data; ``kind`` is "subject standard_kind frequency"."""
+    subject, standard_kind, frequency = kind.split()
+    return {
+        "code": code,
+        "name": name,
+        "valid_from": dt.date(2024, 1, 1),
+        "subject": subject,
+        "standard_kind": standard_kind,
+        "frequency": frequency,
+        **fields,
+    }
 
+
+def _civil(code: str, name: str, kind: str, **fields: Any) -> dict[str, Any]:
+    return _p(code, name, kind, department_type="civil_affairs", area_code="64", **fields)
+
+
+def _union(
+    key: str, name: str, kind: str, *amounts_fen: int, **fields: Any
+) -> tuple[str, dict[str, Any], list[tuple[str, int]]]:
+    """A policy of the city union, paid wholly from its fund (none for in-kind help): one amount
+    is a fixed standard, two a range."""
+    code = "union-" + key.removeprefix("union_").replace("_", "-")
+    if len(amounts_fen) == 1:
+        fields["amount_fen"] = amounts_fen[0]
+    elif amounts_fen:
+        fields["min_fen"], fields["max_fen"] = amounts_fen
+    fields.setdefault("rule_text", "建档困难职工家庭")
+    data = _p(code, name, kind, department_type="trade_union", area_code="6401", **fields)
+    return key, data, [] if fields.get("in_kind_note") else [(CITY_UNION, 1000)]
+
+
+def _grades(*amounts_yuan: int) -> list[dict[str, Any]]:
+    labels = "一二三四"
+    return [
+        {"key": str(i + 1), "label": f"{labels[i]}级", "amount_fen": yuan * Y}
+        for i, yuan in enumerate(amounts_yuan)
+    ]
+
+
+def _assistance(*kinds: str) -> dict[str, Any]:
+    return {"kind": "assistance", "any_of": list(kinds)}
+
+
+def _disability(
+    key: str, name: str, amounts_yuan: tuple[int, ...], *conditions: dict[str, Any]
+) -> tuple[str, dict[str, Any], list[tuple[str, int]]]:
+    """One of the two disability subsidies, by grade (the rule: those grades, and conditions)."""
+    grades = list(range(1, len(amounts_yuan) + 1))
+    data = _civil(
+        f"disability-{key}",
+        name,
+        "person schedule monthly",
+        schedule_basis="disability_grade",
+        schedule=_grades(*amounts_yuan),
+        rule={"all": [{"kind": "disability", "grades": grades}, *conditions]},
+        rule_text=DISABILITY_RULES[key],
+        alert_rules_entitled=[f"{key}_subsidy_missing"],
+        alert_rules_stop=[f"{key}_subsidy_should_stop", DECEASED],
+        basis="残疾人两项补贴制度（国发〔2015〕52号）及自治区实施办法",
+    )
+    return key, data, [(CENTRAL, 700), (LOCAL, 300)]
+
+
+DISABILITY_RULES = {
+    "living": "低保家庭中的残疾人（持第二代残疾人证）",
+    "nursing": "残疾等级为一级、二级的重度残疾人",
+}
+DECEASED = "assistance_recipient_deceased"
+STATE_80 = [(CENTRAL, 800), (LOCAL, 200)]
 
 POLICIES: list[tuple[str, dict[str, Any], list[tuple[str, int]]]] = [
-    (
-        "living",
-        _p(
-            "disability-living",
-            "困难残疾人生活补贴",
-            department_type="civil_affairs",
-            area_code="64",
-            subject="person",
-            standard_kind="schedule",
-            frequency="monthly",
-            schedule_basis="disability_grade",
-            schedule=[
-                {"key": "1", "label": "一级", "amount_fen": 120 * Y},
-                {"key": "2", "label": "二级", "amount_fen": 120 * Y},
-                {"key": "3", "label": "三级", "amount_fen": 90 * Y},
-                {"key": "4", "label": "四级", "amount_fen": 90 * Y},
-            ],
-            rule={
-                "all": [
-                    {"kind": "disability", "grades": [1, 2, 3, 4]},
-                    {"kind": "assistance", "any_of": ["低保"]},
-                ]
-            },
-            rule_text="低保家庭中的残疾人（持第二代残疾人证）",
-            alert_rules_entitled=["living_subsidy_missing"],
-            alert_rules_stop=["living_subsidy_should_stop", "assistance_recipient_deceased"],
-            basis="残疾人两项补贴制度（国发〔2015〕52号）及自治区实施办法",
-        ),
-        [(CENTRAL, 700), (LOCAL, 300)],
-    ),
-    (
-        "nursing",
-        _p(
-            "disability-nursing",
-            "重度残疾人护理补贴",
-            department_type="civil_affairs",
-            area_code="64",
-            subject="person",
-            standard_kind="schedule",
-            frequency="monthly",
-            schedule_basis="disability_grade",
-            schedule=[
-                {"key": "1", "label": "一级", "amount_fen": 150 * Y},
-                {"key": "2", "label": "二级", "amount_fen": 100 * Y},
-            ],
-            rule={"all": [{"kind": "disability", "grades": [1, 2]}]},
-            rule_text="残疾等级为一级、二级的重度残疾人",
-            alert_rules_entitled=["nursing_subsidy_missing"],
-            alert_rules_stop=["nursing_subsidy_should_stop", "assistance_recipient_deceased"],
-            basis="残疾人两项补贴制度（国发〔2015〕52号）及自治区实施办法",
-        ),
-        [(CENTRAL, 700), (LOCAL, 300)],
-    ),
+    _disability("living", "困难残疾人生活补贴", (120, 120, 90, 90), _assistance("低保")),
+    _disability("nursing", "重度残疾人护理补贴", (150, 100)),
     (
         "dibao",
-        _p(
+        _civil(
             "dibao",
             "城乡最低生活保障",
-            department_type="civil_affairs",
-            area_code="64",
-            subject="household",
-            standard_kind="range",
-            frequency="monthly",
+            "household range monthly",
             min_fen=1 * Y,
             max_fen=3000 * Y,
-            rule={
-                "all": [
-                    {"kind": "assistance", "any_of": ["低保"]},
-                    {"kind": "income_per_head", "max_fen": 790 * Y},
-                ]
-            },
+            rule={"all": [_assistance("低保"), {"kind": "income_per_head", "max_fen": 790 * Y}]},
             rule_text="家庭月人均收入低于当地低保标准（银川市城市790元/人·月）",
-            alert_rules_stop=["assistance_recipient_deceased"],
+            alert_rules_stop=[DECEASED],
         ),
-        [(CENTRAL, 800), (LOCAL, 200)],
+        STATE_80,
     ),
     (
         "tekun",
-        _p(
+        _civil(
             "tekun",
             "特困人员救助供养",
-            department_type="civil_affairs",
-            area_code="64",
-            subject="person",
-            standard_kind="fixed",
-            frequency="monthly",
+            "person fixed monthly",
             amount_fen=1027 * Y,
-            rule={"all": [{"kind": "assistance", "any_of": ["特困"]}]},
+            rule={"all": [_assistance("特困")]},
             rule_text="经认定的特困人员",
-            alert_rules_stop=["assistance_recipient_deceased"],
+            alert_rules_stop=[DECEASED],
         ),
-        [(CENTRAL, 800), (LOCAL, 200)],
+        STATE_80,
     ),
     (
         "temporary",
-        _p(
+        _civil(
             "temporary",
             "临时救助",
-            department_type="civil_affairs",
-            area_code="64",
-            subject="household",
-            standard_kind="range",
-            frequency="once",
+            "household range once",
             min_fen=1 * Y,
             max_fen=10000 * Y,
             rule_text="因突发事件、意外事故、重大疾病等导致基本生活暂时出现严重困难的家庭",
         ),
         [(LOCAL, 1000)],
     ),
-    (
-        "union_living",
-        _p(
-            "union-living",
-            "困难职工生活救助",
-            department_type="trade_union",
-            area_code="6401",
-            subject="household",
-            standard_kind="range",
-            frequency="yearly",
-            min_fen=13000 * Y,
-            max_fen=18000 * Y,
-            rule_text="建档困难职工家庭",
-        ),
-        [(CITY_UNION, 1000)],
-    ),
-    (
-        "union_education",
-        _p(
-            "union-education",
-            "困难职工助学救助",
-            department_type="trade_union",
-            area_code="6401",
-            subject="household",
-            standard_kind="fixed",
-            frequency="once",
-            amount_fen=6900 * Y,
-            rule_text="建档困难职工家庭",
-        ),
-        [(CITY_UNION, 1000)],
-    ),
-    (
+    # The union's schedule (Yinchuan city union, the whole share from its fund).
+    _union("union_living", "困难职工生活救助", "household range yearly", 13000 * Y, 18000 * Y),
+    _union("union_education", "困难职工助学救助", "household fixed once", 6900 * Y),
+    _union(
         "union_medical",
-        _p(
-            "union-medical",
-            "困难职工医疗救助",
-            department_type="trade_union",
-            area_code="6401",
-            subject="person",
-            standard_kind="range",
-            frequency="once",
-            min_fen=1 * Y,
-            max_fen=50000 * Y,
-            rule_text="建档困难职工本人或家属患病；一般不超过18,000元，大病可多方共担",
-        ),
-        [(CITY_UNION, 1000)],
+        "困难职工医疗救助",
+        "person range once",
+        1 * Y,
+        50000 * Y,
+        rule_text="建档困难职工本人或家属患病；一般不超过18,000元，大病可多方共担",
     ),
-    (
-        "warm_card",
-        _p(
-            "union-warm-card",
-            "温暖卡",
-            department_type="trade_union",
-            area_code="6401",
-            subject="household",
-            standard_kind="fixed",
-            frequency="monthly",
-            amount_fen=200 * Y,
-            rule_text="建档困难职工家庭",
-        ),
-        [(CITY_UNION, 1000)],
-    ),
-    (
-        "heating",
-        _p(
-            "union-heating",
-            "取暖补贴",
-            department_type="trade_union",
-            area_code="6401",
-            subject="household",
-            standard_kind="fixed",
-            frequency="yearly",
-            amount_fen=1270 * Y,
-            rule_text="建档困难职工家庭",
-        ),
-        [(CITY_UNION, 1000)],
-    ),
-    (
-        "utilities",
-        _p(
-            "union-utilities",
-            "水电物业费补贴",
-            department_type="trade_union",
-            area_code="6401",
-            subject="household",
-            standard_kind="range",
-            frequency="yearly",
-            min_fen=108440,
-            max_fen=148820,
-            rule_text="建档困难职工家庭",
-        ),
-        [(CITY_UNION, 1000)],
-    ),
-    (
+    _union("warm_card", "温暖卡", "household fixed monthly", 200 * Y),
+    _union("heating", "取暖补贴", "household fixed yearly", 1270 * Y),
+    _union("utilities", "水电物业费补贴", "household range yearly", 108440, 148820),
+    _union(
         "compulsory",
-        _p(
-            "union-compulsory",
-            "义务教育阶段子女助学",
-            department_type="trade_union",
-            area_code="6401",
-            subject="person",
-            standard_kind="fixed",
-            frequency="yearly",
-            amount_fen=500 * Y,
-            rule={"all": [{"kind": "age", "min": 6, "max": 15}]},
-            rule_text="建档困难职工家庭中义务教育阶段子女，每人每年",
-        ),
-        [(CITY_UNION, 1000)],
+        "义务教育阶段子女助学",
+        "person fixed yearly",
+        500 * Y,
+        rule={"all": [{"kind": "age", "min": 6, "max": 15}]},
+        rule_text="建档困难职工家庭中义务教育阶段子女，每人每年",
     ),
-    (
+    _union(
         "stage",
-        _p(
-            "union-stage",
-            "高中及大学阶段子女助学",
-            department_type="trade_union",
-            area_code="6401",
-            subject="person",
-            standard_kind="schedule",
-            frequency="yearly",
-            schedule_basis="education_stage",
-            schedule=[
-                {"key": "high_school", "label": "高中", "amount_fen": 2600 * Y},
-                {"key": "vocational", "label": "大学专科", "amount_fen": 4000 * Y},
-                {"key": "university", "label": "大学本科", "amount_fen": 5000 * Y},
-            ],
-            rule_text="建档困难职工家庭中高中、大学在读子女，每人每年按学段",
-        ),
-        [(CITY_UNION, 1000)],
+        "高中及大学阶段子女助学",
+        "person schedule yearly",
+        schedule_basis="education_stage",
+        schedule=[
+            {"key": "high_school", "label": "高中", "amount_fen": 2600 * Y},
+            {"key": "vocational", "label": "大学专科", "amount_fen": 4000 * Y},
+            {"key": "university", "label": "大学本科", "amount_fen": 5000 * Y},
+        ],
+        rule_text="建档困难职工家庭中高中、大学在读子女，每人每年按学段",
     ),
-    (
+    _union(
         "mutual_aid",
-        _p(
-            "union-mutual-aid",
-            "职工医疗互助保障",
-            department_type="trade_union",
-            area_code="6401",
-            subject="person",
-            standard_kind="in_kind",
-            frequency="yearly",
-            in_kind_note="免费参加职工医疗互助保障",
-            rule_text="建档困难职工本人",
-        ),
-        [],
+        "职工医疗互助保障",
+        "person in_kind yearly",
+        in_kind_note="免费参加职工医疗互助保障",
+        rule_text="建档困难职工本人",
     ),
 ]
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from lianxin.core import idnumber, xlsxstream
 from lianxin.core.idnumber import MaskTier
+from lianxin.core.servicekit import batches
 from lianxin.registry.exports import csv_stream
 from lianxin.registry.selectors import id_mask_tier
 
@@ -46,7 +47,7 @@ def ledger_rows(*, user: Any, entries: QuerySet[LedgerEntry]) -> Iterator[list[A
         "amount_fen",
         "note",
     )
-    for chunk in _chunks(rows.iterator(chunk_size=CHUNK)):
+    for chunk in batches(rows.iterator(chunk_size=CHUNK), CHUNK):
         ids = {r[7] for r in chunk if r[7] is not None}
         persons = {
             p.pk: p
@@ -84,17 +85,6 @@ def ledger_rows(*, user: Any, entries: QuerySet[LedgerEntry]) -> Iterator[list[A
                 Decimal(fen) / 100,
                 note,
             ]
-
-
-def _chunks(items: Iterator[Any]) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def ledger_xlsx(*, user: Any, entries: QuerySet[LedgerEntry], title: str) -> tuple[Any, int]:

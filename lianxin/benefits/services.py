@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
+from lianxin.core.servicekit import advance_audited, required_text
 from lianxin.registry.models import Household, Membership, Person
 
 from . import eligibility, standards
@@ -398,9 +399,7 @@ def application_review(*, actor: Any, obj: Application, note: str = "") -> Appli
 
 @transaction.atomic
 def application_refuse(*, actor: Any, obj: Application, reason: str) -> Application:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("请填写不予批准的理由")
+    reason = required_text(reason, "请填写不予批准的理由")
     app = APPLICATION_WORKFLOW.advance(
         obj,
         "refuse",
@@ -577,9 +576,7 @@ def stop_propose(
     )
     if entitlement.status == EntitlementStatus.ENDED:
         raise InvalidTransition("该待遇已终止")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("请填写停发理由")
+    reason = required_text(reason, "请填写停发理由")
     stop = StopProposal(
         entitlement=entitlement,
         reason=reason[:300],
@@ -697,9 +694,7 @@ def stop_dismiss(*, actor: Any, obj: StopProposal, reason: str) -> StopProposal:
 
 @transaction.atomic
 def entitlement_suspend(*, actor: Any, obj: Entitlement, reason: str) -> Entitlement:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("请填写暂停原因")
+    reason = required_text(reason, "请填写暂停原因")
     e = ENTITLEMENT_WORKFLOW.advance(
         obj, "suspend", actor=actor, updates={"status_reason": reason[:300]}
     )
@@ -1083,9 +1078,7 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntr
     """A correction: a reversing entry (the negative of the original, same source and period)
     in the first open month; the original stays as it was. Once per entry."""
     _require(is_department(actor, entry.department_type, entry.area_code), "只有主管部门可以冲正")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("请填写冲正原因")
+    reason = required_text(reason, "请填写冲正原因")
     reversal = _reverse(actor=actor, entry=entry, note=f"冲正：{reason}")
     audit.record(
         actor=actor,
@@ -1266,52 +1259,41 @@ def union_file_assist(
 @transaction.atomic
 def union_file_reverify(*, actor: Any, obj: UnionFile, note: str = "") -> UnionFile:
     today = _today()
-    file = UNION_FILE_WORKFLOW.advance(
+    return advance_audited(
+        UNION_FILE_WORKFLOW,
         obj,
         "reverify",
         actor=actor,
+        action="benefits.union_file.reverify",
         updates={"last_verified_on": today, "reverify_due_on": add_months(today, 12)},
+        changes={"note": note},
     )
-    audit.record(
-        actor=actor, action="benefits.union_file.reverify", target=file, changes={"note": note}
+
+
+def _union_file_end(actor: Any, obj: UnionFile, name: str, reason: str, missing: str) -> Any:
+    """The file leaves the union's care (``name``: out, close) for a reason that must be given."""
+    reason = required_text(reason, missing)
+    return advance_audited(
+        UNION_FILE_WORKFLOW,
+        obj,
+        name,
+        actor=actor,
+        action=f"benefits.union_file.{name}",
+        updates={"status_changed_on": _today(), "closed_reason": reason[:300]},
+        changes={"reason": reason},
     )
-    return file
 
 
 @transaction.atomic
 def union_file_out(*, actor: Any, obj: UnionFile, reason: str) -> UnionFile:
     """Out of difficulty (解困脱困): the household no longer needs the union's help."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("请说明解困脱困的情况")
-    file = UNION_FILE_WORKFLOW.advance(
-        obj,
-        "out",
-        actor=actor,
-        updates={"status_changed_on": _today(), "closed_reason": reason[:300]},
-    )
-    audit.record(
-        actor=actor, action="benefits.union_file.out", target=file, changes={"reason": reason}
-    )
-    return file
+    return _union_file_end(actor, obj, "out", reason, "请说明解困脱困的情况")
 
 
 @transaction.atomic
 def union_file_close(*, actor: Any, obj: UnionFile, reason: str) -> UnionFile:
     """Close the file (销档); the household's running union entitlements are not touched."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ApplicationError("请说明销档原因")
-    file = UNION_FILE_WORKFLOW.advance(
-        obj,
-        "close",
-        actor=actor,
-        updates={"status_changed_on": _today(), "closed_reason": reason[:300]},
-    )
-    audit.record(
-        actor=actor, action="benefits.union_file.close", target=file, changes={"reason": reason}
-    )
-    return file
+    return _union_file_end(actor, obj, "close", reason, "请说明销档原因")
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -71,85 +72,86 @@ def organisation_create(
 
 # --- the Ningxia demo directory ------------------------------------------------------------
 
-REGION_BODIES: list[tuple[str, str, str]] = [
-    ("civil_affairs", "自治区民政厅", OrgKind.GOVERNMENT),
-    ("education", "自治区教育厅", OrgKind.GOVERNMENT),
-    ("human_resources", "自治区人力资源和社会保障厅", OrgKind.GOVERNMENT),
-    ("housing_construction", "自治区住房和城乡建设厅", OrgKind.GOVERNMENT),
-    ("health", "自治区卫生健康委员会", OrgKind.GOVERNMENT),
-    ("medical_insurance", "自治区医疗保障局", OrgKind.GOVERNMENT),
-    ("transport", "自治区交通运输厅", OrgKind.GOVERNMENT),
-    ("market_regulation", "自治区市场监督管理厅", OrgKind.GOVERNMENT),
-    ("natural_resources", "自治区自然资源厅", OrgKind.GOVERNMENT),
-    ("ecology_environment", "自治区生态环境厅", OrgKind.GOVERNMENT),
-    ("water_affairs", "自治区水利厅", OrgKind.GOVERNMENT),
-    ("agriculture", "自治区农业农村厅", OrgKind.GOVERNMENT),
-    ("emergency_management", "自治区应急管理厅", OrgKind.GOVERNMENT),
-    ("culture_tourism", "自治区文化和旅游厅", OrgKind.GOVERNMENT),
-    ("public_security", "自治区公安厅", OrgKind.GOVERNMENT),
-    ("traffic_police", "自治区公安厅交通警察总队", OrgKind.GOVERNMENT),
-    ("telecom", "宁夏通信管理局", OrgKind.GOVERNMENT),
-    ("state_assets", "自治区国有资产监督管理委员会", OrgKind.GOVERNMENT),
-    ("disabled_federation", "自治区残疾人联合会", OrgKind.FEDERATION),
-    ("womens_federation", "自治区妇女联合会", OrgKind.FEDERATION),
-    ("trade_union", "自治区总工会", OrgKind.FEDERATION),
-    ("social_work", "自治区党委社会工作部", OrgKind.GOVERNMENT),
-    ("utility_power", "国网宁夏电力有限公司", OrgKind.ENTERPRISE),
+# (level, dept_type, name or name template, kind) of the units generated for each area
+BODIES: list[tuple[str, str, str, str]] = [
+    ("region", "civil_affairs", "自治区民政厅", "government"),
+    ("region", "education", "自治区教育厅", "government"),
+    ("region", "human_resources", "自治区人力资源和社会保障厅", "government"),
+    ("region", "housing_construction", "自治区住房和城乡建设厅", "government"),
+    ("region", "health", "自治区卫生健康委员会", "government"),
+    ("region", "medical_insurance", "自治区医疗保障局", "government"),
+    ("region", "transport", "自治区交通运输厅", "government"),
+    ("region", "market_regulation", "自治区市场监督管理厅", "government"),
+    ("region", "natural_resources", "自治区自然资源厅", "government"),
+    ("region", "ecology_environment", "自治区生态环境厅", "government"),
+    ("region", "water_affairs", "自治区水利厅", "government"),
+    ("region", "agriculture", "自治区农业农村厅", "government"),
+    ("region", "emergency_management", "自治区应急管理厅", "government"),
+    ("region", "culture_tourism", "自治区文化和旅游厅", "government"),
+    ("region", "public_security", "自治区公安厅", "government"),
+    ("region", "traffic_police", "自治区公安厅交通警察总队", "government"),
+    ("region", "telecom", "宁夏通信管理局", "government"),
+    ("region", "state_assets", "自治区国有资产监督管理委员会", "government"),
+    ("region", "disabled_federation", "自治区残疾人联合会", "federation"),
+    ("region", "womens_federation", "自治区妇女联合会", "federation"),
+    ("region", "trade_union", "自治区总工会", "federation"),
+    ("region", "social_work", "自治区党委社会工作部", "government"),
+    ("region", "utility_power", "国网宁夏电力有限公司", "enterprise"),
+    ("city", "civil_affairs", "{city}民政局", "government"),
+    ("city", "education", "{city}教育局", "government"),
+    ("city", "human_resources", "{city}人力资源和社会保障局", "government"),
+    ("city", "housing_construction", "{city}住房和城乡建设局", "government"),
+    ("city", "health", "{city}卫生健康委员会", "government"),
+    ("city", "medical_insurance", "{city}医疗保障局", "government"),
+    ("city", "transport", "{city}交通运输局", "government"),
+    ("city", "market_regulation", "{city}市场监督管理局", "government"),
+    ("city", "natural_resources", "{city}自然资源局", "government"),
+    ("city", "ecology_environment", "{city}生态环境局", "government"),
+    ("city", "water_affairs", "{city}水务局", "government"),
+    ("city", "agriculture", "{city}农业农村局", "government"),
+    ("city", "emergency_management", "{city}应急管理局", "government"),
+    ("city", "culture_tourism", "{city}文化和旅游局", "government"),
+    ("city", "urban_management", "{city}综合执法局", "government"),
+    ("city", "municipal_engineering", "{city}市政工程管理所", "government"),
+    ("city", "parks_greening", "{city}林草和园林管理局", "government"),
+    ("city", "public_security", "{city}公安局", "government"),
+    ("city", "traffic_police", "{city}公安局交通警察支队", "government"),
+    ("city", "disabled_federation", "{city}残疾人联合会", "federation"),
+    ("city", "womens_federation", "{city}妇女联合会", "federation"),
+    ("city", "trade_union", "{city}总工会", "federation"),
+    ("city", "social_work", "中共{city}委社会工作部", "government"),
+    ("city", "utility_water", "{city}供水有限公司", "enterprise"),
+    ("city", "utility_power", "国网{city_short}供电公司", "enterprise"),
+    ("city", "utility_gas", "{city}燃气有限公司", "enterprise"),
+    ("city", "utility_heating", "{city}热力有限公司", "enterprise"),
+    ("county", "civil_affairs", "{county}民政局", "government"),
+    ("county", "education", "{county}教育局", "government"),
+    ("county", "human_resources", "{county}人力资源和社会保障局", "government"),
+    ("county", "housing_construction", "{county}住房和城乡建设局", "government"),
+    ("county", "health", "{county}卫生健康局", "government"),
+    ("county", "medical_insurance", "{county}医疗保障局", "government"),
+    ("county", "transport", "{county}交通运输局", "government"),
+    ("county", "market_regulation", "{county}市场监督管理局", "government"),
+    ("county", "natural_resources", "{county}自然资源局", "government"),
+    ("county", "ecology_environment", "{city}生态环境局{county_short}分局", "government"),
+    ("county", "water_affairs", "{county}水务局", "government"),
+    ("county", "agriculture", "{county}农业农村局", "government"),
+    ("county", "emergency_management", "{county}应急管理局", "government"),
+    ("county", "culture_tourism", "{county}文化和旅游局", "government"),
+    ("county", "urban_management", "{county}综合执法局", "government"),
+    ("county", "municipal_engineering", "{county}市政工程管理所", "government"),
+    ("county", "parks_greening", "{county}林草和园林管理局", "government"),
+    ("county", "disabled_federation", "{county}残疾人联合会", "federation"),
+    ("county", "womens_federation", "{county}妇女联合会", "federation"),
+    ("county", "trade_union", "{county}总工会", "federation"),
+    ("county", "property_company", "{county_short}安居物业服务有限公司", "enterprise"),
 ]
+REGION_BODIES, CITY_BODIES, COUNTY_BODIES = (
+    [(dept_type, name, kind) for at, dept_type, name, kind in BODIES if at == level]
+    for level in ("region", "city", "county")
+)
 
-CITY_BODIES: list[tuple[str, str, str]] = [
-    ("civil_affairs", "{city}民政局", OrgKind.GOVERNMENT),
-    ("education", "{city}教育局", OrgKind.GOVERNMENT),
-    ("human_resources", "{city}人力资源和社会保障局", OrgKind.GOVERNMENT),
-    ("housing_construction", "{city}住房和城乡建设局", OrgKind.GOVERNMENT),
-    ("health", "{city}卫生健康委员会", OrgKind.GOVERNMENT),
-    ("medical_insurance", "{city}医疗保障局", OrgKind.GOVERNMENT),
-    ("transport", "{city}交通运输局", OrgKind.GOVERNMENT),
-    ("market_regulation", "{city}市场监督管理局", OrgKind.GOVERNMENT),
-    ("natural_resources", "{city}自然资源局", OrgKind.GOVERNMENT),
-    ("ecology_environment", "{city}生态环境局", OrgKind.GOVERNMENT),
-    ("water_affairs", "{city}水务局", OrgKind.GOVERNMENT),
-    ("agriculture", "{city}农业农村局", OrgKind.GOVERNMENT),
-    ("emergency_management", "{city}应急管理局", OrgKind.GOVERNMENT),
-    ("culture_tourism", "{city}文化和旅游局", OrgKind.GOVERNMENT),
-    ("urban_management", "{city}综合执法局", OrgKind.GOVERNMENT),
-    ("municipal_engineering", "{city}市政工程管理所", OrgKind.GOVERNMENT),
-    ("parks_greening", "{city}林草和园林管理局", OrgKind.GOVERNMENT),
-    ("public_security", "{city}公安局", OrgKind.GOVERNMENT),
-    ("traffic_police", "{city}公安局交通警察支队", OrgKind.GOVERNMENT),
-    ("disabled_federation", "{city}残疾人联合会", OrgKind.FEDERATION),
-    ("womens_federation", "{city}妇女联合会", OrgKind.FEDERATION),
-    ("trade_union", "{city}总工会", OrgKind.FEDERATION),
-    ("social_work", "中共{city}委社会工作部", OrgKind.GOVERNMENT),
-    ("utility_water", "{city}供水有限公司", OrgKind.ENTERPRISE),
-    ("utility_power", "国网{city_short}供电公司", OrgKind.ENTERPRISE),
-    ("utility_gas", "{city}燃气有限公司", OrgKind.ENTERPRISE),
-    ("utility_heating", "{city}热力有限公司", OrgKind.ENTERPRISE),
-]
-
-COUNTY_BODIES: list[tuple[str, str, str]] = [
-    ("civil_affairs", "{county}民政局", OrgKind.GOVERNMENT),
-    ("education", "{county}教育局", OrgKind.GOVERNMENT),
-    ("human_resources", "{county}人力资源和社会保障局", OrgKind.GOVERNMENT),
-    ("housing_construction", "{county}住房和城乡建设局", OrgKind.GOVERNMENT),
-    ("health", "{county}卫生健康局", OrgKind.GOVERNMENT),
-    ("medical_insurance", "{county}医疗保障局", OrgKind.GOVERNMENT),
-    ("transport", "{county}交通运输局", OrgKind.GOVERNMENT),
-    ("market_regulation", "{county}市场监督管理局", OrgKind.GOVERNMENT),
-    ("natural_resources", "{county}自然资源局", OrgKind.GOVERNMENT),
-    ("ecology_environment", "{city}生态环境局{county_short}分局", OrgKind.GOVERNMENT),
-    ("water_affairs", "{county}水务局", OrgKind.GOVERNMENT),
-    ("agriculture", "{county}农业农村局", OrgKind.GOVERNMENT),
-    ("emergency_management", "{county}应急管理局", OrgKind.GOVERNMENT),
-    ("culture_tourism", "{county}文化和旅游局", OrgKind.GOVERNMENT),
-    ("urban_management", "{county}综合执法局", OrgKind.GOVERNMENT),
-    ("municipal_engineering", "{county}市政工程管理所", OrgKind.GOVERNMENT),
-    ("parks_greening", "{county}林草和园林管理局", OrgKind.GOVERNMENT),
-    ("disabled_federation", "{county}残疾人联合会", OrgKind.FEDERATION),
-    ("womens_federation", "{county}妇女联合会", OrgKind.FEDERATION),
-    ("trade_union", "{county}总工会", OrgKind.FEDERATION),
-    ("property_company", "{county_short}安居物业服务有限公司", OrgKind.ENTERPRISE),
-]
+Unit = tuple[str, str, str, Organisation | None]  # dept_type, name, kind, parent
 
 ORDINALS = "一二三四五六七八九十"
 
@@ -181,16 +183,7 @@ def directory_generate_ningxia() -> int:
         area=region,
     )
     created += made
-    for dept_type, name, kind in REGION_BODIES:
-        _, made = _ensure(
-            f"64-{dept_type}",
-            name=name,
-            kind=kind,
-            dept_type=dept_type,
-            level=Level.PROVINCE,
-            area=region,
-        )
-        created += made
+    created += _ensure_units(region, Level.PROVINCE, [(*b, None) for b in REGION_BODIES])
     cities = list(Division.objects.filter(level=Level.CITY).order_by("code"))
     for city in cities:
         fmt = {"city": city.name, "city_short": _short(city.name)}
@@ -203,32 +196,13 @@ def directory_generate_ningxia() -> int:
             parent=hotline,
         )
         created += made
-        for dept_type, template, kind in CITY_BODIES:
-            _, made = _ensure(
-                f"{city.code}-{dept_type}",
-                name=template.format(**fmt),
-                kind=kind,
-                dept_type=dept_type,
-                level=Level.CITY,
-                area=city,
-                parent=Organisation.objects.filter(code=f"64-{dept_type}").first(),
-            )
-            created += made
+        bodies = [(d, t.format(**fmt), k) for d, t, k in CITY_BODIES]
+        created += _ensure_units(city, Level.CITY, _under("64", bodies))
         counties = list(Division.objects.filter(parent=city).order_by("code"))
         district_no = 0
         for county in counties:
             cfmt = {**fmt, "county": county.name, "county_short": _short(county.name)}
-            for dept_type, template, kind in COUNTY_BODIES:
-                _, made = _ensure(
-                    f"{county.code}-{dept_type}",
-                    name=template.format(**cfmt),
-                    kind=kind,
-                    dept_type=dept_type,
-                    level=Level.COUNTY,
-                    area=county,
-                    parent=Organisation.objects.filter(code=f"{city.code}-{dept_type}").first(),
-                )
-                created += made
+            bodies = [(d, t.format(**cfmt), k) for d, t, k in COUNTY_BODIES]
             is_district = county.name.endswith("区")
             if is_district:
                 district_no += 1
@@ -239,18 +213,37 @@ def directory_generate_ningxia() -> int:
             else:
                 police = f"{county.name}公安局"
                 brigade = f"{city.name}公安局交通警察支队{county.name}大队"
-            for dept_type, name in (("public_security", police), ("traffic_police", brigade)):
-                _, made = _ensure(
-                    f"{county.code}-{dept_type}",
-                    name=name,
-                    kind=OrgKind.GOVERNMENT,
-                    dept_type=dept_type,
-                    level=Level.COUNTY,
-                    area=county,
-                    parent=Organisation.objects.filter(code=f"{city.code}-{dept_type}").first(),
-                )
-                created += made
+            bodies += [
+                ("public_security", police, OrgKind.GOVERNMENT),
+                ("traffic_police", brigade, OrgKind.GOVERNMENT),
+            ]
+            created += _ensure_units(county, Level.COUNTY, _under(city.code, bodies))
             created += _generate_townships(county)
+    return created
+
+
+def _under(parent_area_code: str, bodies: list[tuple[str, str, str]]) -> list[Unit]:
+    """``bodies`` each under the unit of the same type of the area above."""
+    return [
+        (d, name, kind, Organisation.objects.filter(code=f"{parent_area_code}-{d}").first())
+        for d, name, kind in bodies
+    ]
+
+
+def _ensure_units(area: Division, level: str, units: Sequence[Unit]) -> int:
+    """The units (dept_type, name, kind, parent) of ``area``; returns how many were created."""
+    created = 0
+    for dept_type, name, kind, parent in units:
+        _, made = _ensure(
+            f"{area.code}-{dept_type}",
+            name=name,
+            kind=kind,
+            dept_type=dept_type,
+            level=level,
+            area=area,
+            parent=parent,
+        )
+        created += made
     return created
 
 
@@ -267,15 +260,6 @@ def _generate_townships(county: Division) -> int:
             ("market_regulation", f"{county.name}市场监督管理局{stem}市场监管所", market),
             ("urban_management", f"{county.name}综合执法局{stem}执法中队", enforcement),
         ]
-        for dept_type, org_name, parent in rows:
-            _, made = _ensure(
-                f"{township.code}-{dept_type}",
-                name=org_name,
-                kind=OrgKind.GOVERNMENT,
-                dept_type=dept_type,
-                level=Level.TOWNSHIP,
-                area=township,
-                parent=parent,
-            )
-            created += made
+        units = [(d, org_name, OrgKind.GOVERNMENT, parent) for d, org_name, parent in rows]
+        created += _ensure_units(township, Level.TOWNSHIP, units)
     return created

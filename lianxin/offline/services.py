@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -183,44 +184,44 @@ def _remove_files(stored: list[InvestigationPhoto]) -> None:
             photo.file.storage.delete(photo.file.name)
 
 
+Payload = Mapping[str, Any]
+Photos = Sequence[UploadedFile]
+Stored = list[InvestigationPhoto]
+
+
+@contextmanager
+def _case_unchanged(case: CareCase) -> Iterator[None]:
+    """A refused transition of ``case`` means it moved on while the worker was offline."""
+    try:
+        yield
+    except InvalidTransition as exc:
+        raise SyncConflict(
+            f"{exc.message}（案件{case.number}在您离线期间已变化）",
+            extra={"current": Stage(case.stage).label},
+        ) from exc
+
+
 # ---------------------------------------------------------------------------------------------
 # One handler per kind: each calls the owning app's services
 
 
-def _apply_visit(
-    *,
-    actor: Any,
-    payload: Mapping[str, Any],
-    photos: Sequence[UploadedFile],
-    stored: list[InvestigationPhoto],
-) -> Applied:
+def _apply_visit(*, actor: Any, payload: Payload, photos: Photos, stored: Stored) -> Applied:
     if photos:
         raise ApplicationError("走访记录不接受照片，请在入户调查中上传")
     household = _household(actor, payload)
     case = _case(actor, household, payload)
     visited_on = _date(payload, "visited_on", "走访日期")
     notes = _text(payload, "notes", "走访情况")
-    try:
+    with _case_unchanged(case):
         followup = care_services.followup_record(
             actor=actor, case=case, visited_on=visited_on, notes=notes
         )
-    except InvalidTransition as exc:
-        raise SyncConflict(
-            f"{exc.message}（案件{case.number}在您离线期间已变化）",
-            extra={"current": Stage(case.stage).label},
-        ) from exc
     return Applied(
         followup, household, case.area_code, f"{household.number} {visited_on:%m-%d}走访已记录"
     )
 
 
-def _apply_discovery(
-    *,
-    actor: Any,
-    payload: Mapping[str, Any],
-    photos: Sequence[UploadedFile],
-    stored: list[InvestigationPhoto],
-) -> Applied:
+def _apply_discovery(*, actor: Any, payload: Payload, photos: Photos, stored: Stored) -> Applied:
     household = _household(actor, payload)
     source = _text(payload, "source", "发现渠道", required=False) or DiscoverySource.GRID_VISIT
     case = care_services.case_discover(
@@ -282,25 +283,16 @@ def _investigation_data(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _apply_investigation(
-    *,
-    actor: Any,
-    payload: Mapping[str, Any],
-    photos: Sequence[UploadedFile],
-    stored: list[InvestigationPhoto],
+    *, actor: Any, payload: Payload, photos: Photos, stored: Stored
 ) -> Applied:
     household = _household(actor, payload)
     case = _case(actor, household, payload)
     data = _investigation_data(payload)
-    try:
+    with _case_unchanged(case):
         care_services.investigation_save(actor=actor, case=case, data=data)
         _add_photos(actor=actor, case=case, photos=photos, stored=stored)
         if _bool(payload, "submit"):
             case = care_services.case_investigate(actor=actor, case=case)
-    except InvalidTransition as exc:
-        raise SyncConflict(
-            f"{exc.message}（案件{case.number}在您离线期间已变化）",
-            extra={"current": Stage(case.stage).label},
-        ) from exc
     done = "已提交" if _bool(payload, "submit") else "已保存草稿"
     return Applied(case, household, case.area_code, f"{household.number} 入户调查{done}")
 
@@ -314,13 +306,7 @@ def _alert_now(alert: Alert) -> str:
     return f"{who}{at}核实为「{alert.get_status_display()}」{outcome}：{alert.verification_note}"
 
 
-def _apply_alert(
-    *,
-    actor: Any,
-    payload: Mapping[str, Any],
-    photos: Sequence[UploadedFile],
-    stored: list[InvestigationPhoto],
-) -> Applied:
+def _apply_alert(*, actor: Any, payload: Payload, photos: Photos, stored: Stored) -> Applied:
     if photos:
         raise ApplicationError("预警核实不接受照片")
     try:
@@ -388,6 +374,24 @@ def _claim(
         return None
 
 
+def _claim_new(
+    actor: Any, key: Any, kind: Any, payload: Any, typed_at: Any, status: str
+) -> Submission | SyncResult:
+    """The new submission's row, claimed under its key, or the earlier result of that key."""
+    key = parse_key(key)
+    kind = _kind(kind)
+    typed = parse_typed_at(typed_at)
+    if not isinstance(payload, Mapping):
+        raise ApplicationError("提交内容格式不正确")
+    existing = Submission.objects.filter(key=key).first()
+    if existing is not None:
+        return _replay(actor, existing)
+    submission = _claim(actor=actor, key=key, kind=kind, status=status, typed_at=typed)
+    if submission is None:
+        return _replay(actor, Submission.objects.get(key=key))
+    return submission
+
+
 @transaction.atomic
 def submission_sync(
     *,
@@ -403,19 +407,11 @@ def submission_sync(
     two tabs at once) answers the first result and writes nothing. The owning app's service
     enforces its own rules and scope; a record changed meanwhile is a ``SyncConflict``. The
     audit row keeps the time the worker typed the form on the phone and the time of sync."""
-    key = parse_key(key)
-    kind = _kind(kind)
-    typed = parse_typed_at(typed_at)
-    if not isinstance(payload, Mapping):
-        raise ApplicationError("提交内容格式不正确")
-    existing = Submission.objects.filter(key=key).first()
-    if existing is not None:
-        return _replay(actor, existing)
-    submission = _claim(
-        actor=actor, key=key, kind=kind, status=SubmissionStatus.APPLIED, typed_at=typed
-    )
-    if submission is None:
-        return _replay(actor, Submission.objects.get(key=key))
+    claimed = _claim_new(actor, key, kind, payload, typed_at, SubmissionStatus.APPLIED)
+    if isinstance(claimed, SyncResult):
+        return claimed
+    submission = claimed
+    key, kind, typed = submission.key, submission.kind, submission.typed_at
     stored: list[InvestigationPhoto] = []
     try:
         applied = HANDLERS[kind](actor=actor, payload=payload, photos=photos, stored=stored)
@@ -461,19 +457,11 @@ def submission_discard(
     verified by a colleague meanwhile). Nothing typed is lost silently: what was typed is kept
     on the server, encrypted, with the reason, and audited; the key is used up, so the same
     submission cannot be applied later by an old copy of the queue."""
-    key = parse_key(key)
-    kind = _kind(kind)
-    typed = parse_typed_at(typed_at)
-    if not isinstance(payload, Mapping):
-        raise ApplicationError("提交内容格式不正确")
-    existing = Submission.objects.filter(key=key).first()
-    if existing is not None:
-        return _replay(actor, existing)
-    submission = _claim(
-        actor=actor, key=key, kind=kind, status=SubmissionStatus.DISCARDED, typed_at=typed
-    )
-    if submission is None:
-        return _replay(actor, Submission.objects.get(key=key))
+    claimed = _claim_new(actor, key, kind, payload, typed_at, SubmissionStatus.DISCARDED)
+    if isinstance(claimed, SyncResult):
+        return claimed
+    submission = claimed
+    key, kind, typed = submission.key, submission.kind, submission.typed_at
     number = payload.get("household")
     household = (
         Household.objects.for_user(actor).filter(number=number).first()

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from lianxin.core import idnumber, phone
 from lianxin.core.idnumber import MaskTier
+from lianxin.core.servicekit import batches
 
 from .household_import.columns import COLUMNS
 from .household_import.report import csv_safe, text_cell
@@ -39,14 +40,7 @@ def _masked(user: Any, person: Person) -> tuple[str, str]:
 
 
 def _chunked(qs: QuerySet[Any]) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in qs.iterator(chunk_size=CHUNK):
-        batch.append(item)
-        if len(batch) >= CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    return batches(qs.iterator(chunk_size=CHUNK), CHUNK)
 
 
 def household_ledger_rows(*, user: Any, households: QuerySet[Household]) -> Iterator[list[Any]]:

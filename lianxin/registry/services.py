@@ -113,6 +113,21 @@ def _household_event(
     audit.record(actor=actor, action=action, target=household, changes=changes or {})
 
 
+def _join(household: Household, person: Person, relationship: str, on: dt.date) -> None:
+    """``person`` joins ``household`` (as its head when the relationship says so)."""
+    Membership.objects.create(
+        household=household, person=person, relationship=relationship, started_on=on
+    )
+    if relationship == Relationship.HEAD:
+        household.head = person
+
+
+def _set_head(household: Household, head: Person | None, *, active: bool) -> None:
+    household.head = head
+    household.is_active = active
+    household.save(update_fields=["head", "is_active", "updated_at"])
+
+
 def _person_event(
     *, actor: Any, person: Person, action: str, changes: dict[str, Any] | None = None
 ) -> None:
@@ -383,11 +398,7 @@ def household_register(
         names = []
         for member in members:
             person, created = _person_for_member(actor=actor, member=member, household=household)
-            Membership.objects.create(
-                household=household, person=person, relationship=member.relationship, started_on=on
-            )
-            if member.relationship == Relationship.HEAD:
-                household.head = person
+            _join(household, person, member.relationship, on)
             if created:
                 new_persons.append(person)
             names.append(f"{person.name}（{member.relationship}）")
@@ -417,24 +428,13 @@ def member_add(
         if member.relationship == Relationship.HEAD and household.head_id is not None:
             raise ApplicationError("该户已有户主，请先添加成员再变更户主")
         person, created = _person_for_member(actor=actor, member=member, household=household)
-        Membership.objects.create(
-            household=household,
-            person=person,
-            relationship=member.relationship,
-            started_on=started_on or today(),
-        )
+        _join(household, person, member.relationship, started_on or today())
         if member.relationship == Relationship.HEAD:
-            household.head = person
             household.save(update_fields=["head"])
+        added = {"person": person.pk, "person_name": person.name}
+        added["relationship"] = member.relationship
         _household_event(
-            actor=actor,
-            household=household,
-            action="registry.member.add",
-            changes={
-                "person": person.pk,
-                "person_name": person.name,
-                "relationship": member.relationship,
-            },
+            actor=actor, household=household, action="registry.member.add", changes=added
         )
         if created:
             duplicates_detect(persons=[person])
@@ -570,9 +570,7 @@ def member_remove(
         membership.ended_on = on or today()
         membership.save(update_fields=["ended_on", "updated_at"])
         if household.head_id == person.pk:
-            household.head = None
-            household.is_active = False
-            household.save(update_fields=["head", "is_active", "updated_at"])
+            _set_head(household, None, active=False)
         _household_event(
             actor=actor,
             household=household,
@@ -612,9 +610,7 @@ def head_change(
             )
         new_membership.relationship = Relationship.HEAD
         new_membership.save(update_fields=["relationship", "updated_at"])
-        household.head = new_head
-        household.is_active = True
-        household.save(update_fields=["head", "is_active", "updated_at"])
+        _set_head(household, new_head, active=True)
         _household_event(
             actor=actor,
             household=household,
@@ -682,19 +678,17 @@ def household_split(
             names.append(person.name)
         new.head = new_head
         new.save(update_fields=["head"])
-        changes = {
-            "from": household.number,
-            "to": new.number,
-            "members": names,
-            "household": household.pk,
-        }
-        _household_event(
-            actor=actor, household=household, action="registry.household.split", changes=changes
-        )
-        _household_event(
-            actor=actor, household=new, action="registry.household.split", changes=changes
-        )
+        _members_moved(actor, "registry.household.split", household, new, names, household)
     return new
+
+
+def _members_moved(
+    actor: Any, action: str, source: Household, to: Household, names: list[str], kept: Household
+) -> None:
+    """One event on each household when members move from ``source`` to ``to`` (split, merge)."""
+    changes = {"from": source.number, "to": to.number, "members": names, "household": kept.pk}
+    for household in (source, to):
+        _household_event(actor=actor, household=household, action=action, changes=changes)
 
 
 def household_merge(
@@ -728,18 +722,7 @@ def household_merge(
         source.head = None
         source.is_active = False
         source.save(update_fields=["head", "is_active", "updated_at"])
-        changes = {
-            "from": source.number,
-            "to": target.number,
-            "members": names,
-            "household": target.pk,
-        }
-        _household_event(
-            actor=actor, household=source, action="registry.household.merge", changes=changes
-        )
-        _household_event(
-            actor=actor, household=target, action="registry.household.merge", changes=changes
-        )
+        _members_moved(actor, "registry.household.merge", source, target, names, target)
     return target
 
 
@@ -771,40 +754,50 @@ def _leave(
         household = membership.household
         remaining = household.memberships.filter(ended_on__isnull=True).count()
         if household.head_id == person.pk or remaining == 0:
-            household.head = None if household.head_id == person.pk else household.head
-            household.is_active = remaining > 0
-            household.save(update_fields=["head", "is_active", "updated_at"])
+            head = None if household.head_id == person.pk else household.head
+            _set_head(household, head, active=remaining > 0)
     return person
 
 
 def person_mark_deceased(*, actor: Any, person: Person, on: dt.date, evidence: str) -> Person:
     """Mark a resident deceased (with evidence such as a death certificate): his membership
     and tags end; a household losing its head waits for head_change (户主待变更)."""
-    with transaction.atomic():
-        if not evidence.strip():
-            raise ApplicationError("请填写依据（如死亡证明、火化证明）")
-        return _leave(
-            actor=actor,
-            person=person,
-            status=PersonStatus.DECEASED,
-            on=on,
-            action="registry.person.deceased",
-            changes={"on": on, "evidence": evidence.strip()},
-        )
+    return _leave_noted(
+        actor,
+        person,
+        on,
+        PersonStatus.DECEASED,
+        evidence=evidence.strip(),
+        missing="请填写依据（如死亡证明、火化证明）",
+    )
 
 
 def person_mark_moved(*, actor: Any, person: Person, on: dt.date, destination: str) -> Person:
     """Mark a resident moved away (迁出) to a named place: his membership and tags end."""
+    return _leave_noted(
+        actor,
+        person,
+        on,
+        PersonStatus.MOVED,
+        destination=destination.strip(),
+        missing="请填写迁往地",
+    )
+
+
+def _leave_noted(
+    actor: Any, person: Person, on: dt.date, status: str, *, missing: str, **noted: str
+) -> Person:
+    """``_leave`` with the one required note (evidence, destination) in its audit row."""
     with transaction.atomic():
-        if not destination.strip():
-            raise ApplicationError("请填写迁往地")
+        if not all(noted.values()):
+            raise ApplicationError(missing)
         return _leave(
             actor=actor,
             person=person,
-            status=PersonStatus.MOVED,
+            status=status,
             on=on,
-            action="registry.person.moved",
-            changes={"on": on, "destination": destination.strip()},
+            action=f"registry.person.{status}",
+            changes={"on": on, **noted},
         )
 
 
@@ -1107,37 +1100,28 @@ def person_id_reveal(*, actor: Any, person: Person, reason: str) -> str:
     allowed = any(
         g.role in REVEAL_ROLES and person.area_code.startswith(g.area_code) for g in scope.grants
     )
-    if not allowed:
+
+    def reveal_audit(result: str = "success", **extra: Any) -> None:
+        changes = {"reason": reason, **extra}
         audit.record(
             actor=actor,
             action="registry.person.reveal_id",
             target=person,
-            changes={"reason": reason},
-            result="denied",
+            changes=changes,
+            result=result,
         )
+
+    if not allowed:
+        reveal_audit("denied")
         raise AccessDenied("您的角色无权查看完整身份证号")
     if len(reason) < 2:
-        audit.record(
-            actor=actor,
-            action="registry.person.reveal_id",
-            target=person,
-            changes={"reason": reason},
-            result="denied",
-        )
+        reveal_audit("denied")
         raise ApplicationError("请填写查看完整身份证号的原因")
     limit, period = _reveal_limit()
     if not limits.consume(f"registry:reveal:{actor.pk}", limit=limit, period=period):
-        audit.record(
-            actor=actor,
-            action="registry.person.reveal_id",
-            target=person,
-            changes={"reason": reason, "limit": limit},
-            result="denied",
-        )
+        reveal_audit("denied", limit=limit)
         raise AccessDenied(
             f"查看完整身份证号过于频繁（每{period // 60}分钟最多{limit}次），请稍后再试"
         )
-    audit.record(
-        actor=actor, action="registry.person.reveal_id", target=person, changes={"reason": reason}
-    )
+    reveal_audit()
     return person.id_number

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -358,12 +358,8 @@ def offer_create(
         valid_to=valid_to,
         created_by=_by(actor),
     )
-    audit.record(
-        actor=actor,
-        action="resources.offer.create",
-        target=offer,
-        changes={"title": offer.title, "category": category, "rule": offer.rule_text},
-    )
+    changes = {"title": offer.title, "category": category, "rule": offer.rule_text}
+    audit.record(actor=actor, action="resources.offer.create", target=offer, changes=changes)
     return offer
 
 
@@ -518,42 +514,33 @@ def _card_event(actor: Any, card: LoveCard, action: str, **changes: Any) -> None
     )
 
 
+def _card_advance(actor: Any, obj: LoveCard, name: str, reason: str) -> LoveCard:
+    """The card moves along ``name``, the reason and the time noted on it."""
+    updates = {"status_reason": reason, "status_changed_at": timezone.now()}
+    return CARD_WORKFLOW.advance(obj, name, actor=actor, updates=updates)
+
+
+def _card_move(
+    actor: Any, obj: LoveCard, name: str, reason: str, noted: str | None = None
+) -> LoveCard:
+    card = _card_advance(actor, obj, name, reason)
+    _card_event(actor, card, name, reason=reason if noted is None else noted)
+    return card
+
+
 @transaction.atomic
 def card_suspend(*, actor: Any, obj: LoveCard, reason: str = "") -> LoveCard:
-    reason = _text(reason, 200, "暂停原因")
-    card = CARD_WORKFLOW.advance(
-        obj,
-        "suspend",
-        actor=actor,
-        updates={"status_reason": reason, "status_changed_at": timezone.now()},
-    )
-    _card_event(actor, card, "suspend", reason=reason)
-    return card
+    return _card_move(actor, obj, "suspend", _text(reason, 200, "暂停原因"))
 
 
 @transaction.atomic
 def card_restore(*, actor: Any, obj: LoveCard, reason: str = "") -> LoveCard:
-    card = CARD_WORKFLOW.advance(
-        obj,
-        "restore",
-        actor=actor,
-        updates={"status_reason": reason.strip()[:200], "status_changed_at": timezone.now()},
-    )
-    _card_event(actor, card, "restore", reason=reason.strip())
-    return card
+    return _card_move(actor, obj, "restore", reason.strip()[:200], noted=reason.strip())
 
 
 @transaction.atomic
 def card_cancel(*, actor: Any, obj: LoveCard, reason: str = "") -> LoveCard:
-    reason = _text(reason, 200, "注销原因")
-    card = CARD_WORKFLOW.advance(
-        obj,
-        "cancel",
-        actor=actor,
-        updates={"status_reason": reason, "status_changed_at": timezone.now()},
-    )
-    _card_event(actor, card, "cancel", reason=reason)
-    return card
+    return _card_move(actor, obj, "cancel", _text(reason, 200, "注销原因"))
 
 
 @transaction.atomic
@@ -561,12 +548,7 @@ def card_reissue(*, actor: Any, obj: LoveCard, reason: str = "") -> LoveCard:
     """A lost card is reported lost (it stops working at once) and a new number is issued to
     the same household in the same tier; the new card says which card it replaces."""
     reason = reason.strip()[:200] or "遗失补办"
-    old = CARD_WORKFLOW.advance(
-        obj,
-        "reissue",
-        actor=actor,
-        updates={"status_reason": reason, "status_changed_at": timezone.now()},
-    )
+    old = _card_advance(actor, obj, "reissue", reason)
     number = _allocate_numbers(old.area_code[:6] + f"{today():%y}", 1)[0]
     card = LoveCard.objects.create(
         number=number,
@@ -783,6 +765,21 @@ def _goods_staff(actor: Any, area_code: str) -> bool:
     return covers(actor, area_code, AREA_STAFF_ROLES)
 
 
+def _check_goods(quantity: Any, value_fen: Any) -> None:
+    if int(quantity) <= 0 or int(value_fen) < 0:
+        raise ApplicationError("数量须为正数，价值不能为负")
+
+
+GoodsT = TypeVar("GoodsT", Pledge, StockLot)
+
+
+def _goods_event(actor: Any, action: str, goods: GoodsT, quantity: int) -> GoodsT:
+    """The audit row of goods pledged or received: what, how many, worth how much."""
+    changes = {"item": goods.item, "quantity": quantity, "value_fen": goods.value_fen}
+    audit.record(actor=actor, action=action, target=goods, changes=changes)
+    return goods
+
+
 @transaction.atomic
 def pledge_create(
     *, actor: Any, partner: Partner, item: str, quantity: int, value_fen: int, unit: str = "件"
@@ -794,8 +791,7 @@ def pledge_create(
     )
     if partner.status != PartnerStatus.APPROVED:
         raise InvalidTransition("该单位尚未加入爱心联盟")
-    if int(quantity) <= 0 or int(value_fen) < 0:
-        raise ApplicationError("数量须为正数，价值不能为负")
+    _check_goods(quantity, value_fen)
     pledge = Pledge.objects.create(
         partner=partner,
         item=_text(item, 120, "物资名称"),
@@ -804,13 +800,7 @@ def pledge_create(
         value_fen=int(value_fen),
         created_by=_by(actor),
     )
-    audit.record(
-        actor=actor,
-        action="resources.pledge.create",
-        target=pledge,
-        changes={"item": pledge.item, "quantity": pledge.quantity, "value_fen": pledge.value_fen},
-    )
-    return pledge
+    return _goods_event(actor, "resources.pledge.create", pledge, pledge.quantity)
 
 
 @transaction.atomic
@@ -831,8 +821,7 @@ def stock_receive(
     _require(_goods_staff(actor, store.area_code), "您不能登记该仓库的入库")
     if store.kind != LocationKind.STORE:
         raise ApplicationError("请选择物资仓库")
-    if int(quantity) <= 0 or int(value_fen) < 0:
-        raise ApplicationError("数量须为正数，价值不能为负")
+    _check_goods(quantity, value_fen)
     received_on = received_on or today()
     if expires_on is not None and expires_on <= received_on:
         raise ApplicationError("已过期的物资不能入库")
@@ -856,13 +845,7 @@ def stock_receive(
         received_on=received_on,
         created_by=_by(actor),
     )
-    audit.record(
-        actor=actor,
-        action="resources.stock.receive",
-        target=lot,
-        changes={"item": lot.item, "quantity": lot.quantity_received, "value_fen": lot.value_fen},
-    )
-    return lot
+    return _goods_event(actor, "resources.stock.receive", lot, lot.quantity_received)
 
 
 @transaction.atomic
@@ -916,18 +899,16 @@ def stock_dispatch(
         dispatched_at=timezone.now(),
         dispatched_by=actor,
     )
+    changes: dict[str, Any] = {"lot": item.pk, "quantity": quantity}
+    changes["household"] = household.pk if household else None
+    changes.update(measure=measure_id, wish=dispatch.wish_ref)
+    what = f"{item.item}×{quantity}"
     audit.record(
         actor=actor,
         action="resources.stock.dispatch",
         target=dispatch,
-        target_repr=f"{item.item}×{quantity}",
-        changes={
-            "lot": item.pk,
-            "quantity": quantity,
-            "household": household.pk if household else None,
-            "measure": measure_id,
-            "wish": dispatch.wish_ref,
-        },
+        target_repr=what,
+        changes=changes,
     )
     return dispatch
 

@@ -24,6 +24,7 @@ from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
 from lianxin.core.roles import Role
 from lianxin.core.scoping import ancestors_of, scope_of
+from lianxin.core.servicekit import advance_audited
 from lianxin.registry import selectors as registry_selectors
 
 from .models import (
@@ -289,14 +290,22 @@ def wish_create(
     return wish, code
 
 
+def _wish_move(actor: Any, obj: Wish, name: str, **details: Any) -> Wish:
+    """The wish moves along ``name`` (``updates``), audited as volunteers.wish.<name>."""
+    action = f"volunteers.wish.{name}"
+    return advance_audited(WISH_WORKFLOW, obj, name, actor=actor, action=action, **details)
+
+
+def _task_move(actor: Any, obj: ServiceTask, name: str, **details: Any) -> ServiceTask:
+    """The task moves along ``name`` (``updates``), audited as volunteers.task.<name>."""
+    action = f"volunteers.task.{name}"
+    return advance_audited(TASK_WORKFLOW, obj, name, actor=actor, action=action, **details)
+
+
 @transaction.atomic
 def wish_publish(*, actor: Any, obj: Wish) -> Wish:
     """The community publishes the wish on the wall (staff of the area)."""
-    wish = WISH_WORKFLOW.advance(
-        obj, "publish", actor=actor, updates={"published_at": timezone.now()}
-    )
-    audit.record(actor=actor, action="volunteers.wish.publish", target=wish)
-    return wish
+    return _wish_move(actor, obj, "publish", updates={"published_at": timezone.now()})
 
 
 def _claimant_org(actor: Any) -> Any:
@@ -360,14 +369,9 @@ _CLEAR_CLAIM = {"claimant_org": None, "claimant_user": None, "claimed_at": None,
 @transaction.atomic
 def wish_release(*, actor: Any, obj: Wish, reason: str = "") -> Wish:
     """The claimant gives the wish up; it returns to the wall."""
-    wish = WISH_WORKFLOW.advance(obj, "release", actor=actor, updates=_CLEAR_CLAIM)
+    noted = {"reason": _text(reason)[:100]}
+    wish = _wish_move(actor, obj, "release", updates=_CLEAR_CLAIM, changes=noted)
     _end_claim(wish, WishClaim.Outcome.RELEASED)
-    audit.record(
-        actor=actor,
-        action="volunteers.wish.release",
-        target=wish,
-        changes={"reason": _text(reason)[:100]},
-    )
     return wish
 
 
@@ -398,18 +402,10 @@ def wish_deliver(*, actor: Any, obj: Wish, note: str = "", value_fen: int | None
     """The claimant records the delivery (and what the goods were worth)."""
     if value_fen is not None and not 0 <= int(value_fen) <= MAX_ESTIMATE_FEN:
         raise ApplicationError("捐赠价值应在 0 至 100,000 元之间")
-    wish = WISH_WORKFLOW.advance(
-        obj,
-        "deliver",
-        actor=actor,
-        updates={
-            "delivered_at": timezone.now(),
-            "delivery_note": _text(note)[:200],
-            "value_fen": obj.estimate_fen if value_fen is None else int(value_fen),
-        },
-    )
+    updates = {"delivered_at": timezone.now(), "delivery_note": _text(note)[:200]}
+    updates["value_fen"] = obj.estimate_fen if value_fen is None else int(value_fen)
+    wish = _wish_move(actor, obj, "deliver", updates=updates)
     _end_claim(wish, WishClaim.Outcome.DELIVERED)
-    audit.record(actor=actor, action="volunteers.wish.deliver", target=wish)
     return wish
 
 
@@ -463,16 +459,10 @@ def wish_confirm(
 def wish_cancel(*, actor: Any, obj: Wish, reason: str = "") -> Wish:
     if not _text(reason):
         raise ApplicationError("请填写撤销原因")
-    wish = WISH_WORKFLOW.advance(
-        obj, "cancel", actor=actor, updates={"cancel_reason": _text(reason)[:200]}
+    noted = _text(reason)[:200]
+    return _wish_move(
+        actor, obj, "cancel", updates={"cancel_reason": noted}, changes={"reason": noted}
     )
-    audit.record(
-        actor=actor,
-        action="volunteers.wish.cancel",
-        target=wish,
-        changes={"reason": wish.cancel_reason},
-    )
-    return wish
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,25 +681,14 @@ def task_take(*, actor: Any, obj: ServiceTask) -> ServiceTask:
 
 @transaction.atomic
 def task_release(*, actor: Any, obj: ServiceTask, reason: str = "") -> ServiceTask:
-    task = TASK_WORKFLOW.advance(
-        obj, "release", actor=actor, updates={"volunteer": None, "taken_at": None}
-    )
-    audit.record(
-        actor=actor,
-        action="volunteers.task.release",
-        target=task,
-        changes={"reason": _text(reason)[:100]},
-    )
-    return task
+    noted = {"reason": _text(reason)[:100]}
+    cleared = {"volunteer": None, "taken_at": None}
+    return _task_move(actor, obj, "release", updates=cleared, changes=noted)
 
 
 @transaction.atomic
 def task_check_in(*, actor: Any, obj: ServiceTask) -> ServiceTask:
-    task = TASK_WORKFLOW.advance(
-        obj, "check_in", actor=actor, updates={"checked_in_at": timezone.now()}
-    )
-    audit.record(actor=actor, action="volunteers.task.check_in", target=task)
-    return task
+    return _task_move(actor, obj, "check_in", updates={"checked_in_at": timezone.now()})
 
 
 @transaction.atomic
@@ -718,16 +697,8 @@ def task_check_out(*, actor: Any, obj: ServiceTask, note: str = "") -> ServiceTa
     started = obj.checked_in_at or now
     minutes = max(1, round((now - started).total_seconds() / 60))
     minutes = min(minutes, 12 * 60)  # a forgotten check-out counts at most 12 hours
-    task = TASK_WORKFLOW.advance(
-        obj,
-        "check_out",
-        actor=actor,
-        updates={"checked_out_at": now, "minutes": minutes, "result_note": _text(note)[:200]},
-    )
-    audit.record(
-        actor=actor, action="volunteers.task.check_out", target=task, changes={"minutes": minutes}
-    )
-    return task
+    updates = {"checked_out_at": now, "minutes": minutes, "result_note": _text(note)[:200]}
+    return _task_move(actor, obj, "check_out", updates=updates, changes={"minutes": minutes})
 
 
 def points_rule(area_code: str, kind: str) -> tuple[int, int]:
@@ -825,11 +796,7 @@ def task_confirm(
 def task_cancel(*, actor: Any, obj: ServiceTask, reason: str = "") -> ServiceTask:
     if not _text(reason):
         raise ApplicationError("请填写取消原因")
-    task = TASK_WORKFLOW.advance(
-        obj, "cancel", actor=actor, updates={"result_note": _text(reason)[:200]}
-    )
-    audit.record(actor=actor, action="volunteers.task.cancel", target=task)
-    return task
+    return _task_move(actor, obj, "cancel", updates={"result_note": _text(reason)[:200]})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from ..models import (
     CareCase,
     Measure,
 )
-from ..workflows import CASE_WORKFLOW, covers
+from ..workflows import CASE_WORKFLOW, check_case, covers
 
 
 class IncompleteRecord(ApplicationError):
@@ -54,6 +54,13 @@ def _require(allowed: bool, message: str) -> None:
 
 def _lock(case: CareCase) -> CareCase:
     return CareCase.objects.select_for_update().get(pk=case.pk)
+
+
+def _locked_for(actor: Any, case: CareCase, transition: str) -> CareCase:
+    """The case locked, once the actor may take ``transition`` on it (else AccessDenied)."""
+    case = _lock(case)
+    check_case(actor, case, transition)
+    return case
 
 
 def _lock_measure(measure: Measure) -> Measure:
@@ -99,6 +106,11 @@ def _text(value: Any) -> str:
 def _missing_or_raise(what: str, missing: list[str]) -> None:
     if missing:
         raise IncompleteRecord(what, missing)
+
+
+def _require_filled(what: str, fields: dict[str, Any]) -> None:
+    """IncompleteRecord naming the fields (label: value) whose value is empty, None or False."""
+    _missing_or_raise(what, [label for label, value in fields.items() if not value])
 
 
 def _today() -> dt.date:

@@ -15,12 +15,11 @@ from ..models import (
     Evaluation,
     Stage,
 )
-from ..workflows import check_case
 from ._common import (
     IncompleteRecord,
-    _lock,
-    _missing_or_raise,
+    _locked_for,
     _move,
+    _require_filled,
     _save_stage,
     _text,
 )
@@ -32,18 +31,11 @@ def case_evaluate(
 ) -> Evaluation:
     """评估 → evaluated: the township evaluates after at least one follow-up visit, with the
     outcome; a case may be proposed for closing only when none of its measures is still open."""
-    case = _lock(case)
-    check_case(actor, case, "evaluate")
-    missing = []
-    if evaluated_on is None:
-        missing.append("评估日期")
-    if not _text(outcome):
-        missing.append("帮扶成效")
-    if decision not in Evaluation.Decision.values:
-        missing.append("评估结论")
-    if not case.followups.exists():
-        missing.append("跟踪回访记录")
-    _missing_or_raise("评估", missing)
+    case = _locked_for(actor, case, "evaluate")
+    fields = {"评估日期": evaluated_on is not None, "帮扶成效": _text(outcome)}
+    fields["评估结论"] = decision in Evaluation.Decision.values
+    fields["跟踪回访记录"] = case.followups.exists()
+    _require_filled("评估", fields)
     if decision == Evaluation.Decision.CLOSE:
         open_titles = list(case.measures.open().order_by("pk").values_list("title", flat=True))
         if open_titles:
@@ -65,8 +57,7 @@ def case_evaluate(
 def case_accept(*, actor: Any, case: CareCase) -> CareCase:
     """验收 → closed or continued, as the evaluation decided. Acceptance is by township or
     county staff of the area other than the evaluator (maker-checker)."""
-    case = _lock(case)
-    check_case(actor, case, "accept")  # township or county, not the evaluator
+    case = _locked_for(actor, case, "accept")  # township or county, not the evaluator
     evaluation = case.evaluations.filter(accepted_at__isnull=True).order_by("-pk").first()
     if evaluation is None:
         raise InvalidTransition(f"案件当前处于「{Stage(case.stage).label}」阶段，评估之后才能验收")

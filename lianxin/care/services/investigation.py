@@ -32,6 +32,7 @@ from ._common import (
     IncompleteRecord,
     _enqueue_refresh,
     _lock,
+    _locked_for,
     _missing_or_raise,
     _move,
     _save_stage,
@@ -181,8 +182,7 @@ def case_investigate(
     """入户调查 → investigated: saves ``data`` (if any) and submits the investigation. The guide
     requires the visit date, who lives there, income, housing, health, heating and needs (and
     disability, schooling, care details when present); the colour is computed on submission."""
-    case = _lock(case)
-    check_case(actor, case, "investigate")
+    case = _locked_for(actor, case, "investigate")
     inv = Investigation.objects.filter(case=case).first() or Investigation(
         case=case, created_by=actor
     )
@@ -260,8 +260,7 @@ def investigation_add_photo(
 def case_set_grade(*, actor: Any, case: CareCase, grade: str, reason: str) -> CareCase:
     """Manual override of the computed colour; the reason is required. An empty ``grade``
     removes the override (the computed colour applies again)."""
-    case = _lock(case)
-    check_case(actor, case, "grade")
+    case = _locked_for(actor, case, "grade")
     if grade and grade not in Grade.values:
         raise ApplicationError("分级无效")
     if grade and not _text(reason):

@@ -24,13 +24,13 @@ from ..models import (
     MeasureProof,
     MeasureStatus,
 )
-from ..workflows import check_case, check_measure
+from ..workflows import check_measure
 from ._common import (
     _SOURCE_TYPE,
     IncompleteRecord,
     _enqueue_refresh,
-    _lock,
     _lock_measure,
+    _locked_for,
     _missing_or_raise,
     _tally_measure,
     _text,
@@ -99,43 +99,22 @@ def _create_measure(
 
 
 @transaction.atomic
-def measure_add(
-    *,
-    actor: Any,
-    case: CareCase,
-    action: str,
-    title: str,
-    responsible_unit: Organisation | None,
-    deadline: dt.date | None,
-    paired_unit: Organisation | None = None,
-    budget_fen: int | None = None,
-    delivery_type: str = "",
-    delivery_id: str = "",
-    delivery_label: str = "",
-) -> Measure:
-    """A measure of the plan: one of the twelve care actions, what is done, the responsible unit
-    and a deadline are required; budget in integer fen; optionally the link to what delivers it
-    elsewhere (``delivery_type`` = "<app>.<entity>", ``delivery_id``)."""
-    case = _lock(case)
-    check_case(actor, case, "measure")
-    measure = _create_measure(
-        actor=actor,
-        case=case,
-        action=action,
-        title=title,
-        responsible_unit=responsible_unit,
-        deadline=deadline,
-        paired_unit=paired_unit,
-        budget_fen=budget_fen,
-        delivery_type=delivery_type,
-        delivery_id=delivery_id,
-        delivery_label=delivery_label,
-    )
+def measure_add(*, actor: Any, case: CareCase, **fields: Any) -> Measure:
+    """A measure of the plan: one of the twelve care actions (``action``), what is done
+    (``title``), the ``responsible_unit`` and a ``deadline`` are required; optionally the
+    ``paired_unit``, ``budget_fen`` in integer fen and the link to what delivers it elsewhere
+    (``delivery_type`` = "<app>.<entity>", ``delivery_id``, ``delivery_label``)."""
+    case = _locked_for(actor, case, "measure")
+    measure = _create_measure(actor=actor, case=case, **fields)
     audit.record(
         actor=actor,
         action="care.measure.add",
         target=measure,
-        changes={"case": case.number, "action": action, "unit": measure.responsible_unit_id},
+        changes={
+            "case": case.number,
+            "action": measure.action,
+            "unit": measure.responsible_unit_id,
+        },
     )
     _enqueue_refresh(case)
     return measure

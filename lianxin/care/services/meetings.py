@@ -27,6 +27,7 @@ from ._common import (
     _lock_measure,
     _missing_or_raise,
     _require,
+    _require_filled,
     _text,
 )
 from .measures import _cancel, _create_measure
@@ -122,12 +123,7 @@ def joint_meeting_record_minutes(
     _require(_covers(actor, meeting.area_code, MEETING_ROLES), "您不能记录该联席会议")
     if meeting.status == JointMeeting.Status.CLOSED:
         raise InvalidTransition("联席会议已闭环，不能修改纪要")
-    missing = []
-    if held_on is None:
-        missing.append("召开日期")
-    if not _text(minutes):
-        missing.append("会议纪要")
-    _missing_or_raise("联席会议纪要", missing)
+    _require_filled("联席会议纪要", {"召开日期": held_on is not None, "会议纪要": _text(minutes)})
     before = meeting.status
     meeting.held_on = held_on
     meeting.minutes = _text(minutes)

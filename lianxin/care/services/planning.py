@@ -19,10 +19,9 @@ from ..models import (
     Plan,
     Stage,
 )
-from ..workflows import check_case
 from ._common import (
     _covers,
-    _lock,
+    _locked_for,
     _missing_or_raise,
     _move,
     _save_stage,
@@ -49,8 +48,7 @@ def plan_save(
     """一户一策: the plan's goal, the household's leader (包抓领导, a user holding the leader
     role over the household's area) and its paired unit (结对单位). Township or community staff
     of the area, once the case is recognised."""
-    case = _lock(case)
-    check_case(actor, case, "plan")
+    case = _locked_for(actor, case, "plan")
     if leader is not None and not _covers(leader, case.area_code, (Role.LEADER,)):
         raise ApplicationError(f"{leader}不是该住户所在区域的包抓领导")
     plan = Plan.objects.filter(case=case).first() or Plan(case=case, created_by=actor)
@@ -79,8 +77,7 @@ def plan_save(
 def plan_approve(*, actor: Any, case: CareCase) -> CareCase:
     """确定方案 → planned: the township approves a plan with at least one measure, a leader
     (包抓领导) and a paired unit (结对单位)."""
-    case = _lock(case)
-    check_case(actor, case, "approve")  # the township, not the plan's author
+    case = _locked_for(actor, case, "approve")  # the township, not the plan's author
     plan = Plan.objects.filter(case=case).first()
     missing = []
     if plan is None or not _text(plan.goal):

@@ -20,11 +20,11 @@ from ..models import (
     Recognition,
     Stage,
 )
-from ..workflows import check_case
 from ._common import (
-    _lock,
+    _locked_for,
     _missing_or_raise,
     _move,
+    _require_filled,
     _save_stage,
     _tally,
     _text,
@@ -43,16 +43,9 @@ def case_review_by_community(
 ) -> CareCase:
     """社区评议 → reviewed: the community's review with its date, participants and opinion,
     recorded by the community's (or the township's) staff."""
-    case = _lock(case)
-    check_case(actor, case, "review")
-    missing = []
-    if held_on is None:
-        missing.append("评议日期")
-    if not _text(participants):
-        missing.append("参加人员")
-    if not _text(opinion):
-        missing.append("评议意见")
-    _missing_or_raise("社区评议", missing)
+    case = _locked_for(actor, case, "review")
+    fields = {"评议日期": held_on is not None, "参加人员": _text(participants)}
+    _require_filled("社区评议", {**fields, "评议意见": _text(opinion)})
     CommunityReview.objects.create(
         case=case,
         held_on=held_on,
@@ -79,8 +72,7 @@ def case_recognise(
     """乡镇(街道)认定 → recognised: only the township whose area holds the household; every item
     of RECOGNITION_CRITERIA confirmed; into an open batch. The household's current members are
     counted into the batch's information database."""
-    case = _lock(case)
-    check_case(actor, case, "recognise")  # the township, not the reviewer
+    case = _locked_for(actor, case, "recognise")  # the township, not the reviewer
     unknown = sorted(set(checklist) - set(RECOGNITION_CRITERIA))
     if unknown:
         raise ApplicationError(f"认定标准中没有这些项目：{'、'.join(unknown)}")
@@ -126,8 +118,7 @@ def case_recognise(
 @transaction.atomic
 def case_reject(*, actor: Any, case: CareCase, reason: str) -> CareCase:
     """乡镇(街道)不予认定 → rejected: only the township of the area, always with the reason."""
-    case = _lock(case)
-    check_case(actor, case, "reject")
+    case = _locked_for(actor, case, "reject")
     _missing_or_raise("不予认定", [] if _text(reason) else ["不予认定的理由"])
     Recognition.objects.create(
         case=case,

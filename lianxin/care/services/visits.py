@@ -17,11 +17,10 @@ from ..models import (
     Measure,
     Stage,
 )
-from ..workflows import check_case
 from ._common import (
-    _lock,
-    _missing_or_raise,
+    _locked_for,
     _move,
+    _require_filled,
     _save_stage,
     _text,
     _today,
@@ -40,14 +39,8 @@ def followup_record(
     """跟踪回访: a visit with notes and the progress of the plan's measures. The first visit after
     the plan's approval (or after a decision to continue) moves the case into tracking. The grid
     worker, community or township staff, the case's leader or its paired unit record visits."""
-    case = _lock(case)
-    check_case(actor, case, "followup")
-    missing = []
-    if visited_on is None:
-        missing.append("回访日期")
-    if not _text(notes):
-        missing.append("回访情况")
-    _missing_or_raise("跟踪回访", missing)
+    case = _locked_for(actor, case, "followup")
+    _require_filled("跟踪回访", {"回访日期": visited_on is not None, "回访情况": _text(notes)})
     if visited_on > _today():
         raise ApplicationError("回访日期不能晚于今天")
     progress = {str(k): _text(v) for k, v in (measure_progress or {}).items() if _text(v)}

@@ -113,6 +113,12 @@ def _unit_assignment(actor: Any, order: WorkOrder, *, lead_only: bool) -> WorkOr
     return mine[0]
 
 
+def _as_lead(actor: Any, order: WorkOrder) -> tuple[WorkOrder, WorkOrderAssignment]:
+    """The order locked, and the actor's unit's lead assignment on it (or AccessDenied)."""
+    order = _locked(order)
+    return order, _unit_assignment(actor, order, lead_only=True)
+
+
 def _validate_unit(unit: Organisation | None, *, role: str = "主办") -> Organisation:
     if unit is None:
         raise ApplicationError(f"请选择{role}单位")

@@ -13,13 +13,7 @@ from django.utils import timezone
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
 
-from ..models import (
-    Callback,
-    Satisfaction,
-    Status,
-    WorkOrder,
-    WorkOrderAssignment,
-)
+from ..models import Callback, Satisfaction, Status, WorkOrder, WorkOrderAssignment
 from ._common import (
     _dispatch_due,
     _event,

@@ -10,16 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianxin.core.errors import ApplicationError, InvalidTransition
+from lianxin.core.servicekit import required_text
 from lianxin.directory.models import Organisation
 
-from ..models import (
-    AssignmentRole,
-    Status,
-    WorkOrder,
-    WorkOrderAssignment,
-)
+from ..models import AssignmentRole, Status, WorkOrder, WorkOrderAssignment
 from ..workflows import check
 from ._common import (
+    _as_lead,
     _dispatch_due,
     _event,
     _locked,
@@ -97,11 +94,10 @@ def workorder_accept(*, actor: Any, order: WorkOrder) -> WorkOrder:
 @transaction.atomic
 def workorder_return(*, actor: Any, order: WorkOrder, reason: str) -> WorkOrder:
     """The lead unit returns the order (退单) with a reason; the hotline reviews it."""
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ApplicationError("请填写退单理由（至少4个字），说明为何不属于本单位职责")
-    order = _locked(order)
-    assignment = _unit_assignment(actor, order, lead_only=True)
+    reason = required_text(
+        reason, "请填写退单理由（至少4个字），说明为何不属于本单位职责", min_length=4
+    )
+    order, assignment = _as_lead(actor, order)
     unit = assignment.organisation
     now = timezone.now()
     due = _dispatch_due(order, now)

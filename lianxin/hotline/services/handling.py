@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianxin.core.errors import ApplicationError, Conflict, InvalidTransition
+from lianxin.core.servicekit import required_text
 
 from ..models import (
     AssignmentRole,
@@ -22,6 +23,7 @@ from ..models import (
 )
 from ..workflows import WORKORDER_WORKFLOW, check
 from ._common import (
+    _as_lead,
     _event,
     _locked,
     _move,
@@ -132,8 +134,7 @@ def workorder_request_extension(
         raise ApplicationError("延期天数应为1至15个工作日")
     if not (reason or "").strip():
         raise ApplicationError("请填写延期理由")
-    order = _locked(order)
-    assignment = _unit_assignment(actor, order, lead_only=True)
+    order, assignment = _as_lead(actor, order)
     unit = assignment.organisation
     if ExtensionRequest.objects.filter(order=order, status=ExtensionStatus.PENDING).exists():
         raise Conflict("已有待审批的延期申请")
@@ -202,11 +203,8 @@ def workorder_reply(
     *, actor: Any, order: WorkOrder, text: str, verification: str = ""
 ) -> WorkOrder:
     """The lead unit answers the citizen (答复): what was verified and what was done."""
-    text = (text or "").strip()
-    if len(text) < 4:
-        raise ApplicationError("请填写答复内容（至少4个字）")
-    order = _locked(order)
-    assignment = _unit_assignment(actor, order, lead_only=True)
+    text = required_text(text, "请填写答复内容（至少4个字）", min_length=4)
+    order, assignment = _as_lead(actor, order)
     unit = assignment.organisation
     now = timezone.now()
     verification = (verification or "").strip() or order.verification

@@ -1,0 +1,62 @@
+"""Small pieces that services of every app share (ARCHITECTURE.md "Workflows").
+
+A transition service usually moves its object along the workflow and writes one audit row;
+:func:`advance_audited` does both, so the service keeps only what is its own (the checks before,
+the side effects after)::
+
+    @transaction.atomic
+    def wish_publish(*, actor, obj):
+        return advance_audited(
+            WISH_WORKFLOW, obj, "publish", actor=actor, action="volunteers.wish.publish",
+            updates={"published_at": timezone.now()},
+        )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from . import audit
+from .errors import ApplicationError
+from .workflow import Workflow
+
+T = TypeVar("T")
+
+
+def advance_audited(
+    workflow: Workflow,
+    obj: Any,
+    name: str,
+    *,
+    actor: Any,
+    action: str,
+    updates: Mapping[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+) -> Any:
+    """Move ``obj`` along transition ``name`` (:meth:`Workflow.advance`, with ``updates``) and
+    record ``action`` on it; returns the object as moved. Call inside the service's
+    ``transaction.atomic``."""
+    moved = workflow.advance(obj, name, actor=actor, updates=updates)
+    audit.record(actor=actor, action=action, target=moved, changes=changes)
+    return moved
+
+
+def required_text(value: str | None, message: str, *, min_length: int = 1) -> str:
+    """``value`` stripped; ApplicationError(``message``) when shorter than ``min_length``."""
+    text = (value or "").strip()
+    if len(text) < min_length:
+        raise ApplicationError(message)
+    return text
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), e.g. rows of a streamed export."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
