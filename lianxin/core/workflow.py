@@ -136,6 +136,33 @@ class Transition:
         return self.service
 
 
+def transition_maker(
+    *, wrap: Callable[[str], Any] | None = None, **common: Any
+) -> Callable[..., Transition]:
+    """Transitions of one workflow that share their settings (who may, the form, the services'
+    module), declared one line each::
+
+        seeker = transition_maker(allowed=seeker_staff, service=SVC + "seeker_{name}")
+        seeker("verify", "核实通过", S.SUBMITTED, S.VERIFIED)
+        seeker("reject", "核实不通过", S.SUBMITTED, S.REJECTED, form=ReasonForm, danger=True)
+
+    ``sources`` is one state or several; a row's keywords override the shared ones; a service
+    path may name the transition (``{name}``); ``wrap`` turns the path into the callable."""
+
+    def make(
+        name: str, label: str, sources: str | Iterable[str], target: str | None = None, **row: Any
+    ) -> Transition:
+        values = {**common, **row}
+        service = values.get("service")
+        if isinstance(service, str):
+            path = service.format(name=name)
+            values["service"] = wrap(path) if wrap is not None else path
+        states = (sources,) if isinstance(sources, str) else tuple(sources)
+        return Transition(name, label, states, target, **values)
+
+    return make
+
+
 @dataclass
 class Outcome:
     ok: bool
