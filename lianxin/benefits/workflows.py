@@ -19,7 +19,6 @@ from typing import Any, cast
 
 from django import forms
 
-from lianxin.core import inputs
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
 from lianxin.core.workflow import (
@@ -30,6 +29,8 @@ from lianxin.core.workflow import (
     not_same_user,
     transition_maker,
 )
+
+from .forms import yuan_field
 
 DEPARTMENT_ROLES = (Role.COUNTY_STAFF, Role.CITY_STAFF, Role.REGION_STAFF)
 FRONTLINE_ROLES = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF)
@@ -113,13 +114,7 @@ class ReasonForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    approved_yuan = inputs.DecimalField(
-        label="核定金额（元，区间标准时填写）",
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        min_value=0,
-    )
+    approved_yuan = yuan_field("核定金额（元，区间标准时填写）")
     note = forms.CharField(label="审批意见", max_length=300, required=False)
 
 
@@ -192,13 +187,7 @@ class UnionReasonForm(forms.Form):
 class AssistForm(forms.Form):
     policy: forms.ModelChoiceField = forms.ModelChoiceField(label="帮扶项目", queryset=None)
     standard_key = forms.CharField(label="档次", max_length=20, required=False)
-    amount_yuan = inputs.DecimalField(
-        label="金额（元，区间标准时填写）",
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        min_value=0,
-    )
+    amount_yuan = yuan_field("金额（元，区间标准时填写）")
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

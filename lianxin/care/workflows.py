@@ -236,32 +236,19 @@ MEASURE_WORKFLOW = Workflow(
 
 # A referral handed to the household's area (issue #11, finding 7): its community or township
 # staff accept it (→ a discovery on the household's case) or decline it with a reason.
+R = ReferralStatus
+referral = transition_maker(allowed=community_or_township, service=SVC + "referral_{name}")
+
 REFERRAL_WORKFLOW = Workflow(
     "care.Referral",
     object_arg="referral",
     transitions=[
-        Transition(
-            "accept",
-            "接收并转入案件",
-            sources=(ReferralStatus.PENDING,),
-            target=ReferralStatus.ACCEPTED,
-            allowed=community_or_township,
-            service=SVC + "referral_accept",
-            success="已接收转介，发现报告已转入住户的关爱帮扶案件",
-        ),
-        Transition(
-            "decline",
-            "不予接收",
-            sources=(ReferralStatus.PENDING,),
-            target=ReferralStatus.DECLINED,
-            allowed=community_or_township,
-            form=forms.DeclineForm,
-            service=SVC + "referral_decline",
-            danger=True,
-            success="已不予接收，转介已退回",
-        ),
+        referral("accept", "接收并转入案件", R.PENDING, R.ACCEPTED,
+                 success="已接收转介，发现报告已转入住户的关爱帮扶案件"),
+        referral("decline", "不予接收", R.PENDING, R.DECLINED, form=forms.DeclineForm,
+                 danger=True, success="已不予接收，转介已退回"),
     ],
-)
+)  # fmt: skip
 
 
 def check_referral(actor: Any, referral: Referral, name: str) -> Transition:

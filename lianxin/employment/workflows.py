@@ -10,7 +10,7 @@ from typing import Any
 
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
-from lianxin.core.workflow import Transition, Workflow, any_of, transition_maker
+from lianxin.core.workflow import Workflow, any_of, transition_maker
 
 from . import forms
 from .models import MatchStatus, PlacementStatus, SeekerStatus
@@ -83,18 +83,19 @@ MATCH_WORKFLOW = Workflow(
     ],
 )
 
+
+def placement_staff(user: Any, placement: Any) -> bool:
+    """Staff of the seeker's area or of the employer's area."""
+    return seeker_staff(user, placement) or covers(user, placement.employer.area_code)
+
+
 PLACEMENT_WORKFLOW = Workflow(
     "employment.Placement",
     transitions=[
-        Transition(
-            "end",
-            "登记离岗",
-            sources=(PlacementStatus.ACTIVE,),
-            target=PlacementStatus.ENDED,
-            allowed=any_of(seeker_staff, lambda u, o: covers(u, o.employer.area_code)),
-            form=forms.PlacementEndForm,
-            service=SVC + "placement_end",
-            danger=True,
+        seeker(
+            "end", "登记离岗", PlacementStatus.ACTIVE, PlacementStatus.ENDED,
+            allowed=placement_staff, form=forms.PlacementEndForm,
+            service=SVC + "placement_end", danger=True,
         ),
     ],
-)
+)  # fmt: skip
