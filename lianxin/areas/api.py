@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import api_routes
 
 from . import selectors
 
@@ -59,9 +59,11 @@ class GridDetailApi(APIView):
         return Response(GridOutput(selectors.grid_get_for_user(user=request.user, pk=pk)).data)
 
 
-urlpatterns = [
-    path("areas/divisions/", DivisionListApi.as_view(), name="division_list"),
-    path("areas/divisions/<str:code>/", DivisionDetailApi.as_view(), name="division_detail"),
-    path("areas/grids/", GridListApi.as_view(), name="grid_list"),
-    path("areas/grids/<int:pk>/", GridDetailApi.as_view(), name="grid_detail"),
-]
+urlpatterns = api_routes(
+    "areas",
+    ("divisions/", DivisionListApi, "division_list"),
+    ("divisions/<str:code>/", DivisionDetailApi, "division_detail"),
+    ("grids/", GridListApi, "grid_list"),
+    ("grids/<int:pk>/", GridDetailApi, "grid_detail"),
+    name_prefix="",
+)

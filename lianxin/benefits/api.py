@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from lianxin.core import audit
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import api_routes
 from lianxin.core.workflow import actions_payload
 from lianxin.registry.selectors import household_get_for_user, masked_id_number
 
@@ -264,26 +264,15 @@ class LedgerDetailApi(APIView):
         return Response(LedgerOutput(selectors.ledger_get_for_user(user=request.user, pk=pk)).data)
 
 
-urlpatterns = [
-    path("benefits/policies/", PolicyListApi.as_view(), name="benefits_policy_list"),
-    path("benefits/policies/<int:pk>/", PolicyDetailApi.as_view(), name="benefits_policy_detail"),
-    path("benefits/applications/", ApplicationListApi.as_view(), name="benefits_application_list"),
-    path(
-        "benefits/applications/<int:pk>/",
-        ApplicationDetailApi.as_view(),
-        name="benefits_application_detail",
-    ),
-    path(
-        "benefits/applications/<int:pk>/<slug:action>/",
-        ApplicationTransitionApi.as_view(),
-        name="benefits_application_transition",
-    ),
-    path("benefits/entitlements/", EntitlementListApi.as_view(), name="benefits_entitlement_list"),
-    path(
-        "benefits/entitlements/<int:pk>/",
-        EntitlementDetailApi.as_view(),
-        name="benefits_entitlement_detail",
-    ),
-    path("benefits/ledger/", LedgerListApi.as_view(), name="benefits_ledger_list"),
-    path("benefits/ledger/<int:pk>/", LedgerDetailApi.as_view(), name="benefits_ledger_detail"),
-]
+urlpatterns = api_routes(
+    "benefits",
+    ("policies/", PolicyListApi, "policy_list"),
+    ("policies/<int:pk>/", PolicyDetailApi, "policy_detail"),
+    ("applications/", ApplicationListApi, "application_list"),
+    ("applications/<int:pk>/", ApplicationDetailApi, "application_detail"),
+    ("applications/<int:pk>/<slug:action>/", ApplicationTransitionApi, "application_transition"),
+    ("entitlements/", EntitlementListApi, "entitlement_list"),
+    ("entitlements/<int:pk>/", EntitlementDetailApi, "entitlement_detail"),
+    ("ledger/", LedgerListApi, "ledger_list"),
+    ("ledger/<int:pk>/", LedgerDetailApi, "ledger_detail"),
+)

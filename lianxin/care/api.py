@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
+from lianxin.core.routes import api_routes
 from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
 
@@ -479,26 +480,15 @@ class BatchProgressApi(APIView):
         return Response({"batch": BatchOutput(batch).data, **BatchProgressOutput(progress).data})
 
 
-urlpatterns = [
-    path("care/cases/", CaseListApi.as_view(), name="care_case_list"),
-    path("care/cases/<int:pk>/", CaseDetailApi.as_view(), name="care_case_detail"),
-    path(
-        "care/cases/<int:pk>/<slug:action>/",
-        CaseTransitionApi.as_view(),
-        name="care_case_transition",
-    ),
-    path("care/measures/", MeasureListApi.as_view(), name="care_measure_list"),
-    path(
-        "care/measures/<int:pk>/<slug:action>/",
-        MeasureTransitionApi.as_view(),
-        name="care_measure_transition",
-    ),
-    path("care/referrals/", ReferralListApi.as_view(), name="care_referral_list"),
-    path(
-        "care/referrals/<int:pk>/<slug:action>/",
-        ReferralTransitionApi.as_view(),
-        name="care_referral_transition",
-    ),
-    path("care/batches/", BatchListApi.as_view(), name="care_batch_list"),
-    path("care/batches/<int:pk>/progress/", BatchProgressApi.as_view(), name="care_batch_progress"),
-]
+urlpatterns = api_routes(
+    "care",
+    ("cases/", CaseListApi, "case_list"),
+    ("cases/<int:pk>/", CaseDetailApi, "case_detail"),
+    ("cases/<int:pk>/<slug:action>/", CaseTransitionApi, "case_transition"),
+    ("measures/", MeasureListApi, "measure_list"),
+    ("measures/<int:pk>/<slug:action>/", MeasureTransitionApi, "measure_transition"),
+    ("referrals/", ReferralListApi, "referral_list"),
+    ("referrals/<int:pk>/<slug:action>/", ReferralTransitionApi, "referral_transition"),
+    ("batches/", BatchListApi, "batch_list"),
+    ("batches/<int:pk>/progress/", BatchProgressApi, "batch_progress"),
+)

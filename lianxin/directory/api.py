@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import api_routes
 
 from . import selectors
 
@@ -45,11 +45,9 @@ class OrganisationDetailApi(APIView):
         )
 
 
-urlpatterns = [
-    path("directory/organisations/", OrganisationListApi.as_view(), name="organisation_list"),
-    path(
-        "directory/organisations/<int:pk>/",
-        OrganisationDetailApi.as_view(),
-        name="organisation_detail",
-    ),
-]
+urlpatterns = api_routes(
+    "directory",
+    ("organisations/", OrganisationListApi, "organisation_list"),
+    ("organisations/<int:pk>/", OrganisationDetailApi, "organisation_detail"),
+    name_prefix="",
+)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from lianxin.core import audit
 from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.errors import AccessDenied
 from lianxin.core.roles import AREA_STAFF_ROLES
+from lianxin.core.routes import api_routes
 from lianxin.core.scoping import scope_of
 from lianxin.core.workflow import actions_payload
 
@@ -294,32 +294,15 @@ class SeasonFunnelApi(APIView):
         )
 
 
-urlpatterns = [
-    path("employment/seekers/", SeekerListApi.as_view(), name="employment_seeker_list"),
-    path(
-        "employment/seekers/<int:pk>/", SeekerDetailApi.as_view(), name="employment_seeker_detail"
-    ),
-    path(
-        "employment/seekers/<int:pk>/posts/",
-        SeekerPostsApi.as_view(),
-        name="employment_seeker_posts",
-    ),
-    path("employment/posts/", PostListApi.as_view(), name="employment_post_list"),
-    path(
-        "employment/posts/<int:pk>/seekers/",
-        PostSeekersApi.as_view(),
-        name="employment_post_seekers",
-    ),
-    path("employment/matches/", MatchListApi.as_view(), name="employment_match_list"),
-    path(
-        "employment/matches/<int:pk>/<slug:action>/",
-        MatchActionApi.as_view(),
-        name="employment_match_action",
-    ),
-    path("employment/placements/", PlacementListApi.as_view(), name="employment_placement_list"),
-    path(
-        "employment/seasons/<int:pk>/funnel/",
-        SeasonFunnelApi.as_view(),
-        name="employment_season_funnel",
-    ),
-]
+urlpatterns = api_routes(
+    "employment",
+    ("seekers/", SeekerListApi, "seeker_list"),
+    ("seekers/<int:pk>/", SeekerDetailApi, "seeker_detail"),
+    ("seekers/<int:pk>/posts/", SeekerPostsApi, "seeker_posts"),
+    ("posts/", PostListApi, "post_list"),
+    ("posts/<int:pk>/seekers/", PostSeekersApi, "post_seekers"),
+    ("matches/", MatchListApi, "match_list"),
+    ("matches/<int:pk>/<slug:action>/", MatchActionApi, "match_action"),
+    ("placements/", PlacementListApi, "placement_list"),
+    ("seasons/<int:pk>/funnel/", SeasonFunnelApi, "season_funnel"),
+)

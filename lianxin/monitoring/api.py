@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import api_routes
 from lianxin.core.workflow import actions_payload
 
 from . import selectors
@@ -100,14 +100,11 @@ class AlertVerifyApi(APIView):
         return Response(AlertOutput(alert, context={"request": request}).data)
 
 
-urlpatterns = [
-    path("monitoring/runs/", RunListApi.as_view(), name="monitoring_run_list"),
-    path("monitoring/runs/<int:pk>/", RunDetailApi.as_view(), name="monitoring_run_detail"),
-    path("monitoring/alerts/", AlertListApi.as_view(), name="monitoring_alert_list"),
-    path("monitoring/alerts/<int:pk>/", AlertDetailApi.as_view(), name="monitoring_alert_detail"),
-    path(
-        "monitoring/alerts/<int:pk>/verify/",
-        AlertVerifyApi.as_view(),
-        name="monitoring_alert_verify",
-    ),
-]
+urlpatterns = api_routes(
+    "monitoring",
+    ("runs/", RunListApi, "run_list"),
+    ("runs/<int:pk>/", RunDetailApi, "run_detail"),
+    ("alerts/", AlertListApi, "alert_list"),
+    ("alerts/<int:pk>/", AlertDetailApi, "alert_detail"),
+    ("alerts/<int:pk>/verify/", AlertVerifyApi, "alert_verify"),
+)

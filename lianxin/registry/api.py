@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from lianxin.core import audit, idnumber
 from lianxin.core.drf import StrictSerializer, default_paginator
 from lianxin.core.errors import ApplicationError
+from lianxin.core.routes import api_routes
 from lianxin.core.workflow import Workflow
 
 from . import selectors, services
@@ -288,17 +288,14 @@ class PersonDeceasedApi(APIView):
         return Response(_person_out(request.user, person))
 
 
-urlpatterns = [
-    path("households/", HouseholdListApi.as_view(), name="household_list"),
-    path("households/<int:pk>/", HouseholdDetailApi.as_view(), name="household_detail"),
-    path("households/<int:pk>/members/", HouseholdMemberApi.as_view(), name="household_member_add"),
-    path(
-        "households/<int:pk>/assistance/",
-        HouseholdAssistanceApi.as_view(),
-        name="household_assistance_set",
-    ),
-    path("persons/", PersonListApi.as_view(), name="person_list"),
-    path("persons/<int:pk>/", PersonDetailApi.as_view(), name="person_detail"),
-    path("persons/<int:pk>/tags/", PersonTagApi.as_view(), name="person_tag_add"),
-    path("persons/<int:pk>/deceased/", PersonDeceasedApi.as_view(), name="person_mark_deceased"),
-]
+urlpatterns = api_routes(
+    "",
+    ("households/", HouseholdListApi, "household_list"),
+    ("households/<int:pk>/", HouseholdDetailApi, "household_detail"),
+    ("households/<int:pk>/members/", HouseholdMemberApi, "household_member_add"),
+    ("households/<int:pk>/assistance/", HouseholdAssistanceApi, "household_assistance_set"),
+    ("persons/", PersonListApi, "person_list"),
+    ("persons/<int:pk>/", PersonDetailApi, "person_detail"),
+    ("persons/<int:pk>/tags/", PersonTagApi, "person_tag_add"),
+    ("persons/<int:pk>/deceased/", PersonDeceasedApi, "person_mark_deceased"),
+)

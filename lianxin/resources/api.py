@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from lianxin.core import audit, inputs
 from lianxin.core.drf import StrictSerializer, bounded_int, paginated
 from lianxin.core.errors import ApplicationError, NotFound
+from lianxin.core.routes import api_routes
 from lianxin.core.workflow import actions_payload
 from lianxin.registry import selectors as registry_selectors
 
@@ -320,29 +320,18 @@ class CardDetailApi(APIView):
         return Response(body)
 
 
-urlpatterns = [
-    path("resources/partners/", PartnerListApi.as_view(), name="resources_partner_list"),
-    path(
-        "resources/partners/<int:pk>/", PartnerDetailApi.as_view(), name="resources_partner_detail"
-    ),
-    path("resources/offers/", OfferListApi.as_view(), name="resources_offer_list"),
-    path("resources/cards/", CardListApi.as_view(), name="resources_card_list"),
-    path("resources/cards/<int:pk>/", CardDetailApi.as_view(), name="resources_card_detail"),
-    path(
-        "resources/cards/<str:number>/check/", CardCheckApi.as_view(), name="resources_card_check"
-    ),
-    path(
-        "resources/cards/<str:number>/redeem/",
-        CardRedeemApi.as_view(),
-        name="resources_card_redeem",
-    ),
-    path("resources/redemptions/", RedemptionListApi.as_view(), name="resources_redemption_list"),
-    path(
-        "resources/households/<int:household_pk>/life-circle/",
-        LifeCircleApi.as_view(),
-        name="resources_life_circle",
-    ),
-    path("resources/nearest/", NearestPointsApi.as_view(), name="resources_nearest"),
-    path("resources/stock/", StockListApi.as_view(), name="resources_stock_list"),
-    path("resources/medicine/expiring/", ExpiringMedicineApi.as_view(), name="resources_expiring"),
-]
+urlpatterns = api_routes(
+    "resources",
+    ("partners/", PartnerListApi, "partner_list"),
+    ("partners/<int:pk>/", PartnerDetailApi, "partner_detail"),
+    ("offers/", OfferListApi, "offer_list"),
+    ("cards/", CardListApi, "card_list"),
+    ("cards/<int:pk>/", CardDetailApi, "card_detail"),
+    ("cards/<str:number>/check/", CardCheckApi, "card_check"),
+    ("cards/<str:number>/redeem/", CardRedeemApi, "card_redeem"),
+    ("redemptions/", RedemptionListApi, "redemption_list"),
+    ("households/<int:household_pk>/life-circle/", LifeCircleApi, "life_circle"),
+    ("nearest/", NearestPointsApi, "nearest"),
+    ("stock/", StockListApi, "stock_list"),
+    ("medicine/expiring/", ExpiringMedicineApi, "expiring"),
+)

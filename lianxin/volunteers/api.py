@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.errors import AccessDenied
+from lianxin.core.routes import api_routes
 from lianxin.core.workflow import actions_payload
 
 from . import selectors, services
@@ -227,17 +227,14 @@ class MyLedgerApi(APIView):
         )
 
 
-urlpatterns = [
-    path("wishes/", WishListApi.as_view(), name="wish_list"),
-    path("wishes/<int:pk>/", WishDetailApi.as_view(), name="wish_detail"),
-    path("wishes/<int:pk>/<slug:action>/", WishTransitionApi.as_view(), name="wish_transition"),
-    path("volunteers/", VolunteerListApi.as_view(), name="volunteer_list"),
-    path("volunteers/me/ledger/", MyLedgerApi.as_view(), name="volunteer_ledger"),
-    path("volunteers/tasks/", TaskListApi.as_view(), name="volunteer_task_list"),
-    path("volunteers/tasks/<int:pk>/", TaskDetailApi.as_view(), name="volunteer_task_detail"),
-    path(
-        "volunteers/tasks/<int:pk>/<slug:action>/",
-        TaskTransitionApi.as_view(),
-        name="volunteer_task_transition",
-    ),
-]
+urlpatterns = api_routes(
+    "",
+    ("wishes/", WishListApi, "wish_list"),
+    ("wishes/<int:pk>/", WishDetailApi, "wish_detail"),
+    ("wishes/<int:pk>/<slug:action>/", WishTransitionApi, "wish_transition"),
+    ("volunteers/", VolunteerListApi, "volunteer_list"),
+    ("volunteers/me/ledger/", MyLedgerApi, "volunteer_ledger"),
+    ("volunteers/tasks/", TaskListApi, "volunteer_task_list"),
+    ("volunteers/tasks/<int:pk>/", TaskDetailApi, "volunteer_task_detail"),
+    ("volunteers/tasks/<int:pk>/<slug:action>/", TaskTransitionApi, "volunteer_task_transition"),
+)
