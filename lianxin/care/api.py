@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
-from lianxin.core.routes import api_routes
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
 
@@ -329,6 +329,10 @@ def _dispatch(
 # --- views ------------------------------------------------------------------------------------
 
 
+routes = ApiRoutes("care")
+
+
+@routes("cases/", "case_list")
 class CaseListApi(ListAPIView):
     serializer_class = CaseOutput
 
@@ -370,6 +374,7 @@ class CaseListApi(ListAPIView):
         return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
 
 
+@routes("cases/<int:pk>/", "case_detail")
 class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -379,6 +384,7 @@ class CaseDetailApi(APIView):
         return Response({**CaseDetailOutput(case).data, "actions": actions})
 
 
+@routes("cases/<int:pk>/<slug:action>/", "case_transition")
 class CaseTransitionApi(APIView):
     """POST /care/cases/{id}/{action}/ with action one of investigate, review, recognise, reject,
     plan, measure, approve, followup, evaluate, accept, grade."""
@@ -393,6 +399,7 @@ class CaseTransitionApi(APIView):
         return Response(CaseDetailOutput(case).data)
 
 
+@routes("measures/", "measure_list")
 class MeasureListApi(ListAPIView):
     serializer_class = MeasureOutput
 
@@ -409,6 +416,7 @@ class MeasureListApi(ListAPIView):
         ).prefetch_related("proofs")
 
 
+@routes("measures/<int:pk>/<slug:action>/", "measure_transition")
 class MeasureTransitionApi(APIView):
     """POST /care/measures/{id}/{action}/ with action one of start, implement, cancel, escalate,
     link."""
@@ -424,6 +432,7 @@ class MeasureTransitionApi(APIView):
         return Response(MeasureOutput(measure).data)
 
 
+@routes("referrals/", "referral_list")
 class ReferralListApi(ListAPIView):
     """The referrals handed to the user's area (community and township staff)."""
 
@@ -439,6 +448,7 @@ class ReferralListApi(ListAPIView):
         return selectors.referral_queue(user=self.request.user, status=status_)
 
 
+@routes("referrals/<int:pk>/<slug:action>/", "referral_transition")
 class ReferralTransitionApi(APIView):
     """POST /care/referrals/{id}/{action}/ with action accept (answers with the household's
     case) or decline (``reason`` required; answers with the referral)."""
@@ -454,6 +464,7 @@ class ReferralTransitionApi(APIView):
         return Response(ReferralOutput(result).data)
 
 
+@routes("batches/", "batch_list")
 class BatchListApi(ListAPIView):
     serializer_class = BatchOutput
 
@@ -472,6 +483,7 @@ class BatchProgressOutput(serializers.Serializer):
     by_action = serializers.ListField(child=serializers.DictField())
 
 
+@routes("batches/<int:pk>/progress/", "batch_progress")
 class BatchProgressApi(APIView):
     @extend_schema(responses=BatchProgressOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -480,15 +492,4 @@ class BatchProgressApi(APIView):
         return Response({"batch": BatchOutput(batch).data, **BatchProgressOutput(progress).data})
 
 
-urlpatterns = api_routes(
-    "care",
-    ("cases/", CaseListApi, "case_list"),
-    ("cases/<int:pk>/", CaseDetailApi, "case_detail"),
-    ("cases/<int:pk>/<slug:action>/", CaseTransitionApi, "case_transition"),
-    ("measures/", MeasureListApi, "measure_list"),
-    ("measures/<int:pk>/<slug:action>/", MeasureTransitionApi, "measure_transition"),
-    ("referrals/", ReferralListApi, "referral_list"),
-    ("referrals/<int:pk>/<slug:action>/", ReferralTransitionApi, "referral_transition"),
-    ("batches/", BatchListApi, "batch_list"),
-    ("batches/<int:pk>/progress/", BatchProgressApi, "batch_progress"),
-)
+urlpatterns = routes.urlpatterns

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
-from lianxin.core.routes import api_routes
+from lianxin.core.routes import ApiRoutes
 
 from . import selectors
 
@@ -29,6 +29,10 @@ class OrganisationOutput(serializers.Serializer):
     is_handling_unit = serializers.BooleanField()
 
 
+routes = ApiRoutes("directory", name_prefix="")
+
+
+@routes("organisations/", "organisation_list")
 class OrganisationListApi(ScopedListApi):
     serializer_class = OrganisationOutput
     filters = {f: f for f in FILTERS}
@@ -37,6 +41,7 @@ class OrganisationListApi(ScopedListApi):
         return selectors.organisation_list(user=user, **filters)
 
 
+@routes("organisations/<int:pk>/", "organisation_detail")
 class OrganisationDetailApi(APIView):
     @extend_schema(responses=OrganisationOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -45,9 +50,4 @@ class OrganisationDetailApi(APIView):
         )
 
 
-urlpatterns = api_routes(
-    "directory",
-    ("organisations/", OrganisationListApi, "organisation_list"),
-    ("organisations/<int:pk>/", OrganisationDetailApi, "organisation_detail"),
-    name_prefix="",
-)
+urlpatterns = routes.urlpatterns

@@ -16,7 +16,7 @@ from lianxin.core import audit
 from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.errors import AccessDenied
 from lianxin.core.roles import AREA_STAFF_ROLES
-from lianxin.core.routes import api_routes
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.scoping import scope_of
 from lianxin.core.workflow import actions_payload
 
@@ -131,6 +131,10 @@ class PlacementOutput(serializers.Serializer):
         return str(obj.seeker.code)
 
 
+routes = ApiRoutes("employment")
+
+
+@routes("seekers/", "seeker_list")
 class SeekerListApi(ScopedListApi):
     serializer_class = SeekerOutput
     filters = {"status": "status", "q": "search"}
@@ -139,6 +143,7 @@ class SeekerListApi(ScopedListApi):
         return selectors.seeker_list(user=user, **filters)
 
 
+@routes("seekers/<int:pk>/", "seeker_detail")
 class SeekerDetailApi(APIView):
     @extend_schema(responses=SeekerOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -147,6 +152,7 @@ class SeekerDetailApi(APIView):
         return Response(SeekerOutput(seeker).data)
 
 
+@routes("seekers/<int:pk>/posts/", "seeker_posts")
 class SeekerPostsApi(APIView):
     """The open posts ranked for this seeker, with the reasons."""
 
@@ -157,6 +163,7 @@ class SeekerPostsApi(APIView):
         return Response(RankedPostOutput(ranked, many=True).data)
 
 
+@routes("posts/", "post_list")
 class PostListApi(ScopedListApi):
     serializer_class = PostOutput
     filters = {"status": "status", "route": "route"}
@@ -165,6 +172,7 @@ class PostListApi(ScopedListApi):
         return selectors.post_list(user=user, **filters)
 
 
+@routes("posts/<int:pk>/seekers/", "post_seekers")
 class PostSeekersApi(APIView):
     """The verified seekers ranked for this post (staff only)."""
 
@@ -182,6 +190,7 @@ class ProposeInput(serializers.Serializer):
     post_id = serializers.IntegerField()
 
 
+@routes("matches/", "match_list")
 class MatchListApi(ScopedListApi):
     serializer_class = MatchOutput
     filters = {"status": "status"}
@@ -216,6 +225,7 @@ ANSWERS = ("seeker_accept", "seeker_confirm", "employer_accept", "employer_confi
 DECLINES = ("seeker_decline", "employer_decline")
 
 
+@routes("matches/<int:pk>/<slug:action>/", "match_action")
 class MatchActionApi(APIView):
     """POST /employment/matches/{id}/{action}/: seeker_accept, seeker_confirm, employer_accept,
     employer_confirm, seeker_decline, employer_decline (reason), withdraw (reason), place
@@ -257,6 +267,7 @@ class MatchActionApi(APIView):
         return Response(MatchOutput(match, context={"request": request}).data)
 
 
+@routes("placements/", "placement_list")
 class PlacementListApi(ScopedListApi):
     serializer_class = PlacementOutput
     filters = {"status": "status", "route": "route"}
@@ -276,6 +287,7 @@ class FunnelOutput(serializers.Serializer):
     newly_employed = serializers.IntegerField()
 
 
+@routes("seasons/<int:pk>/funnel/", "season_funnel")
 class SeasonFunnelApi(APIView):
     @extend_schema(responses=FunnelOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -294,15 +306,4 @@ class SeasonFunnelApi(APIView):
         )
 
 
-urlpatterns = api_routes(
-    "employment",
-    ("seekers/", SeekerListApi, "seeker_list"),
-    ("seekers/<int:pk>/", SeekerDetailApi, "seeker_detail"),
-    ("seekers/<int:pk>/posts/", SeekerPostsApi, "seeker_posts"),
-    ("posts/", PostListApi, "post_list"),
-    ("posts/<int:pk>/seekers/", PostSeekersApi, "post_seekers"),
-    ("matches/", MatchListApi, "match_list"),
-    ("matches/<int:pk>/<slug:action>/", MatchActionApi, "match_action"),
-    ("placements/", PlacementListApi, "placement_list"),
-    ("seasons/<int:pk>/funnel/", SeasonFunnelApi, "season_funnel"),
-)
+urlpatterns = routes.urlpatterns

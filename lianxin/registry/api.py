@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from lianxin.core import audit, idnumber
 from lianxin.core.drf import StrictSerializer, default_paginator
 from lianxin.core.errors import ApplicationError
-from lianxin.core.routes import api_routes
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow
 
 from . import selectors, services
@@ -55,6 +55,10 @@ def _person_out(user: Any, person: Any, *, tags: list[str] | None = None) -> dic
     }
 
 
+routes = ApiRoutes("")
+
+
+@routes("households/", "household_list")
 class HouseholdListApi(APIView):
     class RegisterInput(StrictSerializer):
         class MemberInput(StrictSerializer):
@@ -143,6 +147,7 @@ def _run(
     return workflow.run(name, actor=request.user, obj=obj, data=form_data)
 
 
+@routes("households/<int:pk>/", "household_detail")
 class HouseholdDetailApi(APIView):
     @extend_schema(responses=HouseholdListOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -182,6 +187,7 @@ class HouseholdDetailApi(APIView):
         return Response(data)
 
 
+@routes("households/<int:pk>/members/", "household_member_add")
 class HouseholdMemberApi(APIView):
     MemberInput = HouseholdListApi.RegisterInput.MemberInput
 
@@ -195,6 +201,7 @@ class HouseholdMemberApi(APIView):
         return Response(_person_out(request.user, person), status=status.HTTP_201_CREATED)
 
 
+@routes("households/<int:pk>/assistance/", "household_assistance_set")
 class HouseholdAssistanceApi(APIView):
     class Input(StrictSerializer):
         assistance_type = serializers.ChoiceField(choices=AssistanceType.values)
@@ -215,6 +222,7 @@ class HouseholdAssistanceApi(APIView):
         )
 
 
+@routes("persons/", "person_list")
 class PersonListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str), OpenApiParameter("area_code", str)],
@@ -239,6 +247,7 @@ class PersonListApi(APIView):
         )
 
 
+@routes("persons/<int:pk>/", "person_detail")
 class PersonDetailApi(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
@@ -256,6 +265,7 @@ class PersonDetailApi(APIView):
         return Response(data)
 
 
+@routes("persons/<int:pk>/tags/", "person_tag_add")
 class PersonTagApi(APIView):
     class Input(StrictSerializer):
         tag = serializers.ChoiceField(choices=Tag.values)
@@ -276,6 +286,7 @@ class PersonTagApi(APIView):
         )
 
 
+@routes("persons/<int:pk>/deceased/", "person_mark_deceased")
 class PersonDeceasedApi(APIView):
     class Input(StrictSerializer):
         on = serializers.DateField()
@@ -288,14 +299,4 @@ class PersonDeceasedApi(APIView):
         return Response(_person_out(request.user, person))
 
 
-urlpatterns = api_routes(
-    "",
-    ("households/", HouseholdListApi, "household_list"),
-    ("households/<int:pk>/", HouseholdDetailApi, "household_detail"),
-    ("households/<int:pk>/members/", HouseholdMemberApi, "household_member_add"),
-    ("households/<int:pk>/assistance/", HouseholdAssistanceApi, "household_assistance_set"),
-    ("persons/", PersonListApi, "person_list"),
-    ("persons/<int:pk>/", PersonDetailApi, "person_detail"),
-    ("persons/<int:pk>/tags/", PersonTagApi, "person_tag_add"),
-    ("persons/<int:pk>/deceased/", PersonDeceasedApi, "person_mark_deceased"),
-)
+urlpatterns = routes.urlpatterns

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from lianxin.core import audit, inputs
 from lianxin.core.drf import StrictSerializer, bounded_int, paginated
 from lianxin.core.errors import ApplicationError, NotFound
-from lianxin.core.routes import api_routes
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 from lianxin.registry import selectors as registry_selectors
 
@@ -57,6 +57,10 @@ def _offer_out(offer: Any) -> dict[str, Any]:
     }
 
 
+routes = ApiRoutes("resources")
+
+
+@routes("partners/", "partner_list")
 class PartnerListApi(APIView):
     @extend_schema(
         summary="爱心联盟成员列表",
@@ -72,6 +76,7 @@ class PartnerListApi(APIView):
         return paginated(request, self, qs, lambda p: _partner_out(p, request.user))
 
 
+@routes("partners/<int:pk>/", "partner_detail")
 class PartnerDetailApi(APIView):
     @extend_schema(summary="爱心联盟成员及其优惠", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
@@ -84,6 +89,7 @@ class PartnerDetailApi(APIView):
         return Response(body)
 
 
+@routes("offers/", "offer_list")
 class OfferListApi(APIView):
     @extend_schema(
         summary="爱心优惠列表",
@@ -112,6 +118,7 @@ def _card_out(card: Any, user: Any) -> dict[str, Any]:
     }
 
 
+@routes("cards/", "card_list")
 class CardListApi(APIView):
     @extend_schema(
         summary="爱心卡列表（工作人员）",
@@ -148,6 +155,7 @@ def _check_out(check: Any) -> dict[str, Any]:
     }
 
 
+@routes("cards/<str:number>/check/", "card_check")
 class CardCheckApi(APIView):
     @extend_schema(
         summary="商家查验爱心卡：是否有效、脱敏姓名、本店优惠余量", responses={200: dict}
@@ -158,6 +166,7 @@ class CardCheckApi(APIView):
         return Response(_check_out(check))
 
 
+@routes("cards/<str:number>/redeem/", "card_redeem")
 class CardRedeemApi(APIView):
     class Input(StrictSerializer):
         offer = serializers.IntegerField()
@@ -190,6 +199,7 @@ class CardRedeemApi(APIView):
         )
 
 
+@routes("redemptions/", "redemption_list")
 class RedemptionListApi(APIView):
     @extend_schema(summary="核销记录（商家看本店，工作人员看本辖区）", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -213,6 +223,7 @@ class RedemptionListApi(APIView):
         )
 
 
+@routes("households/<int:household_pk>/life-circle/", "life_circle")
 class LifeCircleApi(APIView):
     @extend_schema(summary="住户15分钟生活圈内的爱心优惠", responses={200: dict})
     def get(self, request: Request, household_pk: int) -> Response:
@@ -236,6 +247,7 @@ class LifeCircleApi(APIView):
         )
 
 
+@routes("nearest/", "nearest")
 class NearestPointsApi(APIView):
     @extend_schema(
         summary="最近的药店、粮油店、卫生服务站（应急联系卡）",
@@ -264,6 +276,7 @@ class NearestPointsApi(APIView):
         )
 
 
+@routes("stock/", "stock_list")
 class StockListApi(APIView):
     @extend_schema(summary="捐赠物资库存", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -285,6 +298,7 @@ class StockListApi(APIView):
         )
 
 
+@routes("medicine/expiring/", "expiring")
 class ExpiringMedicineApi(APIView):
     @extend_schema(summary="共享药箱30天内过期的药品", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -310,6 +324,7 @@ def _card_for(user: Any, pk: int) -> Any:
         raise NotFound("未找到或无权访问") from exc
 
 
+@routes("cards/<int:pk>/", "card_detail")
 class CardDetailApi(APIView):
     @extend_schema(summary="爱心卡详情（工作人员）", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
@@ -320,18 +335,4 @@ class CardDetailApi(APIView):
         return Response(body)
 
 
-urlpatterns = api_routes(
-    "resources",
-    ("partners/", PartnerListApi, "partner_list"),
-    ("partners/<int:pk>/", PartnerDetailApi, "partner_detail"),
-    ("offers/", OfferListApi, "offer_list"),
-    ("cards/", CardListApi, "card_list"),
-    ("cards/<int:pk>/", CardDetailApi, "card_detail"),
-    ("cards/<str:number>/check/", CardCheckApi, "card_check"),
-    ("cards/<str:number>/redeem/", CardRedeemApi, "card_redeem"),
-    ("redemptions/", RedemptionListApi, "redemption_list"),
-    ("households/<int:household_pk>/life-circle/", LifeCircleApi, "life_circle"),
-    ("nearest/", NearestPointsApi, "nearest"),
-    ("stock/", StockListApi, "stock_list"),
-    ("medicine/expiring/", ExpiringMedicineApi, "expiring"),
-)
+urlpatterns = routes.urlpatterns
