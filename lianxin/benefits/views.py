@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lianxin.areas.models import Division
 from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
-from lianxin.core.pages import action_page
+from lianxin.core.pages import action_page, attempt
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
@@ -230,16 +230,16 @@ def application_document_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写材料名称并选择文件")
     else:
-        try:
-            services.application_add_document(
+        attempt(
+            request,
+            lambda: services.application_add_document(
                 actor=request.user,
                 application=app,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
-            )
-            messages.success(request, "材料已上传")
-        except ApplicationError as exc:
-            _error(request, exc)
+            ),
+            "材料已上传",
+        )
     return redirect("benefits:application_detail", pk=app.pk)
 
 
@@ -395,11 +395,11 @@ def stop_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写停发理由和日期")
     else:
-        try:
-            services.stop_propose(actor=request.user, entitlement=e, **form.cleaned_data)
-            messages.success(request, "停发建议已提交，待第二人审批")
-        except ApplicationError as exc:
-            _error(request, exc)
+        attempt(
+            request,
+            lambda: services.stop_propose(actor=request.user, entitlement=e, **form.cleaned_data),
+            "停发建议已提交，待第二人审批",
+        )
     return redirect("benefits:entitlement_detail", pk=e.pk)
 
 
@@ -551,13 +551,13 @@ def ledger_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写冲正原因")
     else:
-        try:
-            services.ledger_reverse(
+        attempt(
+            request,
+            lambda: services.ledger_reverse(
                 actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, "已做冲正分录")
-        except ApplicationError as exc:
-            _error(request, exc)
+            ),
+            "已做冲正分录",
+        )
     return redirect("benefits:ledger_index")
 
 
@@ -824,16 +824,16 @@ def union_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写措施、责任人和期限")
     else:
-        try:
-            services.union_plan_add(
+        attempt(
+            request,
+            lambda: services.union_plan_add(
                 actor=request.user,
                 file=file,
                 year=form.cleaned_data["deadline"].year,
                 **form.cleaned_data,
-            )
-            messages.success(request, "已加入年度帮扶计划")
-        except ApplicationError as exc:
-            _error(request, exc)
+            ),
+            "已加入年度帮扶计划",
+        )
     return redirect("benefits:union_detail", pk=file.pk)
 
 
@@ -844,9 +844,5 @@ def union_plan_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     item = file.plan_items.filter(pk=item_pk).first()
     if item is None:
         raise Http404("未找到")
-    try:
-        services.union_plan_done(actor=request.user, item=item)
-        messages.success(request, "已标记完成")
-    except ApplicationError as exc:
-        _error(request, exc)
+    attempt(request, lambda: services.union_plan_done(actor=request.user, item=item), "已标记完成")
     return redirect("benefits:union_detail", pk=file.pk)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from .errors import ApplicationError
 from .workflow import Workflow
 
 Perform = Callable[[HttpRequest, Workflow, Any, str], Any]
@@ -46,3 +48,16 @@ def action_page(
     view.__name__ = view.__qualname__ = name
     view.__module__ = perform.__module__
     return view
+
+
+def attempt(request: HttpRequest, call: Callable[[], Any], done: str = "") -> bool:
+    """A page's service call: a refusal (an ApplicationError) becomes the page's error message,
+    success its ``done`` message. Whether it succeeded."""
+    try:
+        call()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    if done:
+        messages.success(request, done)
+    return True

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from lianxin.areas.models import Division, Level
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError
+from lianxin.core.pages import attempt
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
@@ -162,12 +163,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     else:
-        try:
-            services.offer_create(actor=request.user, partner=partner, **form.cleaned_data)
-        except ApplicationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, "优惠已发布")
+        attempt(
+            request,
+            lambda: services.offer_create(actor=request.user, partner=partner, **form.cleaned_data),
+            "优惠已发布",
+        )
     return redirect("resources:partner_detail", pk=partner.pk)
 
 
@@ -175,12 +175,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
-    try:
-        services.offer_withdraw(actor=request.user, offer=offer)
-    except ApplicationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "优惠已撤下")
+    attempt(request, lambda: services.offer_withdraw(actor=request.user, offer=offer), "优惠已撤下")
     return redirect("resources:partner_detail", pk=offer.partner_id)
 
 
@@ -447,12 +442,11 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
         return redirect("resources:stock_index")
     data = form.cleaned_data
     partner = selectors.partner_get_for_user(user=request.user, pk=data.pop("partner"))
-    try:
-        services.pledge_create(actor=request.user, partner=partner, **data)
-    except ApplicationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "认捐已登记")
+    attempt(
+        request,
+        lambda: services.pledge_create(actor=request.user, partner=partner, **data),
+        "认捐已登记",
+    )
     return redirect("resources:stock_index")
 
 
