@@ -30,12 +30,14 @@ def action_page(
     *,
     back_pk: Callable[[Any], Any] | None = _own_pk,
     action: str = "",
+    module: str = "",
 ) -> Callable[..., HttpResponse]:
     """A signed-in POST that takes one transition of ``workflow`` on the object ``get`` finds
     for the user (a selector ``get(user=, pk=)``, which refuses what the user may not see), through
     the app's ``perform`` (its messages), then goes back to the page ``back`` (of the object's
     ``back_pk``; None: a page without one). ``action`` is the transition when the URL names
-    none. ``name`` is the view's name (the URL's, see core.routes.page)."""
+    none. ``name`` is the view's name (the URL's, see core.routes.page); ``module`` its app's
+    views module (default: the module of ``perform``)."""
 
     @login_required
     @require_POST
@@ -46,7 +48,7 @@ def action_page(
 
     # the page belongs to the app whose ``perform`` it runs (its views module)
     view.__name__ = view.__qualname__ = name
-    view.__module__ = perform.__module__
+    view.__module__ = module or perform.__module__
     return view
 
 
@@ -61,3 +63,20 @@ def attempt(request: HttpRequest, call: Callable[[], Any], done: str = "") -> bo
     if done:
         messages.success(request, done)
     return True
+
+
+def told(done: str | None = None) -> Perform:
+    """A ``perform`` for :func:`action_page` that tells the outcome: ``done`` (None: "已<label>",
+    "" nothing) or the refusal."""
+
+    def perform(request: HttpRequest, workflow: Workflow, obj: Any, action: str) -> Any:
+        outcome = workflow.perform(request, obj, action)
+        if not outcome.ok:
+            messages.error(request, outcome.error)
+        elif done is None:
+            messages.success(request, f"已{workflow.transition(action).label}")
+        elif done:
+            messages.success(request, done)
+        return outcome.result
+
+    return perform

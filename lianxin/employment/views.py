@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from lianxin.core import audit, idnumber, limits, phone
 from lianxin.core.errors import ApplicationError
 from lianxin.core.idnumber import MaskTier
-from lianxin.core.pages import attempt
+from lianxin.core.pages import action_page, attempt, told
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
@@ -274,16 +274,10 @@ def seeker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def seeker_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    seeker = selectors.seeker_get_for_user(user=request.user, pk=pk)
-    result = SEEKER_WORKFLOW.perform(request, seeker, action)
-    if result.ok:
-        messages.success(request, "已办理")
-    else:
-        messages.error(request, result.error)
-    return redirect("employment:seeker_detail", pk=seeker.pk)
+seeker_action = action_page(
+    "seeker_action", selectors.seeker_get_for_user, SEEKER_WORKFLOW, told("已办理"),
+    "employment:seeker_detail", module=__name__,
+)  # fmt: skip
 
 
 @login_required
@@ -751,16 +745,10 @@ def placement_followup(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def placement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    placement = selectors.placement_get_for_user(user=request.user, pk=pk)
-    result = PLACEMENT_WORKFLOW.perform(request, placement, action)
-    if result.ok:
-        messages.success(request, "已登记离岗")
-    else:
-        messages.error(request, result.error)
-    return redirect("employment:placement_detail", pk=placement.pk)
+placement_action = action_page(
+    "placement_action", selectors.placement_get_for_user, PLACEMENT_WORKFLOW, told("已登记离岗"),
+    "employment:placement_detail", module=__name__,
+)  # fmt: skip
 
 
 @login_required

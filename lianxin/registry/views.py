@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.core import audit, householdsections, idnumber
 from lianxin.core.errors import ApplicationError
-from lianxin.core.pages import action_page
+from lianxin.core.pages import action_page, told
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES, REVEAL_ROLES, Role
 from lianxin.core.scoping import scope_of
@@ -651,14 +651,10 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    outcome = IMPORT_WORKFLOW.perform(request, job, "confirm")
-    if not outcome.ok:
-        messages.error(request, outcome.error)
-    return redirect("registry:import_detail", pk=job.pk)
+import_confirm = action_page(
+    "import_confirm", selectors.import_job_get_for_user, IMPORT_WORKFLOW, told(""),
+    "registry:import_detail", action="confirm", module=__name__,
+)  # fmt: skip
 
 
 @login_required

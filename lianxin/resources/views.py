@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from lianxin.areas.models import Division, Level
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError
-from lianxin.core.pages import attempt
+from lianxin.core.pages import action_page, attempt, told
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
@@ -137,16 +137,10 @@ def my_partner(request: HttpRequest) -> HttpResponse:
     return _partner_page(request, partner)
 
 
-@login_required
-@require_POST
-def partner_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    partner = selectors.partner_get_for_user(user=request.user, pk=pk)
-    outcome = PARTNER_WORKFLOW.perform(request, partner, action)
-    if outcome.ok:
-        messages.success(request, f"已{PARTNER_WORKFLOW.transition(action).label}")
-    else:
-        messages.error(request, outcome.error)
-    return redirect("resources:partner_detail", pk=partner.pk)
+partner_action = action_page(
+    "partner_action", selectors.partner_get_for_user, PARTNER_WORKFLOW, told(),
+    "resources:partner_detail", module=__name__,
+)  # fmt: skip
 
 
 @login_required
