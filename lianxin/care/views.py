@@ -181,20 +181,9 @@ def _measure_list(request: HttpRequest) -> tuple[dict[str, Any], Any]:
 
 @login_required
 def measure_queue(request: HttpRequest) -> HttpResponse:
-    overdue = request.GET.get("overdue") == "1"
-    status = request.GET.get("status", "")
-    if status not in MeasureStatus.values:
-        status = ""
-    action = request.GET.get("action", "")
-    if action not in CareAction.values:
-        action = ""
-    qs = selectors.measure_queue(
-        user=request.user, overdue_only=overdue, status=status, action=action
-    )
+    filters, qs = _measure_list(request)
     context: dict[str, Any] = {
-        "overdue": overdue,
-        "status": status,
-        "action": action,
+        **filters,
         "statuses": MeasureStatus.choices,
         "actions": CareAction.choices,
         "today": timezone.localdate(),
