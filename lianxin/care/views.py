@@ -427,14 +427,7 @@ def _perform(request: HttpRequest, workflow: Workflow, obj: Any, name: str) -> O
     )
     try:
         check(request.user, obj, name)  # the refusal in the services' words
-        result = workflow.run(
-            name,
-            actor=request.user,
-            obj=obj,
-            data=request.POST,
-            files=request.FILES,
-            form_kwargs=kwargs,
-        )
+        result = workflow.run_posted(request, obj, name, form_kwargs=kwargs)
     except FormInvalid as exc:
         return Outcome(ok=False, form=exc.form, error=exc.message)
     except (AccessDenied, InvalidTransition, Conflict) as exc:  # not about the input

@@ -311,19 +311,25 @@ class Workflow:
             return self.advance(obj, name, actor=actor)
         return service(actor=actor, **{t.object_arg or self.object_arg: obj}, **cleaned)
 
+    def run_posted(
+        self, request: Any, obj: Any, name: str, *, form_kwargs: Mapping[str, Any] | None = None
+    ) -> Any:
+        """:meth:`run` by the request's user with its POSTed data and files; raises a refusal."""
+        return self.run(
+            name,
+            actor=request.user,
+            obj=obj,
+            data=request.POST,
+            files=request.FILES,
+            form_kwargs=form_kwargs,
+        )
+
     def perform(
         self, request: Any, obj: Any, name: str, *, form_kwargs: Mapping[str, Any] | None = None
     ) -> Outcome:
         """For a view: run the transition with the POSTed data; never raises a domain error."""
         try:
-            result = self.run(
-                name,
-                actor=request.user,
-                obj=obj,
-                data=request.POST,
-                files=request.FILES,
-                form_kwargs=form_kwargs,
-            )
+            result = self.run_posted(request, obj, name, form_kwargs=form_kwargs)
         except FormInvalid as exc:
             return Outcome(ok=False, form=exc.form, error=exc.message)
         except ApplicationError as exc:
