@@ -20,18 +20,7 @@ from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
 
-from . import selectors, services
-from .models import (
-    RECOGNITION_CRITERIA,
-    CareAction,
-    DiscoverySource,
-    Escalation,
-    Evaluation,
-    Grade,
-    Heating,
-    Housing,
-    ReferralStatus,
-)
+from . import models, selectors, services
 from .workflows import (
     CASE_WORKFLOW,
     MEASURE_WORKFLOW,
@@ -138,7 +127,7 @@ class ReferralOutput(serializers.Serializer):
 
 class DiscoverInput(serializers.Serializer):
     household_id = serializers.IntegerField()
-    source = serializers.ChoiceField(choices=DiscoverySource.choices)  # type: ignore[assignment]
+    source = serializers.ChoiceField(choices=models.DiscoverySource.choices)  # type: ignore[assignment]
     description = serializers.CharField(allow_blank=True)
     applicant_name = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -150,7 +139,9 @@ class InvestigateInput(serializers.Serializer):
     monthly_income_fen = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     monthly_expenses_fen = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     income_notes = serializers.CharField(required=False, allow_blank=True)
-    housing = serializers.ChoiceField(choices=Housing.choices, required=False, allow_blank=True)
+    housing = serializers.ChoiceField(
+        choices=models.Housing.choices, required=False, allow_blank=True
+    )
     housing_notes = serializers.CharField(required=False, allow_blank=True)
     has_severe_illness = serializers.BooleanField(required=False)
     illness_assisted = serializers.BooleanField(required=False)
@@ -164,7 +155,9 @@ class InvestigateInput(serializers.Serializer):
     disabled_adult_without_carer = serializers.BooleanField(required=False)
     elderly_alone = serializers.BooleanField(required=False)
     care_notes = serializers.CharField(required=False, allow_blank=True)
-    heating = serializers.ChoiceField(choices=Heating.choices, required=False, allow_blank=True)
+    heating = serializers.ChoiceField(
+        choices=models.Heating.choices, required=False, allow_blank=True
+    )
     needs = serializers.CharField(required=False, allow_blank=True)
     submit = serializers.BooleanField(default=True, help_text="false: save as draft")
 
@@ -179,7 +172,7 @@ class ReviewInput(serializers.Serializer):
 class RecogniseInput(serializers.Serializer):
     batch_id = serializers.IntegerField(allow_null=True)
     checklist = serializers.DictField(
-        child=serializers.BooleanField(), help_text=str(list(RECOGNITION_CRITERIA))
+        child=serializers.BooleanField(), help_text=str(list(models.RECOGNITION_CRITERIA))
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -208,7 +201,7 @@ class PlanInput(serializers.Serializer):
 
 
 class MeasureInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=CareAction.choices)
+    action = serializers.ChoiceField(choices=models.CareAction.choices)
     title = serializers.CharField(allow_blank=True)
     responsible_unit_id = serializers.IntegerField(allow_null=True)
     paired_unit_id = serializers.IntegerField(allow_null=True, required=False)
@@ -242,11 +235,11 @@ class FollowUpInput(serializers.Serializer):
 class EvaluateInput(serializers.Serializer):
     evaluated_on = serializers.DateField(allow_null=True)
     outcome = serializers.CharField(allow_blank=True)
-    decision = serializers.ChoiceField(choices=Evaluation.Decision.choices)
+    decision = serializers.ChoiceField(choices=models.Evaluation.Decision.choices)
 
 
 class GradeInput(serializers.Serializer):
-    grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True)
+    grade = serializers.ChoiceField(choices=models.Grade.choices, allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -265,7 +258,7 @@ class EvidenceInput(serializers.Serializer):
 
 
 class EscalateInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Escalation.Kind.choices)
+    kind = serializers.ChoiceField(choices=models.Escalation.Kind.choices)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -443,8 +436,10 @@ class ReferralListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        wanted = self.request.query_params.get("status", ReferralStatus.PENDING)
-        status_ = wanted if wanted in ReferralStatus.values else ReferralStatus.PENDING
+        wanted = self.request.query_params.get("status", models.ReferralStatus.PENDING)
+        status_ = (
+            wanted if wanted in models.ReferralStatus.values else models.ReferralStatus.PENDING
+        )
         return selectors.referral_queue(user=self.request.user, status=status_)
 
 

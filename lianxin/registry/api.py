@@ -201,16 +201,19 @@ class HouseholdMemberApi(APIView):
         return Response(_person_out(request.user, person), status=status.HTTP_201_CREATED)
 
 
+def _source_field() -> Any:
+    """The optional source of a recorded fact (an input field named like ``Field.source``: DRF's
+    metaclass takes declared fields off the class, so the attribute is untouched; typed ``Any``
+    because the stubs only see the name)."""
+    return serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
 @routes("households/<int:pk>/assistance/", "household_assistance_set")
 class HouseholdAssistanceApi(APIView):
     class Input(StrictSerializer):
         assistance_type = serializers.ChoiceField(choices=AssistanceType.values)
         started_on = serializers.DateField()
-        # an input field named like ``Field.source``: DRF's metaclass takes declared fields off
-        # the class, so the attribute is untouched; the stubs only see the name
-        source = serializers.CharField(  # type: ignore[assignment]
-            max_length=60, required=False, allow_blank=True
-        )
+        source = _source_field()
 
     @extend_schema(request=Input, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
@@ -270,11 +273,7 @@ class PersonTagApi(APIView):
     class Input(StrictSerializer):
         tag = serializers.ChoiceField(choices=Tag.values)
         evidence = serializers.CharField(max_length=1000)
-        # an input field named like ``Field.source``: DRF's metaclass takes declared fields off
-        # the class, so the attribute is untouched; the stubs only see the name
-        source = serializers.CharField(  # type: ignore[assignment]
-            max_length=60, required=False, allow_blank=True
-        )
+        source = _source_field()
 
     @extend_schema(request=Input, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
