@@ -4,7 +4,7 @@ matching, placements, the season's funnel) and the employer's own page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -433,15 +433,16 @@ def _employer_form_page(
     request: HttpRequest,
     pk: int,
     form_class: type[Any],
-    save: Callable[..., Any],
+    service: Callable[..., Any],
     *,
     title: str,
     staff_only: bool = False,
+    fields: Callable[[Any], Mapping[str, Any]] = lambda form: form.cleaned_data,
     then: Callable[[Any], HttpResponse] | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    """A form about one employer in a recruiting season (a visit, a plan, a post): ``save`` gets
-    the employer, the season picked and the valid form; back to the employer's page."""
+    """A form about one employer in a recruiting season (a visit, a plan, a post): ``service``
+    gets the employer, the season picked and the form's ``fields``; back to the employer's page."""
     employer = selectors.employer_get_for_user(user=request.user, pk=pk)
     if staff_only and not _is_staff(request.user):
         raise Http404("未找到或无权访问")
@@ -450,7 +451,12 @@ def _employer_form_page(
     return _form_page(
         request,
         form,
-        save=lambda: save(employer=employer, season=_season(request, seasons), form=form),
+        save=lambda: service(
+            actor=request.user,
+            employer=employer,
+            season=_season(request, seasons),
+            **fields(form),
+        ),
         then=then or _to("employment:employer_detail", employer.pk),
         title=f"{title}：{employer.name}",
         back=reverse("employment:employer_detail", args=[employer.pk]),
@@ -462,39 +468,24 @@ def _employer_form_page(
 @login_required
 def employer_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """走访企业 (phone page)."""
-
-    def save(*, employer: Any, season: Any, form: Any) -> Any:
-        return services.outreach_record(
-            actor=request.user, employer=employer, season=season, **form.cleaned_data
-        )
-
     return _employer_form_page(
-        request, pk, forms.OutreachForm, save, title="走访", done="已记录走访", staff_only=True,
-        phone=True,
+        request, pk, forms.OutreachForm, services.outreach_record, title="走访",
+        done="已记录走访", staff_only=True, phone=True,
     )  # fmt: skip
 
 
 @login_required
 def employer_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(*, employer: Any, season: Any, form: Any) -> Any:
-        return services.plan_declare(
-            actor=request.user, employer=employer, season=season, **form.cleaned_data
-        )
-
     return _employer_form_page(
-        request, pk, forms.PlanForm, save, title="招聘计划", done="已申报招聘计划"
+        request, pk, forms.PlanForm, services.plan_declare, title="招聘计划", done="已申报招聘计划"
     )
 
 
 @login_required
 def post_new(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(*, employer: Any, season: Any, form: Any) -> Any:
-        return services.post_create(
-            actor=request.user, employer=employer, data=form.post_data(), season=season
-        )
-
     return _employer_form_page(
-        request, pk, forms.PostForm, save, title="发布岗位", done="已发布岗位",
+        request, pk, forms.PostForm, services.post_create, title="发布岗位", done="已发布岗位",
+        fields=lambda form: {"data": form.post_data()},
         then=lambda post: redirect("employment:post_detail", pk=post.pk),
     )  # fmt: skip
 

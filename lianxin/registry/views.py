@@ -3,6 +3,7 @@ view of a person's sensitive fields is recorded (core.audit.record_view)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -233,21 +234,15 @@ def _person_id(tag: Any) -> int:
     return int(tag.person_id)
 
 
-# the action pages of a household and of a person: back to its page
-_household_page = partial(
-    action_page,
-    get=selectors.household_get_for_user,
-    workflow=HOUSEHOLD_WORKFLOW,
-    perform=_perform,
-    back="registry:household_detail",
+def _pages(get: Any, workflow: Workflow, back: str) -> Callable[..., Callable[..., HttpResponse]]:
+    """The action pages of one kind of record (each names its transition): back to its page."""
+    return partial(action_page, get=get, workflow=workflow, perform=_perform, back=back)
+
+
+_household_page = _pages(
+    selectors.household_get_for_user, HOUSEHOLD_WORKFLOW, "registry:household_detail"
 )
-_person_page = partial(
-    action_page,
-    get=selectors.person_get_for_user,
-    workflow=PERSON_WORKFLOW,
-    perform=_perform,
-    back="registry:person_detail",
-)
+_person_page = _pages(selectors.person_get_for_user, PERSON_WORKFLOW, "registry:person_detail")
 
 
 assistance_add = _household_page("assistance_add", action="assistance_set")
