@@ -1,13 +1,13 @@
-from django.urls import path
+from lianxin.core.routes import page
 
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/export/", views.dashboard_export, name="dashboard_export"),
-    path("dashboard/<str:code>/", views.dashboard, name="dashboard_area"),
-    path("dashboard/<str:code>/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
-    path("dashboard/<str:code>/export/", views.dashboard_export, name="dashboard_area_export"),
-    path("dashboard/<str:code>/list/<str:key>/", views.dashboard_list, name="dashboard_list"),
+    page("", views.home),
+    page("dashboard/", views.dashboard),
+    page("dashboard/export/", views.dashboard_export),
+    page("dashboard/<str:code>/", views.dashboard, "dashboard_area"),
+    page("dashboard/<str:code>/refresh/", views.dashboard_refresh),
+    page("dashboard/<str:code>/export/", views.dashboard_export, "dashboard_area_export"),
+    page("dashboard/<str:code>/list/<str:key>/", views.dashboard_list),
 ]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import ApiRoutes
 
 from . import selectors
 
@@ -29,6 +29,10 @@ class GridOutput(serializers.Serializer):
     division_name = serializers.CharField(source="division.short_name")
 
 
+routes = ApiRoutes("areas", name_prefix="")
+
+
+@routes("divisions/", "division_list")
 class DivisionListApi(ScopedListApi):
     serializer_class = DivisionOutput
     filters = {"q": "search", "level": "level"}
@@ -37,6 +41,7 @@ class DivisionListApi(ScopedListApi):
         return selectors.division_list(user=user, **filters)
 
 
+@routes("divisions/<str:code>/", "division_detail")
 class DivisionDetailApi(APIView):
     @extend_schema(responses=DivisionOutput)
     def get(self, request: Request, code: str) -> Response:
@@ -45,6 +50,7 @@ class DivisionDetailApi(APIView):
         )
 
 
+@routes("grids/", "grid_list")
 class GridListApi(ScopedListApi):
     serializer_class = GridOutput
     filters = {"area_code": "area_code", "q": "search"}
@@ -53,15 +59,11 @@ class GridListApi(ScopedListApi):
         return selectors.grid_list(user=user, **filters)
 
 
+@routes("grids/<int:pk>/", "grid_detail")
 class GridDetailApi(APIView):
     @extend_schema(responses=GridOutput)
     def get(self, request: Request, pk: int) -> Response:
         return Response(GridOutput(selectors.grid_get_for_user(user=request.user, pk=pk)).data)
 
 
-urlpatterns = [
-    path("areas/divisions/", DivisionListApi.as_view(), name="division_list"),
-    path("areas/divisions/<str:code>/", DivisionDetailApi.as_view(), name="division_detail"),
-    path("areas/grids/", GridListApi.as_view(), name="grid_list"),
-    path("areas/grids/<int:pk>/", GridDetailApi.as_view(), name="grid_detail"),
-]
+urlpatterns = routes.urlpatterns

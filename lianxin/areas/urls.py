@@ -1,11 +1,11 @@
-from django.urls import path
+from lianxin.core.routes import page
 
 from . import views
 
 app_name = "areas"
 urlpatterns = [
-    path("", views.division_index, name="division_index"),
-    path("d/<str:code>/", views.division_detail, name="division_detail"),
-    path("grids/", views.grid_index, name="grid_index"),
-    path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
+    page("", views.division_index),
+    page("d/<str:code>/", views.division_detail),
+    page("grids/", views.grid_index),
+    page("grids/<int:pk>/", views.grid_detail),
 ]

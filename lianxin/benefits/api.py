@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from lianxin.core import audit
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 from lianxin.registry.selectors import household_get_for_user, masked_id_number
 
@@ -123,6 +123,10 @@ class TransitionInput(serializers.Serializer):
     )
 
 
+routes = ApiRoutes("benefits")
+
+
+@routes("policies/", "policy_list")
 class PolicyListApi(ListAPIView):
     serializer_class = PolicyOutput
 
@@ -130,6 +134,7 @@ class PolicyListApi(ListAPIView):
         return selectors.policy_list(user=self.request.user)
 
 
+@routes("policies/<int:pk>/", "policy_detail")
 class PolicyDetailApi(APIView):
     @extend_schema(responses=PolicyOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -143,6 +148,7 @@ def _application_payload(app: Any, user: Any) -> dict[str, Any]:
     return data
 
 
+@routes("applications/", "application_list")
 class ApplicationListApi(ScopedListApi):
     serializer_class = ApplicationOutput
     filters = {"status": "status", "q": "q"}
@@ -177,6 +183,7 @@ class ApplicationListApi(ScopedListApi):
         return Response(_application_payload(app, request.user), status=status.HTTP_201_CREATED)
 
 
+@routes("applications/<int:pk>/", "application_detail")
 class ApplicationDetailApi(APIView):
     @extend_schema(responses=ApplicationOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -185,6 +192,7 @@ class ApplicationDetailApi(APIView):
         return Response(_application_payload(app, request.user))
 
 
+@routes("applications/<int:pk>/<slug:action>/", "application_transition")
 class ApplicationTransitionApi(APIView):
     """POST /benefits/applications/{id}/{action}/ with action one of submit, withdraw, review,
     approve, refuse (body: note, reason, approved_yuan as the action needs)."""
@@ -202,6 +210,7 @@ class ApplicationTransitionApi(APIView):
         return Response(_application_payload(app, request.user))
 
 
+@routes("entitlements/", "entitlement_list")
 class EntitlementListApi(ListAPIView):
     serializer_class = EntitlementOutput
 
@@ -219,6 +228,7 @@ class EntitlementListApi(ListAPIView):
         )
 
 
+@routes("entitlements/<int:pk>/", "entitlement_detail")
 class EntitlementDetailApi(APIView):
     @extend_schema(responses=EntitlementOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -227,6 +237,7 @@ class EntitlementDetailApi(APIView):
         return Response(EntitlementOutput(e).data)
 
 
+@routes("ledger/", "ledger_list")
 class LedgerListApi(ListAPIView):
     """Ledger entries of the user's area, newest first. Read-only."""
 
@@ -256,6 +267,7 @@ class LedgerListApi(ListAPIView):
         )
 
 
+@routes("ledger/<int:pk>/", "ledger_detail")
 class LedgerDetailApi(APIView):
     """One ledger entry. Read-only: PUT, PATCH and DELETE answer 405."""
 
@@ -264,26 +276,4 @@ class LedgerDetailApi(APIView):
         return Response(LedgerOutput(selectors.ledger_get_for_user(user=request.user, pk=pk)).data)
 
 
-urlpatterns = [
-    path("benefits/policies/", PolicyListApi.as_view(), name="benefits_policy_list"),
-    path("benefits/policies/<int:pk>/", PolicyDetailApi.as_view(), name="benefits_policy_detail"),
-    path("benefits/applications/", ApplicationListApi.as_view(), name="benefits_application_list"),
-    path(
-        "benefits/applications/<int:pk>/",
-        ApplicationDetailApi.as_view(),
-        name="benefits_application_detail",
-    ),
-    path(
-        "benefits/applications/<int:pk>/<slug:action>/",
-        ApplicationTransitionApi.as_view(),
-        name="benefits_application_transition",
-    ),
-    path("benefits/entitlements/", EntitlementListApi.as_view(), name="benefits_entitlement_list"),
-    path(
-        "benefits/entitlements/<int:pk>/",
-        EntitlementDetailApi.as_view(),
-        name="benefits_entitlement_detail",
-    ),
-    path("benefits/ledger/", LedgerListApi.as_view(), name="benefits_ledger_list"),
-    path("benefits/ledger/<int:pk>/", LedgerDetailApi.as_view(), name="benefits_ledger_detail"),
-]
+urlpatterns = routes.urlpatterns

@@ -12,20 +12,19 @@ from lianxin.core import inputs
 from .models import DifficultyClass, HardshipCause
 
 
+def yuan_field(label: str) -> inputs.DecimalField:
+    """An optional amount in yuan: two decimals, not negative."""
+    return inputs.DecimalField(
+        label=label, max_digits=12, decimal_places=2, required=False, min_value=0
+    )
+
+
 class ApplicationForm(forms.Form):
     person = forms.TypedChoiceField(label="申请对象", coerce=int, required=False)
     policy = forms.TypedChoiceField(label="申请待遇", coerce=int)
     standard_key = forms.CharField(label="档次（按等级/学段的待遇）", max_length=20, required=False)
-    requested_yuan = inputs.DecimalField(
-        label="申请金额（元，区间标准时填写）",
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        min_value=0,
-    )
-    income_per_head_yuan = inputs.DecimalField(
-        label="家庭月人均收入（元）", max_digits=12, decimal_places=2, required=False, min_value=0
-    )
+    requested_yuan = yuan_field("申请金额（元，区间标准时填写）")
+    income_per_head_yuan = yuan_field("家庭月人均收入（元）")
     is_proxy = forms.BooleanField(label="申请代办（社区代为申请）", required=False, initial=True)
     reason = forms.CharField(
         label="申请理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

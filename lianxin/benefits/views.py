@@ -5,6 +5,7 @@ close months; the union keeps its files."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,9 +20,11 @@ from django.views.decorators.http import require_POST
 from lianxin.areas.models import Division
 from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
+from lianxin.core.pages import action_page, attempt
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
+from lianxin.core.workflow import Workflow
 from lianxin.directory.models import DeptType
 from lianxin.registry.models import Household
 from lianxin.registry.selectors import (
@@ -66,6 +69,13 @@ def _perform(request: HttpRequest, workflow: Any, obj: Any, action: str) -> None
     else:
         errors = outcome.form.errors.as_text() if outcome.form is not None else ""
         messages.error(request, f"{outcome.error}{errors}")
+
+
+def _action_page(
+    name: str, get: Any, workflow: Workflow, back: str, **options: Any
+) -> Callable[..., HttpResponse]:
+    """A POST taking one transition (named by the URL), then back to the benefits page ``back``."""
+    return action_page(name, get, workflow, _perform, f"benefits:{back}", **options)
 
 
 def _area_choices(user: Any) -> list[tuple[str, str]]:
@@ -204,12 +214,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    app = selectors.application_get_for_user(user=request.user, pk=pk)
-    _perform(request, APPLICATION_WORKFLOW, app, action)
-    return redirect("benefits:application_detail", pk=app.pk)
+application_action = _action_page(
+    "application_action",
+    selectors.application_get_for_user,
+    APPLICATION_WORKFLOW,
+    "application_detail",
+)
 
 
 @login_required
@@ -220,16 +230,16 @@ def application_document_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写材料名称并选择文件")
     else:
-        try:
-            services.application_add_document(
+        attempt(
+            request,
+            lambda: services.application_add_document(
                 actor=request.user,
                 application=app,
                 upload=form.cleaned_data["file"],
                 title=form.cleaned_data["title"],
-            )
-            messages.success(request, "材料已上传")
-        except ApplicationError as exc:
-            _error(request, exc)
+            ),
+            "材料已上传",
+        )
     return redirect("benefits:application_detail", pk=app.pk)
 
 
@@ -369,12 +379,12 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def entitlement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    e = selectors.entitlement_get_for_user(user=request.user, pk=pk)
-    _perform(request, ENTITLEMENT_WORKFLOW, e, action)
-    return redirect("benefits:entitlement_detail", pk=e.pk)
+entitlement_action = _action_page(
+    "entitlement_action",
+    selectors.entitlement_get_for_user,
+    ENTITLEMENT_WORKFLOW,
+    "entitlement_detail",
+)
 
 
 @login_required
@@ -385,11 +395,11 @@ def stop_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写停发理由和日期")
     else:
-        try:
-            services.stop_propose(actor=request.user, entitlement=e, **form.cleaned_data)
-            messages.success(request, "停发建议已提交，待第二人审批")
-        except ApplicationError as exc:
-            _error(request, exc)
+        attempt(
+            request,
+            lambda: services.stop_propose(actor=request.user, entitlement=e, **form.cleaned_data),
+            "停发建议已提交，待第二人审批",
+        )
     return redirect("benefits:entitlement_detail", pk=e.pk)
 
 
@@ -410,12 +420,9 @@ def stop_index(request: HttpRequest) -> HttpResponse:
     return render(request, "benefits/stop_index.html", {"rows": rows, "status": status})
 
 
-@login_required
-@require_POST
-def stop_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    stop = selectors.stop_get_for_user(user=request.user, pk=pk)
-    _perform(request, STOP_WORKFLOW, stop, action)
-    return redirect("benefits:stop_index")
+stop_action = _action_page(
+    "stop_action", selectors.stop_get_for_user, STOP_WORKFLOW, "stop_index", back_pk=None
+)
 
 
 # --- payment runs, the ledger, closed months ---------------------------------------------------
@@ -506,12 +513,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    run = selectors.run_get_for_user(user=request.user, pk=pk)
-    _perform(request, RUN_WORKFLOW, run, action)
-    return redirect("benefits:run_detail", pk=run.pk)
+run_action = _action_page("run_action", selectors.run_get_for_user, RUN_WORKFLOW, "run_detail")
 
 
 def _month_param(request: HttpRequest) -> dt.date | None:
@@ -549,13 +551,13 @@ def ledger_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写冲正原因")
     else:
-        try:
-            services.ledger_reverse(
+        attempt(
+            request,
+            lambda: services.ledger_reverse(
                 actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, "已做冲正分录")
-        except ApplicationError as exc:
-            _error(request, exc)
+            ),
+            "已做冲正分录",
+        )
     return redirect("benefits:ledger_index")
 
 
@@ -809,12 +811,9 @@ def union_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def union_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    file = selectors.union_file_get_for_user(user=request.user, pk=pk)
-    _perform(request, UNION_FILE_WORKFLOW, file, action)
-    return redirect("benefits:union_detail", pk=file.pk)
+union_action = _action_page(
+    "union_action", selectors.union_file_get_for_user, UNION_FILE_WORKFLOW, "union_detail"
+)
 
 
 @login_required
@@ -825,16 +824,16 @@ def union_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写措施、责任人和期限")
     else:
-        try:
-            services.union_plan_add(
+        attempt(
+            request,
+            lambda: services.union_plan_add(
                 actor=request.user,
                 file=file,
                 year=form.cleaned_data["deadline"].year,
                 **form.cleaned_data,
-            )
-            messages.success(request, "已加入年度帮扶计划")
-        except ApplicationError as exc:
-            _error(request, exc)
+            ),
+            "已加入年度帮扶计划",
+        )
     return redirect("benefits:union_detail", pk=file.pk)
 
 
@@ -845,9 +844,5 @@ def union_plan_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     item = file.plan_items.filter(pk=item_pk).first()
     if item is None:
         raise Http404("未找到")
-    try:
-        services.union_plan_done(actor=request.user, item=item)
-        messages.success(request, "已标记完成")
-    except ApplicationError as exc:
-        _error(request, exc)
+    attempt(request, lambda: services.union_plan_done(actor=request.user, item=item), "已标记完成")
     return redirect("benefits:union_detail", pk=file.pk)

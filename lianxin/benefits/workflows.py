@@ -19,10 +19,18 @@ from typing import Any, cast
 
 from django import forms
 
-from lianxin.core import inputs
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
-from lianxin.core.workflow import Transition, Workflow, all_of, any_of, not_same_user
+from lianxin.core.workflow import (
+    Transition,
+    Workflow,
+    all_of,
+    any_of,
+    not_same_user,
+    transition_maker,
+)
+
+from .forms import yuan_field
 
 DEPARTMENT_ROLES = (Role.COUNTY_STAFF, Role.CITY_STAFF, Role.REGION_STAFF)
 FRONTLINE_ROLES = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF)
@@ -106,161 +114,70 @@ class ReasonForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    approved_yuan = inputs.DecimalField(
-        label="核定金额（元，区间标准时填写）",
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        min_value=0,
-    )
+    approved_yuan = yuan_field("核定金额（元，区间标准时填写）")
     note = forms.CharField(label="审批意见", max_length=300, required=False)
 
 
 # --- declarations ----------------------------------------------------------------------------
 
+SVC = "lianxin.benefits.services."
+application = transition_maker(allowed=frontline, service=SVC + "application_{name}")
+stop = transition_maker(service=SVC + "stop_{name}")
+payment_run = transition_maker(allowed=department, service=SVC + "payment_run_{name}")
+entitlement = transition_maker(allowed=department, service=SVC + "entitlement_{name}")
+# Maker-checker: the reviewer is not the filer; the approver neither the filer nor the reviewer.
+reviewer = all_of(any_of(township_reviewer, department), not_same_user("filed_by"))
+approver = all_of(department, not_same_user("filed_by"), not_same_user("reviewed_by"))
+stop_approver = all_of(department, not_same_user("proposed_by"))
+run_approver = all_of(department, not_same_user("prepared_by"))
+
 APPLICATION_WORKFLOW = Workflow(
     "benefits.Application",
     transitions=[
-        Transition(
-            "submit",
-            "提交",
-            sources=("draft",),
-            target="submitted",
-            allowed=frontline,
-            service="lianxin.benefits.services.application_submit",
+        application("submit", "提交", "draft", "submitted"),
+        application(
+            "withdraw", "撤回", ("draft", "submitted"), "withdrawn", form=ReasonForm, danger=True
         ),
-        Transition(
-            "withdraw",
-            "撤回",
-            sources=("draft", "submitted"),
-            target="withdrawn",
-            allowed=frontline,
-            form=ReasonForm,
-            service="lianxin.benefits.services.application_withdraw",
-            danger=True,
-        ),
-        Transition(
-            "review",
-            "审核通过",
-            sources=("submitted",),
-            target="reviewed",
-            allowed=all_of(any_of(township_reviewer, department), not_same_user("filed_by")),
-            form=NoteForm,
-            service="lianxin.benefits.services.application_review",
-        ),
-        Transition(
-            "approve",
-            "批准",
-            sources=("reviewed",),
-            target="approved",
-            allowed=all_of(department, not_same_user("filed_by"), not_same_user("reviewed_by")),
-            form=ApproveForm,
-            service="lianxin.benefits.services.application_approve",
-        ),
-        Transition(
-            "refuse",
-            "不予批准",
-            sources=("submitted", "reviewed"),
-            target="refused",
-            allowed=all_of(any_of(township_reviewer, department), not_same_user("filed_by")),
-            form=ReasonForm,
-            service="lianxin.benefits.services.application_refuse",
-            danger=True,
+        application("review", "审核通过", "submitted", "reviewed", allowed=reviewer, form=NoteForm),
+        application("approve", "批准", "reviewed", "approved", allowed=approver, form=ApproveForm),
+        application(
+            "refuse", "不予批准", ("submitted", "reviewed"), "refused", allowed=reviewer,
+            form=ReasonForm, danger=True,
         ),
     ],
-)
+)  # fmt: skip
 
 STOP_WORKFLOW = Workflow(
     "benefits.StopProposal",
     transitions=[
-        Transition(
-            "approve",
-            "批准停发",
-            sources=("proposed",),
-            target="approved",
-            allowed=all_of(department, not_same_user("proposed_by")),
-            form=NoteForm,
-            service="lianxin.benefits.services.stop_approve",
-            danger=True,
-        ),
-        Transition(
-            "dismiss",
-            "继续享受",
-            sources=("proposed",),
-            target="dismissed",
-            allowed=all_of(department, not_same_user("proposed_by")),
-            form=ReasonForm,
-            service="lianxin.benefits.services.stop_dismiss",
-        ),
+        stop("approve", "批准停发", "proposed", "approved", allowed=stop_approver, form=NoteForm,
+             danger=True),
+        stop("dismiss", "继续享受", "proposed", "dismissed", allowed=stop_approver, form=ReasonForm),
     ],
-)
+)  # fmt: skip
 
 RUN_WORKFLOW = Workflow(
     "benefits.PaymentRun",
     transitions=[
-        Transition(
-            "approve",
-            "审批花名册",
-            sources=("prepared",),
-            target="approved",
-            allowed=all_of(department, not_same_user("prepared_by")),
-            service="lianxin.benefits.services.payment_run_approve",
-        ),
-        Transition(
-            "book",
-            "入账",
-            sources=("approved",),
-            target="booked",
-            allowed=department,
-            service="lianxin.benefits.services.payment_run_book",
-        ),
-        Transition(
-            "cancel",
-            "作废",
-            sources=("prepared", "approved"),
-            target="cancelled",
-            allowed=department,
-            service="lianxin.benefits.services.payment_run_cancel",
-            danger=True,
-        ),
+        payment_run("approve", "审批花名册", "prepared", "approved", allowed=run_approver),
+        payment_run("book", "入账", "approved", "booked"),
+        payment_run("cancel", "作废", ("prepared", "approved"), "cancelled", danger=True),
     ],
 )
 
 ENTITLEMENT_WORKFLOW = Workflow(
     "benefits.Entitlement",
     transitions=[
-        Transition(
-            "suspend",
-            "暂停",
-            sources=("active",),
-            target="suspended",
-            allowed=department,
-            form=ReasonForm,
-            service="lianxin.benefits.services.entitlement_suspend",
-            danger=True,
-        ),
-        Transition(
-            "resume",
-            "恢复",
-            sources=("suspended",),
-            target="active",
-            allowed=department,
+        entitlement("suspend", "暂停", "active", "suspended", form=ReasonForm, danger=True),
+        entitlement("resume", "恢复", "suspended", "active", form=NoteForm),
+        entitlement(
+            "reverify", "年度复核", "active", None, allowed=any_of(frontline, department),
             form=NoteForm,
-            service="lianxin.benefits.services.entitlement_resume",
-        ),
-        Transition(
-            "reverify",
-            "年度复核",
-            sources=("active",),
-            target=None,
-            allowed=any_of(frontline, department),
-            form=NoteForm,
-            service="lianxin.benefits.services.entitlement_reverify",
         ),
         # Taken only by services (a stop approved, a one-off grant paid): never a button.
         Transition("end", "终止", sources=("active", "suspended"), target="ended", allowed=nobody),
     ],
-)
+)  # fmt: skip
 
 
 class UnionReasonForm(forms.Form):
@@ -270,13 +187,7 @@ class UnionReasonForm(forms.Form):
 class AssistForm(forms.Form):
     policy: forms.ModelChoiceField = forms.ModelChoiceField(label="帮扶项目", queryset=None)
     standard_key = forms.CharField(label="档次", max_length=20, required=False)
-    amount_yuan = inputs.DecimalField(
-        label="金额（元，区间标准时填写）",
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        min_value=0,
-    )
+    amount_yuan = yuan_field("金额（元，区间标准时填写）")
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -288,45 +199,15 @@ class AssistForm(forms.Form):
         )
 
 
+union_file = transition_maker(allowed=union_staff, service=SVC + "union_file_{name}")
+ON_FILE = ("opened", "assisted", "out")
+
 UNION_FILE_WORKFLOW = Workflow(
     "benefits.UnionFile",
     transitions=[
-        Transition(
-            "reverify",
-            "年度复核",
-            sources=("opened", "assisted", "out"),
-            target=None,
-            allowed=union_staff,
-            form=NoteForm,
-            service="lianxin.benefits.services.union_file_reverify",
-        ),
-        Transition(
-            "out",
-            "解困脱困",
-            sources=("assisted",),
-            target="out",
-            allowed=union_staff,
-            form=UnionReasonForm,
-            service="lianxin.benefits.services.union_file_out",
-        ),
-        Transition(
-            "close",
-            "销档",
-            sources=("opened", "assisted", "out"),
-            target="closed",
-            allowed=union_staff,
-            form=UnionReasonForm,
-            service="lianxin.benefits.services.union_file_close",
-            danger=True,
-        ),
-        Transition(
-            "assist",
-            "记录帮扶",
-            sources=("opened", "assisted"),
-            target="assisted",
-            allowed=union_staff,
-            form=AssistForm,
-            service="lianxin.benefits.services.union_file_assist",
-        ),
+        union_file("reverify", "年度复核", ON_FILE, None, form=NoteForm),
+        union_file("out", "解困脱困", "assisted", "out", form=UnionReasonForm),
+        union_file("close", "销档", ON_FILE, "closed", form=UnionReasonForm, danger=True),
+        union_file("assist", "记录帮扶", ("opened", "assisted"), "assisted", form=AssistForm),
     ],
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -16,21 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
 
-from . import selectors, services
-from .models import (
-    RECOGNITION_CRITERIA,
-    CareAction,
-    DiscoverySource,
-    Escalation,
-    Evaluation,
-    Grade,
-    Heating,
-    Housing,
-    ReferralStatus,
-)
+from . import models, selectors, services
 from .workflows import (
     CASE_WORKFLOW,
     MEASURE_WORKFLOW,
@@ -137,7 +127,7 @@ class ReferralOutput(serializers.Serializer):
 
 class DiscoverInput(serializers.Serializer):
     household_id = serializers.IntegerField()
-    source = serializers.ChoiceField(choices=DiscoverySource.choices)  # type: ignore[assignment]
+    source = serializers.ChoiceField(choices=models.DiscoverySource.choices)  # type: ignore[assignment]
     description = serializers.CharField(allow_blank=True)
     applicant_name = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -149,7 +139,9 @@ class InvestigateInput(serializers.Serializer):
     monthly_income_fen = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     monthly_expenses_fen = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     income_notes = serializers.CharField(required=False, allow_blank=True)
-    housing = serializers.ChoiceField(choices=Housing.choices, required=False, allow_blank=True)
+    housing = serializers.ChoiceField(
+        choices=models.Housing.choices, required=False, allow_blank=True
+    )
     housing_notes = serializers.CharField(required=False, allow_blank=True)
     has_severe_illness = serializers.BooleanField(required=False)
     illness_assisted = serializers.BooleanField(required=False)
@@ -163,7 +155,9 @@ class InvestigateInput(serializers.Serializer):
     disabled_adult_without_carer = serializers.BooleanField(required=False)
     elderly_alone = serializers.BooleanField(required=False)
     care_notes = serializers.CharField(required=False, allow_blank=True)
-    heating = serializers.ChoiceField(choices=Heating.choices, required=False, allow_blank=True)
+    heating = serializers.ChoiceField(
+        choices=models.Heating.choices, required=False, allow_blank=True
+    )
     needs = serializers.CharField(required=False, allow_blank=True)
     submit = serializers.BooleanField(default=True, help_text="false: save as draft")
 
@@ -178,7 +172,7 @@ class ReviewInput(serializers.Serializer):
 class RecogniseInput(serializers.Serializer):
     batch_id = serializers.IntegerField(allow_null=True)
     checklist = serializers.DictField(
-        child=serializers.BooleanField(), help_text=str(list(RECOGNITION_CRITERIA))
+        child=serializers.BooleanField(), help_text=str(list(models.RECOGNITION_CRITERIA))
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -207,7 +201,7 @@ class PlanInput(serializers.Serializer):
 
 
 class MeasureInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=CareAction.choices)
+    action = serializers.ChoiceField(choices=models.CareAction.choices)
     title = serializers.CharField(allow_blank=True)
     responsible_unit_id = serializers.IntegerField(allow_null=True)
     paired_unit_id = serializers.IntegerField(allow_null=True, required=False)
@@ -241,11 +235,11 @@ class FollowUpInput(serializers.Serializer):
 class EvaluateInput(serializers.Serializer):
     evaluated_on = serializers.DateField(allow_null=True)
     outcome = serializers.CharField(allow_blank=True)
-    decision = serializers.ChoiceField(choices=Evaluation.Decision.choices)
+    decision = serializers.ChoiceField(choices=models.Evaluation.Decision.choices)
 
 
 class GradeInput(serializers.Serializer):
-    grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True)
+    grade = serializers.ChoiceField(choices=models.Grade.choices, allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -264,7 +258,7 @@ class EvidenceInput(serializers.Serializer):
 
 
 class EscalateInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Escalation.Kind.choices)
+    kind = serializers.ChoiceField(choices=models.Escalation.Kind.choices)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -328,6 +322,10 @@ def _dispatch(
 # --- views ------------------------------------------------------------------------------------
 
 
+routes = ApiRoutes("care")
+
+
+@routes("cases/", "case_list")
 class CaseListApi(ListAPIView):
     serializer_class = CaseOutput
 
@@ -369,6 +367,7 @@ class CaseListApi(ListAPIView):
         return Response(CaseOutput(case).data, status=status.HTTP_201_CREATED)
 
 
+@routes("cases/<int:pk>/", "case_detail")
 class CaseDetailApi(APIView):
     @extend_schema(responses=CaseDetailOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -378,6 +377,7 @@ class CaseDetailApi(APIView):
         return Response({**CaseDetailOutput(case).data, "actions": actions})
 
 
+@routes("cases/<int:pk>/<slug:action>/", "case_transition")
 class CaseTransitionApi(APIView):
     """POST /care/cases/{id}/{action}/ with action one of investigate, review, recognise, reject,
     plan, measure, approve, followup, evaluate, accept, grade."""
@@ -392,6 +392,7 @@ class CaseTransitionApi(APIView):
         return Response(CaseDetailOutput(case).data)
 
 
+@routes("measures/", "measure_list")
 class MeasureListApi(ListAPIView):
     serializer_class = MeasureOutput
 
@@ -408,6 +409,7 @@ class MeasureListApi(ListAPIView):
         ).prefetch_related("proofs")
 
 
+@routes("measures/<int:pk>/<slug:action>/", "measure_transition")
 class MeasureTransitionApi(APIView):
     """POST /care/measures/{id}/{action}/ with action one of start, implement, cancel, escalate,
     link."""
@@ -423,6 +425,7 @@ class MeasureTransitionApi(APIView):
         return Response(MeasureOutput(measure).data)
 
 
+@routes("referrals/", "referral_list")
 class ReferralListApi(ListAPIView):
     """The referrals handed to the user's area (community and township staff)."""
 
@@ -433,11 +436,14 @@ class ReferralListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        wanted = self.request.query_params.get("status", ReferralStatus.PENDING)
-        status_ = wanted if wanted in ReferralStatus.values else ReferralStatus.PENDING
+        wanted = self.request.query_params.get("status", models.ReferralStatus.PENDING)
+        status_ = (
+            wanted if wanted in models.ReferralStatus.values else models.ReferralStatus.PENDING
+        )
         return selectors.referral_queue(user=self.request.user, status=status_)
 
 
+@routes("referrals/<int:pk>/<slug:action>/", "referral_transition")
 class ReferralTransitionApi(APIView):
     """POST /care/referrals/{id}/{action}/ with action accept (answers with the household's
     case) or decline (``reason`` required; answers with the referral)."""
@@ -453,6 +459,7 @@ class ReferralTransitionApi(APIView):
         return Response(ReferralOutput(result).data)
 
 
+@routes("batches/", "batch_list")
 class BatchListApi(ListAPIView):
     serializer_class = BatchOutput
 
@@ -471,6 +478,7 @@ class BatchProgressOutput(serializers.Serializer):
     by_action = serializers.ListField(child=serializers.DictField())
 
 
+@routes("batches/<int:pk>/progress/", "batch_progress")
 class BatchProgressApi(APIView):
     @extend_schema(responses=BatchProgressOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -479,26 +487,4 @@ class BatchProgressApi(APIView):
         return Response({"batch": BatchOutput(batch).data, **BatchProgressOutput(progress).data})
 
 
-urlpatterns = [
-    path("care/cases/", CaseListApi.as_view(), name="care_case_list"),
-    path("care/cases/<int:pk>/", CaseDetailApi.as_view(), name="care_case_detail"),
-    path(
-        "care/cases/<int:pk>/<slug:action>/",
-        CaseTransitionApi.as_view(),
-        name="care_case_transition",
-    ),
-    path("care/measures/", MeasureListApi.as_view(), name="care_measure_list"),
-    path(
-        "care/measures/<int:pk>/<slug:action>/",
-        MeasureTransitionApi.as_view(),
-        name="care_measure_transition",
-    ),
-    path("care/referrals/", ReferralListApi.as_view(), name="care_referral_list"),
-    path(
-        "care/referrals/<int:pk>/<slug:action>/",
-        ReferralTransitionApi.as_view(),
-        name="care_referral_transition",
-    ),
-    path("care/batches/", BatchListApi.as_view(), name="care_batch_list"),
-    path("care/batches/<int:pk>/progress/", BatchProgressApi.as_view(), name="care_batch_progress"),
-]
+urlpatterns = routes.urlpatterns

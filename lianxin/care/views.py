@@ -181,20 +181,9 @@ def _measure_list(request: HttpRequest) -> tuple[dict[str, Any], Any]:
 
 @login_required
 def measure_queue(request: HttpRequest) -> HttpResponse:
-    overdue = request.GET.get("overdue") == "1"
-    status = request.GET.get("status", "")
-    if status not in MeasureStatus.values:
-        status = ""
-    action = request.GET.get("action", "")
-    if action not in CareAction.values:
-        action = ""
-    qs = selectors.measure_queue(
-        user=request.user, overdue_only=overdue, status=status, action=action
-    )
+    filters, qs = _measure_list(request)
     context: dict[str, Any] = {
-        "overdue": overdue,
-        "status": status,
-        "action": action,
+        **filters,
         "statuses": MeasureStatus.choices,
         "actions": CareAction.choices,
         "today": timezone.localdate(),
@@ -438,14 +427,7 @@ def _perform(request: HttpRequest, workflow: Workflow, obj: Any, name: str) -> O
     )
     try:
         check(request.user, obj, name)  # the refusal in the services' words
-        result = workflow.run(
-            name,
-            actor=request.user,
-            obj=obj,
-            data=request.POST,
-            files=request.FILES,
-            form_kwargs=kwargs,
-        )
+        result = workflow.run_posted(request, obj, name, form_kwargs=kwargs)
     except FormInvalid as exc:
         return Outcome(ok=False, form=exc.form, error=exc.message)
     except (AccessDenied, InvalidTransition, Conflict) as exc:  # not about the input

@@ -15,7 +15,7 @@ from lianxin.core import maker_checker
 from lianxin.core.errors import AccessDenied, Conflict, InvalidTransition
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
-from lianxin.core.workflow import Transition, Workflow, all_of, any_of
+from lianxin.core.workflow import Transition, Workflow, all_of, any_of, transition_maker
 
 from . import forms
 from .models import Escalation, MeasureStatus, ReferralStatus, Stage
@@ -142,22 +142,17 @@ def no_open_escalation(user: Any, measure: Measure) -> bool:
 # --- the declarations ---------------------------------------------------------------------------
 
 
-def _on_case(path: str) -> Callable[..., Any]:
-    """The transition's service, called with the case as ``case`` (care's services name it)."""
+def _service_on(keyword: str) -> Callable[[str], Callable[..., Any]]:
+    """Transition services are called with ``obj``; care's name it (``case=``, ``measure=``)."""
 
-    def call(*, actor: Any, obj: Any, **kwargs: Any) -> Any:
-        return import_string(path)(actor=actor, case=obj, **kwargs)
+    def wrap(path: str) -> Callable[..., Any]:
+        def call(*, actor: Any, obj: Any, **kwargs: Any) -> Any:
+            return import_string(path)(actor=actor, **{keyword: obj}, **kwargs)
 
-    call.__name__ = path.rsplit(".", 1)[-1]
-    return call
+        call.__name__ = path.rsplit(".", 1)[-1]
+        return call
 
-
-def _on_measure(path: str) -> Callable[..., Any]:
-    def call(*, actor: Any, obj: Any, **kwargs: Any) -> Any:
-        return import_string(path)(actor=actor, measure=obj, **kwargs)
-
-    call.__name__ = path.rsplit(".", 1)[-1]
-    return call
+    return wrap
 
 
 def case_form_kwargs(user: Any, case: Any) -> dict[str, Any]:
@@ -179,197 +174,81 @@ GRADABLE_STAGES = (
 )
 SVC = "lianxin.care.services."
 
+case = transition_maker(wrap=_service_on("case"))
+# the case's forms: pickers of the user's own (units, leaders, batches) for this case
+case_form = transition_maker(wrap=_service_on("case"), form_kwargs=case_form_kwargs)
+
 CASE_WORKFLOW = Workflow(
     "care.CareCase",
     field="stage",
     transitions=[
         # The investigation has its own page (drafts over several visits, photos).
-        Transition(
-            "investigate",
-            "提交入户调查",
-            sources=(S.DISCOVERED,),
-            target=S.INVESTIGATED,
-            allowed=frontline,
-            service=_on_case(SVC + "case_investigate"),
-        ),
-        Transition(
-            "review",
-            "记录社区评议",
-            sources=(S.INVESTIGATED,),
-            target=S.REVIEWED,
-            allowed=community_or_township,
-            form=forms.ReviewForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "case_review_by_community"),
-        ),
-        Transition(
-            "recognise",
-            "认定为关爱对象",
-            sources=(S.REVIEWED,),
-            target=S.RECOGNISED,
-            allowed=all_of(township, not_the_reviewer),
-            form=forms.RecogniseForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "case_recognise"),
-        ),
-        Transition(
-            "reject",
-            "不予认定",
-            sources=(S.REVIEWED,),
-            target=S.REJECTED,
-            allowed=township,
-            form=forms.RejectForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "case_reject"),
-            danger=True,
-        ),
-        Transition(
-            "plan",
-            "保存方案",
-            sources=PLAN_STAGES,
-            allowed=community_or_township,
-            form=forms.PlanForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "plan_save"),
-        ),
-        Transition(
-            "measure",
-            "添加措施",
-            sources=PLAN_STAGES,
-            allowed=community_or_township,
-            form=forms.MeasureForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "measure_add"),
-        ),
-        Transition(
-            "approve",
-            "审定方案",
-            sources=(S.RECOGNISED,),
-            target=S.PLANNED,
-            allowed=all_of(township, not_the_planner),
-            service=_on_case(SVC + "plan_approve"),
-        ),
-        Transition(
-            "followup",
-            "记录回访",
-            sources=RUNNING_STAGES,
-            target=S.TRACKING,
-            allowed=any_of(frontline, case_leader, paired_unit_staff),
-            form=forms.FollowUpForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "followup_record"),
-        ),
-        Transition(
-            "evaluate",
-            "记录评估",
-            sources=(S.TRACKING,),
-            target=S.EVALUATED,
-            allowed=township,
-            form=forms.EvaluationForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "case_evaluate"),
-        ),
+        case("investigate", "提交入户调查", S.DISCOVERED, S.INVESTIGATED, allowed=frontline,
+             service=SVC + "case_investigate"),
+        case_form("review", "记录社区评议", S.INVESTIGATED, S.REVIEWED,
+                  allowed=community_or_township, form=forms.ReviewForm,
+                  service=SVC + "case_review_by_community"),
+        case_form("recognise", "认定为关爱对象", S.REVIEWED, S.RECOGNISED,
+                  allowed=all_of(township, not_the_reviewer), form=forms.RecogniseForm,
+                  service=SVC + "case_recognise"),
+        case_form("reject", "不予认定", S.REVIEWED, S.REJECTED, allowed=township,
+                  form=forms.RejectForm, service=SVC + "case_reject", danger=True),
+        case_form("plan", "保存方案", PLAN_STAGES, allowed=community_or_township,
+                  form=forms.PlanForm, service=SVC + "plan_save"),
+        case_form("measure", "添加措施", PLAN_STAGES, allowed=community_or_township,
+                  form=forms.MeasureForm, service=SVC + "measure_add"),
+        case("approve", "审定方案", S.RECOGNISED, S.PLANNED,
+             allowed=all_of(township, not_the_planner), service=SVC + "plan_approve"),
+        case_form("followup", "记录回访", RUNNING_STAGES, S.TRACKING,
+                  allowed=any_of(frontline, case_leader, paired_unit_staff),
+                  form=forms.FollowUpForm, service=SVC + "followup_record"),
+        case_form("evaluate", "记录评估", S.TRACKING, S.EVALUATED, allowed=township,
+                  form=forms.EvaluationForm, service=SVC + "case_evaluate"),
         # The target (closed or continued) is what the evaluation decided; the service sets it.
-        Transition(
-            "accept",
-            "验收",
-            sources=(S.EVALUATED,),
-            allowed=all_of(township_or_county, not_the_evaluator),
-            service=_on_case(SVC + "case_accept"),
-        ),
-        Transition(
-            "grade",
-            "调整分级",
-            sources=GRADABLE_STAGES,
-            allowed=community_or_township,
-            form=forms.GradeForm,
-            form_kwargs=case_form_kwargs,
-            service=_on_case(SVC + "case_set_grade"),
-        ),
+        case("accept", "验收", S.EVALUATED, allowed=all_of(township_or_county, not_the_evaluator),
+             service=SVC + "case_accept"),
+        case_form("grade", "调整分级", GRADABLE_STAGES, allowed=community_or_township,
+                  form=forms.GradeForm, service=SVC + "case_set_grade"),
     ],
-)
+)  # fmt: skip
 
 M = MeasureStatus
 OPEN = (M.PLANNED, M.IN_PROGRESS)
 unit_or_township = any_of(responsible_unit, township)
+measure = transition_maker(wrap=_service_on("measure"), service=SVC + "measure_{name}")
+unit_while_running = all_of(responsible_unit, case_running)
 
 MEASURE_WORKFLOW = Workflow(
     "care.Measure",
     transitions=[
-        Transition(
-            "start",
-            "开始实施",
-            sources=(M.PLANNED,),
-            target=M.IN_PROGRESS,
-            allowed=all_of(responsible_unit, case_running),
-            service=_on_measure(SVC + "measure_start"),
-        ),
-        Transition(
-            "implement",
-            "确认落实",
-            sources=OPEN,
-            target=M.IMPLEMENTED,
-            allowed=all_of(responsible_unit, case_running),
-            form=forms.EvidenceForm,
-            service=_on_measure(SVC + "measure_implement"),
-        ),
-        Transition(
-            "escalate",
-            "提请会商/提级",
-            sources=OPEN,
-            allowed=all_of(unit_or_township, no_open_escalation),
-            form=forms.EscalationForm,
-            service=_on_measure(SVC + "escalation_raise"),
-        ),
-        Transition(
-            "cancel",
-            "取消措施",
-            sources=OPEN,
-            target=M.CANCELLED,
-            allowed=unit_or_township,
-            form=forms.ReasonForm,
-            service=_on_measure(SVC + "measure_cancel"),
-            danger=True,
-        ),
-        Transition(
-            "link",
-            "关联承接",
-            sources=(*OPEN, M.IMPLEMENTED),
-            allowed=any_of(responsible_unit, community_or_township),
-            form=forms.LinkForm,
-            service=_on_measure(SVC + "measure_link_delivery"),
-        ),
+        measure("start", "开始实施", M.PLANNED, M.IN_PROGRESS, allowed=unit_while_running),
+        measure("implement", "确认落实", OPEN, M.IMPLEMENTED, allowed=unit_while_running,
+                form=forms.EvidenceForm),
+        measure("escalate", "提请会商/提级", OPEN, allowed=all_of(unit_or_township, no_open_escalation),
+                form=forms.EscalationForm, service=SVC + "escalation_raise"),
+        measure("cancel", "取消措施", OPEN, M.CANCELLED, allowed=unit_or_township,
+                form=forms.ReasonForm, danger=True),
+        measure("link", "关联承接", (*OPEN, M.IMPLEMENTED),
+                allowed=any_of(responsible_unit, community_or_township), form=forms.LinkForm,
+                service=SVC + "measure_link_delivery"),
     ],
-)
+)  # fmt: skip
 
 # A referral handed to the household's area (issue #11, finding 7): its community or township
 # staff accept it (→ a discovery on the household's case) or decline it with a reason.
+R = ReferralStatus
+referral = transition_maker(allowed=community_or_township, service=SVC + "referral_{name}")
+
 REFERRAL_WORKFLOW = Workflow(
     "care.Referral",
     object_arg="referral",
     transitions=[
-        Transition(
-            "accept",
-            "接收并转入案件",
-            sources=(ReferralStatus.PENDING,),
-            target=ReferralStatus.ACCEPTED,
-            allowed=community_or_township,
-            service=SVC + "referral_accept",
-            success="已接收转介，发现报告已转入住户的关爱帮扶案件",
-        ),
-        Transition(
-            "decline",
-            "不予接收",
-            sources=(ReferralStatus.PENDING,),
-            target=ReferralStatus.DECLINED,
-            allowed=community_or_township,
-            form=forms.DeclineForm,
-            service=SVC + "referral_decline",
-            danger=True,
-            success="已不予接收，转介已退回",
-        ),
+        referral("accept", "接收并转入案件", R.PENDING, R.ACCEPTED,
+                 success="已接收转介，发现报告已转入住户的关爱帮扶案件"),
+        referral("decline", "不予接收", R.PENDING, R.DECLINED, form=forms.DeclineForm,
+                 danger=True, success="已不予接收，转介已退回"),
     ],
-)
+)  # fmt: skip
 
 
 def check_referral(actor: Any, referral: Referral, name: str) -> Transition:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import ApiRoutes
 
 from . import selectors
 
@@ -29,6 +29,10 @@ class OrganisationOutput(serializers.Serializer):
     is_handling_unit = serializers.BooleanField()
 
 
+routes = ApiRoutes("directory", name_prefix="")
+
+
+@routes("organisations/", "organisation_list")
 class OrganisationListApi(ScopedListApi):
     serializer_class = OrganisationOutput
     filters = {f: f for f in FILTERS}
@@ -37,6 +41,7 @@ class OrganisationListApi(ScopedListApi):
         return selectors.organisation_list(user=user, **filters)
 
 
+@routes("organisations/<int:pk>/", "organisation_detail")
 class OrganisationDetailApi(APIView):
     @extend_schema(responses=OrganisationOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -45,11 +50,4 @@ class OrganisationDetailApi(APIView):
         )
 
 
-urlpatterns = [
-    path("directory/organisations/", OrganisationListApi.as_view(), name="organisation_list"),
-    path(
-        "directory/organisations/<int:pk>/",
-        OrganisationDetailApi.as_view(),
-        name="organisation_detail",
-    ),
-]
+urlpatterns = routes.urlpatterns

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from lianxin.core import audit
 from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.errors import AccessDenied
 from lianxin.core.roles import AREA_STAFF_ROLES
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.scoping import scope_of
 from lianxin.core.workflow import actions_payload
 
@@ -131,6 +131,10 @@ class PlacementOutput(serializers.Serializer):
         return str(obj.seeker.code)
 
 
+routes = ApiRoutes("employment")
+
+
+@routes("seekers/", "seeker_list")
 class SeekerListApi(ScopedListApi):
     serializer_class = SeekerOutput
     filters = {"status": "status", "q": "search"}
@@ -139,6 +143,7 @@ class SeekerListApi(ScopedListApi):
         return selectors.seeker_list(user=user, **filters)
 
 
+@routes("seekers/<int:pk>/", "seeker_detail")
 class SeekerDetailApi(APIView):
     @extend_schema(responses=SeekerOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -147,6 +152,7 @@ class SeekerDetailApi(APIView):
         return Response(SeekerOutput(seeker).data)
 
 
+@routes("seekers/<int:pk>/posts/", "seeker_posts")
 class SeekerPostsApi(APIView):
     """The open posts ranked for this seeker, with the reasons."""
 
@@ -157,6 +163,7 @@ class SeekerPostsApi(APIView):
         return Response(RankedPostOutput(ranked, many=True).data)
 
 
+@routes("posts/", "post_list")
 class PostListApi(ScopedListApi):
     serializer_class = PostOutput
     filters = {"status": "status", "route": "route"}
@@ -165,6 +172,7 @@ class PostListApi(ScopedListApi):
         return selectors.post_list(user=user, **filters)
 
 
+@routes("posts/<int:pk>/seekers/", "post_seekers")
 class PostSeekersApi(APIView):
     """The verified seekers ranked for this post (staff only)."""
 
@@ -182,6 +190,7 @@ class ProposeInput(serializers.Serializer):
     post_id = serializers.IntegerField()
 
 
+@routes("matches/", "match_list")
 class MatchListApi(ScopedListApi):
     serializer_class = MatchOutput
     filters = {"status": "status"}
@@ -216,6 +225,7 @@ ANSWERS = ("seeker_accept", "seeker_confirm", "employer_accept", "employer_confi
 DECLINES = ("seeker_decline", "employer_decline")
 
 
+@routes("matches/<int:pk>/<slug:action>/", "match_action")
 class MatchActionApi(APIView):
     """POST /employment/matches/{id}/{action}/: seeker_accept, seeker_confirm, employer_accept,
     employer_confirm, seeker_decline, employer_decline (reason), withdraw (reason), place
@@ -257,6 +267,7 @@ class MatchActionApi(APIView):
         return Response(MatchOutput(match, context={"request": request}).data)
 
 
+@routes("placements/", "placement_list")
 class PlacementListApi(ScopedListApi):
     serializer_class = PlacementOutput
     filters = {"status": "status", "route": "route"}
@@ -276,6 +287,7 @@ class FunnelOutput(serializers.Serializer):
     newly_employed = serializers.IntegerField()
 
 
+@routes("seasons/<int:pk>/funnel/", "season_funnel")
 class SeasonFunnelApi(APIView):
     @extend_schema(responses=FunnelOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -294,32 +306,4 @@ class SeasonFunnelApi(APIView):
         )
 
 
-urlpatterns = [
-    path("employment/seekers/", SeekerListApi.as_view(), name="employment_seeker_list"),
-    path(
-        "employment/seekers/<int:pk>/", SeekerDetailApi.as_view(), name="employment_seeker_detail"
-    ),
-    path(
-        "employment/seekers/<int:pk>/posts/",
-        SeekerPostsApi.as_view(),
-        name="employment_seeker_posts",
-    ),
-    path("employment/posts/", PostListApi.as_view(), name="employment_post_list"),
-    path(
-        "employment/posts/<int:pk>/seekers/",
-        PostSeekersApi.as_view(),
-        name="employment_post_seekers",
-    ),
-    path("employment/matches/", MatchListApi.as_view(), name="employment_match_list"),
-    path(
-        "employment/matches/<int:pk>/<slug:action>/",
-        MatchActionApi.as_view(),
-        name="employment_match_action",
-    ),
-    path("employment/placements/", PlacementListApi.as_view(), name="employment_placement_list"),
-    path(
-        "employment/seasons/<int:pk>/funnel/",
-        SeasonFunnelApi.as_view(),
-        name="employment_season_funnel",
-    ),
-]
+urlpatterns = routes.urlpatterns

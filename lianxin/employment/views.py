@@ -4,7 +4,7 @@ matching, placements, the season's funnel) and the employer's own page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from lianxin.core import audit, idnumber, limits, phone
 from lianxin.core.errors import ApplicationError
 from lianxin.core.idnumber import MaskTier
+from lianxin.core.pages import action_page, attempt, told
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
@@ -273,16 +274,10 @@ def seeker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def seeker_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    seeker = selectors.seeker_get_for_user(user=request.user, pk=pk)
-    result = SEEKER_WORKFLOW.perform(request, seeker, action)
-    if result.ok:
-        messages.success(request, "已办理")
-    else:
-        messages.error(request, result.error)
-    return redirect("employment:seeker_detail", pk=seeker.pk)
+seeker_action = action_page(
+    "seeker_action", selectors.seeker_get_for_user, SEEKER_WORKFLOW, told("已办理"),
+    "employment:seeker_detail", module=__name__,
+)  # fmt: skip
 
 
 @login_required
@@ -434,74 +429,65 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def employer_visit(request: HttpRequest, pk: int) -> HttpResponse:
-    """走访企业 (phone page)."""
+def _employer_form_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    service: Callable[..., Any],
+    *,
+    title: str,
+    staff_only: bool = False,
+    fields: Callable[[Any], Mapping[str, Any]] = lambda form: form.cleaned_data,
+    then: Callable[[Any], HttpResponse] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A form about one employer in a recruiting season (a visit, a plan, a post): ``service``
+    gets the employer, the season picked and the form's ``fields``; back to the employer's page."""
     employer = selectors.employer_get_for_user(user=request.user, pk=pk)
-    if not _is_staff(request.user):
+    if staff_only and not _is_staff(request.user):
         raise Http404("未找到或无权访问")
     seasons = list(selectors.season_list(user=request.user)[:20])
-    form = forms.OutreachForm(request.POST or None)
+    form = form_class(request.POST or None)
     return _form_page(
         request,
         form,
-        save=lambda: services.outreach_record(
+        save=lambda: service(
             actor=request.user,
             employer=employer,
             season=_season(request, seasons),
-            **form.cleaned_data,
+            **fields(form),
         ),
-        done="已记录走访",
-        then=_to("employment:employer_detail", employer.pk),
-        title=f"走访：{employer.name}",
+        then=then or _to("employment:employer_detail", employer.pk),
+        title=f"{title}：{employer.name}",
         back=reverse("employment:employer_detail", args=[employer.pk]),
         seasons=seasons,
-        phone=True,
+        **extra,
     )
 
 
 @login_required
+def employer_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """走访企业 (phone page)."""
+    return _employer_form_page(
+        request, pk, forms.OutreachForm, services.outreach_record, title="走访",
+        done="已记录走访", staff_only=True, phone=True,
+    )  # fmt: skip
+
+
+@login_required
 def employer_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = selectors.employer_get_for_user(user=request.user, pk=pk)
-    seasons = list(selectors.season_list(user=request.user)[:20])
-    form = forms.PlanForm(request.POST or None)
-    return _form_page(
-        request,
-        form,
-        save=lambda: services.plan_declare(
-            actor=request.user,
-            employer=employer,
-            season=_season(request, seasons),
-            **form.cleaned_data,
-        ),
-        done="已申报招聘计划",
-        then=_to("employment:employer_detail", employer.pk),
-        title=f"招聘计划：{employer.name}",
-        back=reverse("employment:employer_detail", args=[employer.pk]),
-        seasons=seasons,
+    return _employer_form_page(
+        request, pk, forms.PlanForm, services.plan_declare, title="招聘计划", done="已申报招聘计划"
     )
 
 
 @login_required
 def post_new(request: HttpRequest, pk: int) -> HttpResponse:
-    employer = selectors.employer_get_for_user(user=request.user, pk=pk)
-    seasons = list(selectors.season_list(user=request.user)[:20])
-    form = forms.PostForm(request.POST or None)
-    return _form_page(
-        request,
-        form,
-        save=lambda: services.post_create(
-            actor=request.user,
-            employer=employer,
-            data=form.post_data(),
-            season=_season(request, seasons),
-        ),
-        done="已发布岗位",
+    return _employer_form_page(
+        request, pk, forms.PostForm, services.post_create, title="发布岗位", done="已发布岗位",
+        fields=lambda form: {"data": form.post_data()},
         then=lambda post: redirect("employment:post_detail", pk=post.pk),
-        title=f"发布岗位：{employer.name}",
-        back=reverse("employment:employer_detail", args=[employer.pk]),
-        seasons=seasons,
-    )
+    )  # fmt: skip
 
 
 @login_required
@@ -551,12 +537,13 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def post_close(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for_user(user=request.user, pk=pk)
-    try:
-        services.post_close(actor=request.user, post=post, reason=request.POST.get("reason", ""))
-    except ApplicationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "岗位已关闭")
+    attempt(
+        request,
+        lambda: services.post_close(
+            actor=request.user, post=post, reason=request.POST.get("reason", "")
+        ),
+        "岗位已关闭",
+    )
     return redirect("employment:post_detail", pk=post.pk)
 
 
@@ -571,12 +558,11 @@ def match_propose(request: HttpRequest, pk: int) -> HttpResponse:
         post = selectors.post_get_for_user(user=request.user, pk=int(request.POST.get("post", 0)))
     except ValueError as exc:
         raise Http404("未找到或无权访问") from exc
-    try:
-        services.match_propose(actor=request.user, seeker=seeker, post=post)
-    except ApplicationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, f"已向{seeker.name}推荐“{post.title}”")
+    attempt(
+        request,
+        lambda: services.match_propose(actor=request.user, seeker=seeker, post=post),
+        f"已向{seeker.name}推荐“{post.title}”",
+    )
     if request.POST.get("back") == "post":
         return redirect("employment:post_detail", pk=post.pk)
     return redirect("employment:seeker_detail", pk=seeker.pk)
@@ -750,16 +736,10 @@ def placement_followup(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def placement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    placement = selectors.placement_get_for_user(user=request.user, pk=pk)
-    result = PLACEMENT_WORKFLOW.perform(request, placement, action)
-    if result.ok:
-        messages.success(request, "已登记离岗")
-    else:
-        messages.error(request, result.error)
-    return redirect("employment:placement_detail", pk=placement.pk)
+placement_action = action_page(
+    "placement_action", selectors.placement_get_for_user, PLACEMENT_WORKFLOW, told("已登记离岗"),
+    "employment:placement_detail", module=__name__,
+)  # fmt: skip
 
 
 @login_required

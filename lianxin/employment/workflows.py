@@ -10,7 +10,7 @@ from typing import Any
 
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
-from lianxin.core.workflow import Transition, Workflow, any_of
+from lianxin.core.workflow import Workflow, any_of, transition_maker
 
 from . import forms
 from .models import MatchStatus, PlacementStatus, SeekerStatus
@@ -42,145 +42,60 @@ def post_employer(user: Any, obj: Any) -> bool:
 
 S = SeekerStatus
 M = MatchStatus
+SVC = "lianxin.employment.services."
+seeker = transition_maker(allowed=seeker_staff, service=SVC + "seeker_{name}")
+seeker_side = transition_maker(allowed=seeker_staff, service=SVC + "match_answer")
+employer_side = transition_maker(
+    allowed=any_of(post_employer, match_staff), service=SVC + "match_answer"
+)
+REASON: dict[str, Any] = {"form": forms.ReasonForm, "danger": True}
+DECLINE: dict[str, Any] = {"target": M.DECLINED, "service": SVC + "match_decline", **REASON}
+WITHDRAW: dict[str, Any] = {"service": SVC + "match_withdraw", **REASON}
+PLACE: dict[str, Any] = {"form": forms.MatchPlaceForm, "service": SVC + "match_place"}
+OPEN = (M.PROPOSED, M.SEEKER_ACCEPTED, M.EMPLOYER_ACCEPTED, M.ACCEPTED)
 
 SEEKER_WORKFLOW = Workflow(
     "employment.JobSeeker",
     transitions=[
-        Transition(
-            "verify",
-            "核实通过",
-            sources=(S.SUBMITTED,),
-            target=S.VERIFIED,
-            allowed=seeker_staff,
-            service="lianxin.employment.services.seeker_verify",
-        ),
-        Transition(
-            "reject",
-            "核实不通过",
-            sources=(S.SUBMITTED,),
-            target=S.REJECTED,
-            allowed=seeker_staff,
-            form=forms.ReasonForm,
-            service="lianxin.employment.services.seeker_reject",
-            danger=True,
-        ),
-        Transition(
-            "close",
-            "退出求职",
-            sources=(S.VERIFIED,),
-            target=S.CLOSED,
-            allowed=seeker_staff,
-            form=forms.ReasonForm,
-            service="lianxin.employment.services.seeker_close",
-            danger=True,
-        ),
-        Transition(
-            "reopen",
-            "重新求职",
-            sources=(S.CLOSED,),
-            target=S.VERIFIED,
-            allowed=seeker_staff,
-            service="lianxin.employment.services.seeker_reopen",
-        ),
+        seeker("verify", "核实通过", S.SUBMITTED, S.VERIFIED),
+        seeker("reject", "核实不通过", S.SUBMITTED, S.REJECTED, **REASON),
+        seeker("close", "退出求职", S.VERIFIED, S.CLOSED, **REASON),
+        seeker("reopen", "重新求职", S.CLOSED, S.VERIFIED),
         # Internal steps taken by the placement services (no button: no service, no form).
-        Transition(
-            "place", "安置就业", sources=(S.VERIFIED,), target=S.PLACED, allowed=seeker_staff
-        ),
-        Transition(
-            "resume", "恢复求职", sources=(S.PLACED,), target=S.VERIFIED, allowed=seeker_staff
-        ),
+        seeker("place", "安置就业", S.VERIFIED, S.PLACED, service=None),
+        seeker("resume", "恢复求职", S.PLACED, S.VERIFIED, service=None),
     ],
 )
 
 MATCH_WORKFLOW = Workflow(
     "employment.Match",
     transitions=[
-        Transition(
-            "seeker_accept",
-            "求职者同意",
-            sources=(M.PROPOSED,),
-            target=M.SEEKER_ACCEPTED,
-            allowed=seeker_staff,
-            service="lianxin.employment.services.match_answer",
+        seeker_side("seeker_accept", "求职者同意", M.PROPOSED, M.SEEKER_ACCEPTED),
+        seeker_side("seeker_confirm", "求职者同意", M.EMPLOYER_ACCEPTED, M.ACCEPTED),
+        employer_side("employer_accept", "用人单位同意", M.PROPOSED, M.EMPLOYER_ACCEPTED),
+        employer_side("employer_confirm", "用人单位同意", M.SEEKER_ACCEPTED, M.ACCEPTED),
+        seeker_side("seeker_decline", "求职者婉拒", (M.PROPOSED, M.EMPLOYER_ACCEPTED), **DECLINE),
+        employer_side(
+            "employer_decline", "用人单位婉拒", (M.PROPOSED, M.SEEKER_ACCEPTED), **DECLINE
         ),
-        Transition(
-            "seeker_confirm",
-            "求职者同意",
-            sources=(M.EMPLOYER_ACCEPTED,),
-            target=M.ACCEPTED,
-            allowed=seeker_staff,
-            service="lianxin.employment.services.match_answer",
-        ),
-        Transition(
-            "employer_accept",
-            "用人单位同意",
-            sources=(M.PROPOSED,),
-            target=M.EMPLOYER_ACCEPTED,
-            allowed=any_of(post_employer, match_staff),
-            service="lianxin.employment.services.match_answer",
-        ),
-        Transition(
-            "employer_confirm",
-            "用人单位同意",
-            sources=(M.SEEKER_ACCEPTED,),
-            target=M.ACCEPTED,
-            allowed=any_of(post_employer, match_staff),
-            service="lianxin.employment.services.match_answer",
-        ),
-        Transition(
-            "seeker_decline",
-            "求职者婉拒",
-            sources=(M.PROPOSED, M.EMPLOYER_ACCEPTED),
-            target=M.DECLINED,
-            allowed=seeker_staff,
-            form=forms.ReasonForm,
-            service="lianxin.employment.services.match_decline",
-            danger=True,
-        ),
-        Transition(
-            "employer_decline",
-            "用人单位婉拒",
-            sources=(M.PROPOSED, M.SEEKER_ACCEPTED),
-            target=M.DECLINED,
-            allowed=any_of(post_employer, match_staff),
-            form=forms.ReasonForm,
-            service="lianxin.employment.services.match_decline",
-            danger=True,
-        ),
-        Transition(
-            "withdraw",
-            "撤回推荐",
-            sources=(M.PROPOSED, M.SEEKER_ACCEPTED, M.EMPLOYER_ACCEPTED, M.ACCEPTED),
-            target=M.WITHDRAWN,
-            allowed=match_staff,
-            form=forms.ReasonForm,
-            service="lianxin.employment.services.match_withdraw",
-            danger=True,
-        ),
-        Transition(
-            "place",
-            "办理上岗",
-            sources=(M.ACCEPTED,),
-            target=M.PLACED,
-            allowed=seeker_staff,
-            form=forms.MatchPlaceForm,
-            service="lianxin.employment.services.match_place",
-        ),
+        seeker_side("withdraw", "撤回推荐", OPEN, M.WITHDRAWN, allowed=match_staff, **WITHDRAW),
+        seeker_side("place", "办理上岗", M.ACCEPTED, M.PLACED, **PLACE),
     ],
 )
+
+
+def placement_staff(user: Any, placement: Any) -> bool:
+    """Staff of the seeker's area or of the employer's area."""
+    return seeker_staff(user, placement) or covers(user, placement.employer.area_code)
+
 
 PLACEMENT_WORKFLOW = Workflow(
     "employment.Placement",
     transitions=[
-        Transition(
-            "end",
-            "登记离岗",
-            sources=(PlacementStatus.ACTIVE,),
-            target=PlacementStatus.ENDED,
-            allowed=any_of(seeker_staff, lambda u, o: covers(u, o.employer.area_code)),
-            form=forms.PlacementEndForm,
-            service="lianxin.employment.services.placement_end",
-            danger=True,
+        seeker(
+            "end", "登记离岗", PlacementStatus.ACTIVE, PlacementStatus.ENDED,
+            allowed=placement_staff, form=forms.PlacementEndForm,
+            service=SVC + "placement_end", danger=True,
         ),
     ],
-)
+)  # fmt: skip

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 
 from . import selectors
@@ -53,6 +53,10 @@ class AlertOutput(serializers.Serializer):
         return actions_payload(ALERT_WORKFLOW, request.user, alert) if request else []
 
 
+routes = ApiRoutes("monitoring")
+
+
+@routes("runs/", "run_list")
 class RunListApi(ListAPIView):
     serializer_class = RunOutput
 
@@ -60,12 +64,14 @@ class RunListApi(ListAPIView):
         return selectors.run_list(user=self.request.user)
 
 
+@routes("runs/<int:pk>/", "run_detail")
 class RunDetailApi(APIView):
     @extend_schema(responses=RunOutput)
     def get(self, request: Request, pk: int) -> Response:
         return Response(RunOutput(selectors.run_get_for_user(user=request.user, pk=pk)).data)
 
 
+@routes("alerts/", "alert_list")
 class AlertListApi(ScopedListApi):
     serializer_class = AlertOutput
     filters = {"status": "status", "rule": "rule"}
@@ -74,6 +80,7 @@ class AlertListApi(ScopedListApi):
         return selectors.alert_list(user=user, status=filters["status"], rule=filters["rule"])
 
 
+@routes("alerts/<int:pk>/", "alert_detail")
 class AlertDetailApi(APIView):
     @extend_schema(responses=AlertOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -81,6 +88,7 @@ class AlertDetailApi(APIView):
         return Response(AlertOutput(alert, context={"request": request}).data)
 
 
+@routes("alerts/<int:pk>/verify/", "alert_verify")
 class AlertVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         confirmed = serializers.BooleanField()
@@ -100,14 +108,4 @@ class AlertVerifyApi(APIView):
         return Response(AlertOutput(alert, context={"request": request}).data)
 
 
-urlpatterns = [
-    path("monitoring/runs/", RunListApi.as_view(), name="monitoring_run_list"),
-    path("monitoring/runs/<int:pk>/", RunDetailApi.as_view(), name="monitoring_run_detail"),
-    path("monitoring/alerts/", AlertListApi.as_view(), name="monitoring_alert_list"),
-    path("monitoring/alerts/<int:pk>/", AlertDetailApi.as_view(), name="monitoring_alert_detail"),
-    path(
-        "monitoring/alerts/<int:pk>/verify/",
-        AlertVerifyApi.as_view(),
-        name="monitoring_alert_verify",
-    ),
-]
+urlpatterns = routes.urlpatterns

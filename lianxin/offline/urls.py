@@ -1,14 +1,14 @@
-from django.urls import path
+from lianxin.core.routes import page
 
 from . import views
 
 app_name = "offline"
 urlpatterns = [
-    path("", views.shell, name="shell"),
-    path("manifest.webmanifest", views.manifest, name="manifest"),
-    path("sw.js", views.service_worker, name="service_worker"),
-    path("session/", views.session, name="session"),
-    path("pack/", views.pack, name="pack"),
-    path("sync/", views.sync, name="sync"),
-    path("discard/", views.discard, name="discard"),
+    page("", views.shell),
+    page("manifest.webmanifest", views.manifest),
+    page("sw.js", views.service_worker),
+    page("session/", views.session),
+    page("pack/", views.pack),
+    page("sync/", views.sync),
+    page("discard/", views.discard),
 ]

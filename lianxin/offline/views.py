@@ -161,6 +161,16 @@ def _submission(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def _outbox_item(data: dict[str, Any]) -> dict[str, Any]:
+    """What identifies a submission of the outbox and what was typed."""
+    return {
+        "key": data.get("key"),
+        "kind": data.get("kind"),
+        "payload": data.get("payload") or {},
+        "typed_at": data.get("typed_at"),
+    }
+
+
 @login_required
 @require_POST
 def sync(request: HttpRequest) -> HttpResponse:
@@ -169,10 +179,7 @@ def sync(request: HttpRequest) -> HttpResponse:
         data = _submission(request)
         result = services.submission_sync(
             actor=request.user,
-            key=data.get("key"),
-            kind=data.get("kind"),
-            payload=data.get("payload") or {},
-            typed_at=data.get("typed_at"),
+            **_outbox_item(data),
             photos=request.FILES.getlist("photos"),
         )
     except ApplicationError as exc:
@@ -196,10 +203,7 @@ def discard(request: HttpRequest) -> HttpResponse:
         data = _submission(request)
         result = services.submission_discard(
             actor=request.user,
-            key=data.get("key"),
-            kind=data.get("kind"),
-            payload=data.get("payload") or {},
-            typed_at=data.get("typed_at"),
+            **_outbox_item(data),
             reason=str(data.get("reason") or "")[:200],
         )
     except ApplicationError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from lianxin.core import audit, idnumber
 from lianxin.core.drf import StrictSerializer, default_paginator
 from lianxin.core.errors import ApplicationError
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow
 
 from . import selectors, services
@@ -55,6 +55,10 @@ def _person_out(user: Any, person: Any, *, tags: list[str] | None = None) -> dic
     }
 
 
+routes = ApiRoutes("")
+
+
+@routes("households/", "household_list")
 class HouseholdListApi(APIView):
     class RegisterInput(StrictSerializer):
         class MemberInput(StrictSerializer):
@@ -143,6 +147,7 @@ def _run(
     return workflow.run(name, actor=request.user, obj=obj, data=form_data)
 
 
+@routes("households/<int:pk>/", "household_detail")
 class HouseholdDetailApi(APIView):
     @extend_schema(responses=HouseholdListOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -182,6 +187,7 @@ class HouseholdDetailApi(APIView):
         return Response(data)
 
 
+@routes("households/<int:pk>/members/", "household_member_add")
 class HouseholdMemberApi(APIView):
     MemberInput = HouseholdListApi.RegisterInput.MemberInput
 
@@ -195,15 +201,19 @@ class HouseholdMemberApi(APIView):
         return Response(_person_out(request.user, person), status=status.HTTP_201_CREATED)
 
 
+def _source_field() -> Any:
+    """The optional source of a recorded fact (an input field named like ``Field.source``: DRF's
+    metaclass takes declared fields off the class, so the attribute is untouched; typed ``Any``
+    because the stubs only see the name)."""
+    return serializers.CharField(max_length=60, required=False, allow_blank=True)
+
+
+@routes("households/<int:pk>/assistance/", "household_assistance_set")
 class HouseholdAssistanceApi(APIView):
     class Input(StrictSerializer):
         assistance_type = serializers.ChoiceField(choices=AssistanceType.values)
         started_on = serializers.DateField()
-        # an input field named like ``Field.source``: DRF's metaclass takes declared fields off
-        # the class, so the attribute is untouched; the stubs only see the name
-        source = serializers.CharField(  # type: ignore[assignment]
-            max_length=60, required=False, allow_blank=True
-        )
+        source = _source_field()
 
     @extend_schema(request=Input, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
@@ -215,6 +225,7 @@ class HouseholdAssistanceApi(APIView):
         )
 
 
+@routes("persons/", "person_list")
 class PersonListApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str), OpenApiParameter("area_code", str)],
@@ -239,6 +250,7 @@ class PersonListApi(APIView):
         )
 
 
+@routes("persons/<int:pk>/", "person_detail")
 class PersonDetailApi(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
@@ -256,15 +268,12 @@ class PersonDetailApi(APIView):
         return Response(data)
 
 
+@routes("persons/<int:pk>/tags/", "person_tag_add")
 class PersonTagApi(APIView):
     class Input(StrictSerializer):
         tag = serializers.ChoiceField(choices=Tag.values)
         evidence = serializers.CharField(max_length=1000)
-        # an input field named like ``Field.source``: DRF's metaclass takes declared fields off
-        # the class, so the attribute is untouched; the stubs only see the name
-        source = serializers.CharField(  # type: ignore[assignment]
-            max_length=60, required=False, allow_blank=True
-        )
+        source = _source_field()
 
     @extend_schema(request=Input, responses={201: dict})
     def post(self, request: Request, pk: int) -> Response:
@@ -276,6 +285,7 @@ class PersonTagApi(APIView):
         )
 
 
+@routes("persons/<int:pk>/deceased/", "person_mark_deceased")
 class PersonDeceasedApi(APIView):
     class Input(StrictSerializer):
         on = serializers.DateField()
@@ -288,17 +298,4 @@ class PersonDeceasedApi(APIView):
         return Response(_person_out(request.user, person))
 
 
-urlpatterns = [
-    path("households/", HouseholdListApi.as_view(), name="household_list"),
-    path("households/<int:pk>/", HouseholdDetailApi.as_view(), name="household_detail"),
-    path("households/<int:pk>/members/", HouseholdMemberApi.as_view(), name="household_member_add"),
-    path(
-        "households/<int:pk>/assistance/",
-        HouseholdAssistanceApi.as_view(),
-        name="household_assistance_set",
-    ),
-    path("persons/", PersonListApi.as_view(), name="person_list"),
-    path("persons/<int:pk>/", PersonDetailApi.as_view(), name="person_detail"),
-    path("persons/<int:pk>/tags/", PersonTagApi.as_view(), name="person_tag_add"),
-    path("persons/<int:pk>/deceased/", PersonDeceasedApi.as_view(), name="person_mark_deceased"),
-]
+urlpatterns = routes.urlpatterns

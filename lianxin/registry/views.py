@@ -3,6 +3,8 @@ view of a person's sensitive fields is recorded (core.audit.record_view)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.core import audit, householdsections, idnumber
 from lianxin.core.errors import ApplicationError
+from lianxin.core.pages import action_page, told
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES, REVEAL_ROLES, Role
 from lianxin.core.scoping import scope_of
@@ -201,14 +204,6 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/member_form.html", {"form": form, "household": household})
 
 
-@login_required
-@require_POST
-def assistance_add(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
-    _perform(request, HOUSEHOLD_WORKFLOW, household, "assistance_set")
-    return redirect("registry:household_detail", pk=household.pk)
-
-
 # --- corrections (each through its service: audited, shown in the household's history) --------
 
 
@@ -229,6 +224,28 @@ def _perform(request: HttpRequest, workflow: Workflow, obj: Any, name: str) -> A
         return outcome.result
     messages.error(request, _errors(outcome.form) if outcome.form is not None else outcome.error)
     return None
+
+
+def _household_id(row: Any) -> int:
+    return int(row.household_id)
+
+
+def _person_id(tag: Any) -> int:
+    return int(tag.person_id)
+
+
+def _pages(get: Any, workflow: Workflow, back: str) -> Callable[..., Callable[..., HttpResponse]]:
+    """The action pages of one kind of record (each names its transition): back to its page."""
+    return partial(action_page, get=get, workflow=workflow, perform=_perform, back=back)
+
+
+_household_page = _pages(
+    selectors.household_get_for_user, HOUSEHOLD_WORKFLOW, "registry:household_detail"
+)
+_person_page = _pages(selectors.person_get_for_user, PERSON_WORKFLOW, "registry:person_detail")
+
+
+assistance_add = _household_page("assistance_add", action="assistance_set")
 
 
 def _household_forms(request: HttpRequest, household: Any) -> dict[str, Any]:
@@ -276,20 +293,10 @@ def _person_forms(request: HttpRequest, person: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_POST
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
-    _perform(request, HOUSEHOLD_WORKFLOW, household, "edit")
-    return redirect("registry:household_detail", pk=household.pk)
+household_edit = _household_page("household_edit", action="edit")
 
 
-@login_required
-@require_POST
-def head_change(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get_for_user(user=request.user, pk=pk)
-    _perform(request, HOUSEHOLD_WORKFLOW, household, "head_change")
-    return redirect("registry:household_detail", pk=household.pk)
+head_change = _household_page("head_change", action="head_change")
 
 
 @login_required
@@ -311,12 +318,15 @@ def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("registry:household_detail", pk=(target or household).pk)
 
 
-@login_required
-@require_POST
-def assistance_end(request: HttpRequest, pk: int) -> HttpResponse:
-    row = selectors.assistance_get_for_user(user=request.user, pk=pk)
-    _perform(request, ASSISTANCE_WORKFLOW, row, "end")
-    return redirect("registry:household_detail", pk=row.household_id)
+assistance_end = action_page(
+    "assistance_end",
+    selectors.assistance_get_for_user,
+    ASSISTANCE_WORKFLOW,
+    _perform,
+    "registry:household_detail",
+    back_pk=_household_id,
+    action="end",
+)
 
 
 @login_required
@@ -411,48 +421,30 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/partials/reveal.html", {"number": number, "person": person})
 
 
-def _person_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    person = selectors.person_get_for_user(user=request.user, pk=pk)
-    _perform(request, PERSON_WORKFLOW, person, name)
-    return redirect("registry:person_detail", pk=person.pk)
+member_move = _person_page("member_move", action="member_move")
 
 
-@login_required
-@require_POST
-def member_move(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(request, pk, "member_move")
+tag_add = _person_page("tag_add", action="tag_add")
 
 
-@login_required
-@require_POST
-def tag_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(request, pk, "tag_add")
+person_deceased = _person_page("person_deceased", action="deceased")
 
 
-@login_required
-@require_POST
-def person_deceased(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(request, pk, "deceased")
+person_moved = _person_page("person_moved", action="moved")
 
 
-@login_required
-@require_POST
-def person_moved(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(request, pk, "moved")
+disability_set = _person_page("disability_set", action="disability_set")
 
 
-@login_required
-@require_POST
-def disability_set(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_action(request, pk, "disability_set")
-
-
-@login_required
-@require_POST
-def tag_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    tag = selectors.tag_get_for_user(user=request.user, pk=pk)
-    _perform(request, TAG_WORKFLOW, tag, "remove")
-    return redirect("registry:person_detail", pk=tag.person_id)
+tag_remove = action_page(
+    "tag_remove",
+    selectors.tag_get_for_user,
+    TAG_WORKFLOW,
+    _perform,
+    "registry:person_detail",
+    back_pk=_person_id,
+    action="remove",
+)
 
 
 # --- ledgers and exports --------------------------------------------------------------------
@@ -654,14 +646,10 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.import_job_get_for_user(user=request.user, pk=pk)
-    outcome = IMPORT_WORKFLOW.perform(request, job, "confirm")
-    if not outcome.ok:
-        messages.error(request, outcome.error)
-    return redirect("registry:import_detail", pk=job.pk)
+import_confirm = action_page(
+    "import_confirm", selectors.import_job_get_for_user, IMPORT_WORKFLOW, told(""),
+    "registry:import_detail", action="confirm", module=__name__,
+)  # fmt: skip
 
 
 @login_required

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lianxin.core.scoping import scope_of
-from lianxin.core.workflow import Transition, Workflow, all_of
+from lianxin.core.workflow import Transition, Workflow, all_of, transition_maker
 
 from . import forms, selectors
 from .models import DuplicateStatus, Household, ImportStatus, PersonStatus
@@ -73,79 +73,46 @@ def _grids(user: Any, household: Any) -> Mapping[str, Any]:
     return {"grids": selectors.grids_for_user(user=user, division_code=household.division_id)}
 
 
-ALIVE = (PersonStatus.ALIVE,)
+SVC = "lianxin.registry.services."
+ALIVE = PersonStatus.ALIVE
+person = transition_maker(allowed=writes_person, object_arg="person", service=SVC + "{name}")
 
 PERSON_WORKFLOW = Workflow(
     "registry.Person",
     transitions=[
-        Transition(
-            "tag_add", "添加标签", sources=ALIVE, allowed=writes_person, form=forms.TagForm,
-            service="lianxin.registry.services.tag_add", object_arg="person",
-            success="已添加标签",
-        ),
-        Transition(
-            "disability_set", "记录残疾信息", sources=ALIVE, allowed=writes_person,
-            form=forms.DisabilityForm, service="lianxin.registry.services.disability_set",
-            object_arg="person", success="已记录残疾信息",
-        ),
-        Transition(
-            "member_move", "迁入另一户", sources=ALIVE, allowed=writes_person,
-            form=forms.MemberMoveForm, form_kwargs=_households,
-            service="lianxin.registry.services.member_move", object_arg="person",
-            success="已迁入新住户",
-        ),
-        Transition(
-            "deceased", "标记已故", sources=ALIVE, target=PersonStatus.DECEASED,
-            allowed=writes_person, form=forms.DeceasedForm,
-            service="lianxin.registry.services.person_mark_deceased", object_arg="person",
-            success="已标记为已故", danger=True,
-        ),
-        Transition(
-            "moved", "标记迁出", sources=ALIVE, target=PersonStatus.MOVED,
-            allowed=writes_person, form=forms.MovedForm,
-            service="lianxin.registry.services.person_mark_moved", object_arg="person",
-            success="已标记为迁出", danger=True,
-        ),
+        person("tag_add", "添加标签", ALIVE, form=forms.TagForm, success="已添加标签"),
+        person("disability_set", "记录残疾信息", ALIVE, form=forms.DisabilityForm,
+               success="已记录残疾信息"),
+        person("member_move", "迁入另一户", ALIVE, form=forms.MemberMoveForm,
+               form_kwargs=_households, success="已迁入新住户"),
+        person("deceased", "标记已故", ALIVE, PersonStatus.DECEASED, form=forms.DeceasedForm,
+               service=SVC + "person_mark_deceased", success="已标记为已故", danger=True),
+        person("moved", "标记迁出", ALIVE, PersonStatus.MOVED, form=forms.MovedForm,
+               service=SVC + "person_mark_moved", success="已标记为迁出", danger=True),
     ],
     labels=dict(PersonStatus.choices),
 )  # fmt: skip
 
-ACTIVE = ("True",)
+ACTIVE = "True"
+household = transition_maker(
+    allowed=writes_household, object_arg="household", service=SVC + "household_{name}"
+)
 
 HOUSEHOLD_WORKFLOW = Workflow(
     "registry.Household",
     field="is_active",
     labels={"True": "有效", "False": "已注销"},
     transitions=[
-        Transition(
-            "edit", "修改住户信息", sources=ACTIVE, allowed=writes_household,
-            form=forms.HouseholdEditForm, form_kwargs=_grids,
-            service="lianxin.registry.services.household_update", object_arg="household",
-            success="已修改住户信息",
-        ),
-        Transition(
-            "head_change", "变更户主", sources=ACTIVE, allowed=writes_household,
-            form=forms.HeadChangeForm, form_kwargs=_members,
-            service="lianxin.registry.services.head_change", object_arg="household",
-            success="已变更户主",
-        ),
-        Transition(
-            "split", "分户", sources=ACTIVE, allowed=writes_household,
-            form=forms.SplitForm, form_kwargs=_members,
-            service="lianxin.registry.services.household_split", object_arg="household",
-            success="已分户",
-        ),
-        Transition(
-            "merge", "合户", sources=ACTIVE, allowed=writes_household,
-            form=forms.MergeForm, form_kwargs=_households,
-            service="lianxin.registry.services.household_merge", object_arg="source",
-            success="已合户", danger=True,
-        ),
-        Transition(
-            "assistance_set", "记录救助状态", sources=ACTIVE, allowed=writes_household,
-            form=forms.AssistanceForm, service="lianxin.registry.services.assistance_set",
-            object_arg="household", success="已记录救助状态",
-        ),
+        household("edit", "修改住户信息", ACTIVE, form=forms.HouseholdEditForm, form_kwargs=_grids,
+                  service=SVC + "household_update", success="已修改住户信息"),
+        household("head_change", "变更户主", ACTIVE, form=forms.HeadChangeForm,
+                  form_kwargs=_members, service=SVC + "head_change", success="已变更户主"),
+        household("split", "分户", ACTIVE, form=forms.SplitForm, form_kwargs=_members,
+                  success="已分户"),
+        household("merge", "合户", ACTIVE, form=forms.MergeForm, form_kwargs=_households,
+                  object_arg="source", success="已合户", danger=True),
+        household("assistance_set", "记录救助状态", ACTIVE, form=forms.AssistanceForm,
+                  service=SVC + "assistance_set", success="已记录救助状态"),
     ],
 )  # fmt: skip
 
@@ -154,35 +121,25 @@ def _assistance_writer(user: Any, row: Any) -> bool:
     return writes_household(user, row.household)
 
 
-ASSISTANCE_WORKFLOW = Workflow(
-    "registry.AssistanceStatus",
-    field="state",
-    labels={"active": "有效", "ended": "已终止"},
-    transitions=[
-        Transition(
-            "end", "终止救助状态", sources=("active",), allowed=_assistance_writer,
-            form=forms.AssistanceEndForm, service="lianxin.registry.services.assistance_end",
-            object_arg="assistance", success="已终止救助状态", danger=True,
-        ),
-    ],
-)  # fmt: skip
-
-
 def _tag_writer(user: Any, tag: Any) -> bool:
     return writes_person(user, tag.person)
 
 
-TAG_WORKFLOW = Workflow(
-    "registry.VulnerabilityTag",
-    field="state",
-    labels={"active": "有效", "ended": "已失效"},
-    transitions=[
-        Transition(
-            "remove", "取消标签", sources=("active",), allowed=_tag_writer,
-            form=forms.TagRemoveForm, service="lianxin.registry.services.tag_remove",
-            object_arg="tag", success="已取消标签", danger=True,
-        ),
-    ],
+def _ending(model_label: str, ended: str, **transition: Any) -> Workflow:
+    """An assistance status or a tag: one way out of "active", with a reason (a danger)."""
+    end = transition_maker(danger=True)(**transition)
+    return Workflow(model_label, [end], field="state", labels={"active": "有效", "ended": ended})
+
+
+ASSISTANCE_WORKFLOW = _ending(
+    "registry.AssistanceStatus", "已终止", name="end", label="终止救助状态", sources="active",
+    allowed=_assistance_writer, form=forms.AssistanceEndForm, service=SVC + "assistance_end",
+    object_arg="assistance", success="已终止救助状态",
+)  # fmt: skip
+TAG_WORKFLOW = _ending(
+    "registry.VulnerabilityTag", "已失效", name="remove", label="取消标签", sources="active",
+    allowed=_tag_writer, form=forms.TagRemoveForm, service=SVC + "tag_remove",
+    object_arg="tag", success="已取消标签",
 )  # fmt: skip
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from lianxin.core import audit, inputs
 from lianxin.core.drf import StrictSerializer, bounded_int, paginated
 from lianxin.core.errors import ApplicationError, NotFound
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 from lianxin.registry import selectors as registry_selectors
 
@@ -57,6 +57,10 @@ def _offer_out(offer: Any) -> dict[str, Any]:
     }
 
 
+routes = ApiRoutes("resources")
+
+
+@routes("partners/", "partner_list")
 class PartnerListApi(APIView):
     @extend_schema(
         summary="爱心联盟成员列表",
@@ -72,6 +76,7 @@ class PartnerListApi(APIView):
         return paginated(request, self, qs, lambda p: _partner_out(p, request.user))
 
 
+@routes("partners/<int:pk>/", "partner_detail")
 class PartnerDetailApi(APIView):
     @extend_schema(summary="爱心联盟成员及其优惠", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
@@ -84,6 +89,7 @@ class PartnerDetailApi(APIView):
         return Response(body)
 
 
+@routes("offers/", "offer_list")
 class OfferListApi(APIView):
     @extend_schema(
         summary="爱心优惠列表",
@@ -112,6 +118,7 @@ def _card_out(card: Any, user: Any) -> dict[str, Any]:
     }
 
 
+@routes("cards/", "card_list")
 class CardListApi(APIView):
     @extend_schema(
         summary="爱心卡列表（工作人员）",
@@ -148,6 +155,7 @@ def _check_out(check: Any) -> dict[str, Any]:
     }
 
 
+@routes("cards/<str:number>/check/", "card_check")
 class CardCheckApi(APIView):
     @extend_schema(
         summary="商家查验爱心卡：是否有效、脱敏姓名、本店优惠余量", responses={200: dict}
@@ -158,6 +166,7 @@ class CardCheckApi(APIView):
         return Response(_check_out(check))
 
 
+@routes("cards/<str:number>/redeem/", "card_redeem")
 class CardRedeemApi(APIView):
     class Input(StrictSerializer):
         offer = serializers.IntegerField()
@@ -190,6 +199,7 @@ class CardRedeemApi(APIView):
         )
 
 
+@routes("redemptions/", "redemption_list")
 class RedemptionListApi(APIView):
     @extend_schema(summary="核销记录（商家看本店，工作人员看本辖区）", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -213,6 +223,7 @@ class RedemptionListApi(APIView):
         )
 
 
+@routes("households/<int:household_pk>/life-circle/", "life_circle")
 class LifeCircleApi(APIView):
     @extend_schema(summary="住户15分钟生活圈内的爱心优惠", responses={200: dict})
     def get(self, request: Request, household_pk: int) -> Response:
@@ -236,6 +247,7 @@ class LifeCircleApi(APIView):
         )
 
 
+@routes("nearest/", "nearest")
 class NearestPointsApi(APIView):
     @extend_schema(
         summary="最近的药店、粮油店、卫生服务站（应急联系卡）",
@@ -264,6 +276,7 @@ class NearestPointsApi(APIView):
         )
 
 
+@routes("stock/", "stock_list")
 class StockListApi(APIView):
     @extend_schema(summary="捐赠物资库存", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -285,6 +298,7 @@ class StockListApi(APIView):
         )
 
 
+@routes("medicine/expiring/", "expiring")
 class ExpiringMedicineApi(APIView):
     @extend_schema(summary="共享药箱30天内过期的药品", responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -310,6 +324,7 @@ def _card_for(user: Any, pk: int) -> Any:
         raise NotFound("未找到或无权访问") from exc
 
 
+@routes("cards/<int:pk>/", "card_detail")
 class CardDetailApi(APIView):
     @extend_schema(summary="爱心卡详情（工作人员）", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
@@ -320,29 +335,4 @@ class CardDetailApi(APIView):
         return Response(body)
 
 
-urlpatterns = [
-    path("resources/partners/", PartnerListApi.as_view(), name="resources_partner_list"),
-    path(
-        "resources/partners/<int:pk>/", PartnerDetailApi.as_view(), name="resources_partner_detail"
-    ),
-    path("resources/offers/", OfferListApi.as_view(), name="resources_offer_list"),
-    path("resources/cards/", CardListApi.as_view(), name="resources_card_list"),
-    path("resources/cards/<int:pk>/", CardDetailApi.as_view(), name="resources_card_detail"),
-    path(
-        "resources/cards/<str:number>/check/", CardCheckApi.as_view(), name="resources_card_check"
-    ),
-    path(
-        "resources/cards/<str:number>/redeem/",
-        CardRedeemApi.as_view(),
-        name="resources_card_redeem",
-    ),
-    path("resources/redemptions/", RedemptionListApi.as_view(), name="resources_redemption_list"),
-    path(
-        "resources/households/<int:household_pk>/life-circle/",
-        LifeCircleApi.as_view(),
-        name="resources_life_circle",
-    ),
-    path("resources/nearest/", NearestPointsApi.as_view(), name="resources_nearest"),
-    path("resources/stock/", StockListApi.as_view(), name="resources_stock_list"),
-    path("resources/medicine/expiring/", ExpiringMedicineApi.as_view(), name="resources_expiring"),
-]
+urlpatterns = routes.urlpatterns

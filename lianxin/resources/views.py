@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from lianxin.areas.models import Division, Level
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError
+from lianxin.core.pages import action_page, attempt, told
 from lianxin.core.pagination import paginate
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
@@ -136,16 +137,10 @@ def my_partner(request: HttpRequest) -> HttpResponse:
     return _partner_page(request, partner)
 
 
-@login_required
-@require_POST
-def partner_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    partner = selectors.partner_get_for_user(user=request.user, pk=pk)
-    outcome = PARTNER_WORKFLOW.perform(request, partner, action)
-    if outcome.ok:
-        messages.success(request, f"已{PARTNER_WORKFLOW.transition(action).label}")
-    else:
-        messages.error(request, outcome.error)
-    return redirect("resources:partner_detail", pk=partner.pk)
+partner_action = action_page(
+    "partner_action", selectors.partner_get_for_user, PARTNER_WORKFLOW, told(),
+    "resources:partner_detail", module=__name__,
+)  # fmt: skip
 
 
 @login_required
@@ -162,12 +157,11 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     else:
-        try:
-            services.offer_create(actor=request.user, partner=partner, **form.cleaned_data)
-        except ApplicationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, "优惠已发布")
+        attempt(
+            request,
+            lambda: services.offer_create(actor=request.user, partner=partner, **form.cleaned_data),
+            "优惠已发布",
+        )
     return redirect("resources:partner_detail", pk=partner.pk)
 
 
@@ -175,12 +169,7 @@ def offer_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for_user(user=request.user, pk=pk)
-    try:
-        services.offer_withdraw(actor=request.user, offer=offer)
-    except ApplicationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "优惠已撤下")
+    attempt(request, lambda: services.offer_withdraw(actor=request.user, offer=offer), "优惠已撤下")
     return redirect("resources:partner_detail", pk=offer.partner_id)
 
 
@@ -447,12 +436,11 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
         return redirect("resources:stock_index")
     data = form.cleaned_data
     partner = selectors.partner_get_for_user(user=request.user, pk=data.pop("partner"))
-    try:
-        services.pledge_create(actor=request.user, partner=partner, **data)
-    except ApplicationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "认捐已登记")
+    attempt(
+        request,
+        lambda: services.pledge_create(actor=request.user, partner=partner, **data),
+        "认捐已登记",
+    )
     return redirect("resources:stock_index")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
-from lianxin.core.workflow import Transition, Workflow, all_of, not_same_user
+from lianxin.core.workflow import Workflow, all_of, not_same_user, transition_maker
 
 from .forms import NoteForm, ReasonForm
 
@@ -32,95 +32,31 @@ def card_staff(user: Any, obj: Any) -> bool:
     return covers(user, obj.area_code, CARD_STAFF_ROLES)
 
 
-def _service(name: str) -> str:
-    return f"lianxin.resources.services.{name}"
-
+partner = transition_maker(
+    allowed=approver_of_area, form=NoteForm, service="lianxin.resources.services.partner_{name}"
+)
+card = transition_maker(
+    allowed=card_staff, form=ReasonForm, service="lianxin.resources.services.card_{name}"
+)
+# Maker-checker: who admits a partner is not who registered it.
+checked = all_of(approver_of_area, not_same_user("created_by"))
 
 PARTNER_WORKFLOW = Workflow(
     "resources.Partner",
     transitions=[
-        Transition(
-            "approve",
-            "批准加入",
-            sources=("applied",),
-            target="approved",
-            allowed=all_of(approver_of_area, not_same_user("created_by")),
-            form=NoteForm,
-            service=_service("partner_approve"),
-        ),
-        Transition(
-            "reject",
-            "不予通过",
-            sources=("applied",),
-            target="rejected",
-            allowed=all_of(approver_of_area, not_same_user("created_by")),
-            form=NoteForm,
-            service=_service("partner_reject"),
-            danger=True,
-        ),
-        Transition(
-            "suspend",
-            "暂停",
-            sources=("approved",),
-            target="suspended",
-            allowed=approver_of_area,
-            form=NoteForm,
-            service=_service("partner_suspend"),
-            danger=True,
-        ),
-        Transition(
-            "reinstate",
-            "恢复",
-            sources=("suspended",),
-            target="approved",
-            allowed=approver_of_area,
-            form=NoteForm,
-            service=_service("partner_reinstate"),
-        ),
+        partner("approve", "批准加入", "applied", "approved", allowed=checked),
+        partner("reject", "不予通过", "applied", "rejected", allowed=checked, danger=True),
+        partner("suspend", "暂停", "approved", "suspended", danger=True),
+        partner("reinstate", "恢复", "suspended", "approved"),
     ],
 )
 
 CARD_WORKFLOW = Workflow(
     "resources.LoveCard",
     transitions=[
-        Transition(
-            "suspend",
-            "暂停使用",
-            sources=("active",),
-            target="suspended",
-            allowed=card_staff,
-            form=ReasonForm,
-            service=_service("card_suspend"),
-            danger=True,
-        ),
-        Transition(
-            "restore",
-            "恢复使用",
-            sources=("suspended",),
-            target="active",
-            allowed=card_staff,
-            form=ReasonForm,
-            service=_service("card_restore"),
-        ),
-        Transition(
-            "reissue",
-            "挂失补办",
-            sources=("active",),
-            target="lost",
-            allowed=card_staff,
-            form=ReasonForm,
-            service=_service("card_reissue"),
-            refusal="只有有效的爱心卡可以挂失补办",
-        ),
-        Transition(
-            "cancel",
-            "注销",
-            sources=("active", "suspended"),
-            target="cancelled",
-            allowed=card_staff,
-            form=ReasonForm,
-            service=_service("card_cancel"),
-            danger=True,
-        ),
+        card("suspend", "暂停使用", "active", "suspended", danger=True),
+        card("restore", "恢复使用", "suspended", "active"),
+        card("reissue", "挂失补办", "active", "lost", refusal="只有有效的爱心卡可以挂失补办"),
+        card("cancel", "注销", ("active", "suspended"), "cancelled", danger=True),
     ],
 )

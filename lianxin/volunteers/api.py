@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.errors import AccessDenied
+from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 
 from . import selectors, services
@@ -43,6 +43,10 @@ class WishOutput(serializers.Serializer):
         return actions_payload(WISH_WORKFLOW, self.context["request"].user, wish)
 
 
+routes = ApiRoutes("")
+
+
+@routes("wishes/", "wish_list")
 class WishListApi(ScopedListApi):
     serializer_class = WishOutput
     filters = {"status": "status", "category": "category"}
@@ -51,6 +55,7 @@ class WishListApi(ScopedListApi):
         return selectors.wish_list(user=user, **filters)
 
 
+@routes("wishes/<int:pk>/", "wish_detail")
 class WishDetailApi(APIView):
     @extend_schema(responses=WishOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -92,6 +97,7 @@ def _wish_call(action: str, request: Request, wish: Any, data: dict[str, Any]) -
     return calls[action]()
 
 
+@routes("wishes/<int:pk>/<slug:action>/", "wish_transition")
 class WishTransitionApi(APIView):
     @extend_schema(request=ActionInput, responses=WishOutput)
     def post(self, request: Request, pk: int, action: str) -> Response:
@@ -125,6 +131,7 @@ class ProfileOutput(serializers.Serializer):
         return int(selectors.balance_of(profile).points)
 
 
+@routes("volunteers/", "volunteer_list")
 class VolunteerListApi(ScopedListApi):
     """Staff: the volunteers of their area; a volunteer: himself (with hours and points)."""
 
@@ -157,6 +164,7 @@ class TaskOutput(serializers.Serializer):
         return actions_payload(TASK_WORKFLOW, self.context["request"].user, task)
 
 
+@routes("volunteers/tasks/", "volunteer_task_list")
 class TaskListApi(ScopedListApi):
     serializer_class = TaskOutput
     filters = {"status": "status", "kind": "kind"}
@@ -165,6 +173,7 @@ class TaskListApi(ScopedListApi):
         return selectors.task_list(user=user, **filters)
 
 
+@routes("volunteers/tasks/<int:pk>/", "volunteer_task_detail")
 class TaskDetailApi(APIView):
     @extend_schema(responses=TaskOutput)
     def get(self, request: Request, pk: int) -> Response:
@@ -172,6 +181,7 @@ class TaskDetailApi(APIView):
         return Response(TaskOutput(task, context={"request": request}).data)
 
 
+@routes("volunteers/tasks/<int:pk>/<slug:action>/", "volunteer_task_transition")
 class TaskTransitionApi(APIView):
     @extend_schema(request=ActionInput, responses=TaskOutput)
     def post(self, request: Request, pk: int, action: str) -> Response:
@@ -208,6 +218,7 @@ class VolunteerLedgerOutput(serializers.Serializer):
     tasks = serializers.IntegerField()
 
 
+@routes("volunteers/me/ledger/", "volunteer_ledger")
 class MyLedgerApi(APIView):
     @extend_schema(responses=VolunteerLedgerOutput)
     def get(self, request: Request) -> Response:
@@ -227,17 +238,4 @@ class MyLedgerApi(APIView):
         )
 
 
-urlpatterns = [
-    path("wishes/", WishListApi.as_view(), name="wish_list"),
-    path("wishes/<int:pk>/", WishDetailApi.as_view(), name="wish_detail"),
-    path("wishes/<int:pk>/<slug:action>/", WishTransitionApi.as_view(), name="wish_transition"),
-    path("volunteers/", VolunteerListApi.as_view(), name="volunteer_list"),
-    path("volunteers/me/ledger/", MyLedgerApi.as_view(), name="volunteer_ledger"),
-    path("volunteers/tasks/", TaskListApi.as_view(), name="volunteer_task_list"),
-    path("volunteers/tasks/<int:pk>/", TaskDetailApi.as_view(), name="volunteer_task_detail"),
-    path(
-        "volunteers/tasks/<int:pk>/<slug:action>/",
-        TaskTransitionApi.as_view(),
-        name="volunteer_task_transition",
-    ),
-]
+urlpatterns = routes.urlpatterns

@@ -6,6 +6,7 @@ wishes and tasks only through their anonymised fields."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,9 @@ from lianxin.care import selectors as care_selectors
 from lianxin.core import audit, inputs
 from lianxin.core.dates import parse_date
 from lianxin.core.errors import ApplicationError
+from lianxin.core.pages import Perform, action_page, attempt
 from lianxin.core.pagination import paginate
+from lianxin.core.workflow import Workflow
 from lianxin.registry import selectors as registry_selectors
 
 from . import card as cards
@@ -167,6 +170,19 @@ def wish_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _running(services_by_action: Mapping[str, Callable[[HttpRequest, Any], Any]]) -> Perform:
+    """The volunteers' ``perform`` for action_page: the action's service with the POSTed input,
+    its refusal or "已<label>" as the message."""
+
+    def perform(request: HttpRequest, workflow: Workflow, obj: Any, action: str) -> None:
+        run = services_by_action.get(action)
+        if run is None:
+            raise Http404("没有这个操作")
+        attempt(request, lambda: run(request, obj), f"已{workflow.transition(action).label}")
+
+    return perform
+
+
 WISH_SERVICES = {
     "publish": lambda r, w: services.wish_publish(actor=r.user, obj=w),
     "claim": lambda r, w: services.wish_claim(actor=r.user, obj=w),
@@ -189,20 +205,10 @@ WISH_SERVICES = {
 }
 
 
-@login_required
-@require_POST
-def wish_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    wish = selectors.wish_get_for_user(user=request.user, pk=pk)
-    run = WISH_SERVICES.get(action)
-    if run is None:
-        raise Http404("没有这个操作")
-    try:
-        run(request, wish)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已{WISH_WORKFLOW.transition(action).label}")
-    return redirect("volunteers:wish_detail", wish.pk)
+wish_action = action_page(
+    "wish_action", selectors.wish_get_for_user, WISH_WORKFLOW, _running(WISH_SERVICES),
+    "volunteers:wish_detail",
+)  # fmt: skip
 
 
 @login_required
@@ -381,20 +387,10 @@ TASK_SERVICES = {
 }
 
 
-@login_required
-@require_POST
-def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    task = selectors.task_get_for_user(user=request.user, pk=pk)
-    run = TASK_SERVICES.get(action)
-    if run is None:
-        raise Http404("没有这个操作")
-    try:
-        run(request, task)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已{TASK_WORKFLOW.transition(action).label}")
-    return redirect("volunteers:task_detail", task.pk)
+task_action = action_page(
+    "task_action", selectors.task_get_for_user, TASK_WORKFLOW, _running(TASK_SERVICES),
+    "volunteers:task_detail",
+)  # fmt: skip
 
 
 @login_required
