@@ -212,14 +212,19 @@ def link_digest(key: bytes, prev_link: str, seq: int, event_id: int, digest: str
 
 
 class _ChainAfterCommit:
-    """The chainer, once per writing transaction, after it commits; from its first row on."""
+    """The chainer, once per writing transaction, after it commits: its rows and the rows of
+    the transactions that committed beside it (ids from ``NEIGHBOURS`` before its first). It
+    never waits: when another chainer holds the lock, that one looks again once it has let go
+    (``chain``), and the scheduler's chainer links whatever is left."""
+
+    NEIGHBOURS = 1000
 
     def __init__(self, first_id: int) -> None:
         self.first_id = first_id
 
     def __call__(self) -> None:
         try:
-            chain(since_id=self.first_id)
+            chain(since_id=max(self.first_id - self.NEIGHBOURS, 0), wait_seconds=None)
         except DatabaseError:  # never fails the request: the scheduler's chainer links them
             log.warning("审计记录入链推迟到定时任务", exc_info=True)
 
@@ -234,16 +239,27 @@ def _chain_after_commit(first_id: int) -> None:
     transaction.on_commit(_ChainAfterCommit(first_id))
 
 
-def _chain_lock(wait_seconds: float) -> None:
+def _chain_lock(wait_seconds: float | None, *, asynchronous: bool) -> bool:
     """The chain lock for the rest of the current transaction (PostgreSQL; on SQLite the
     transaction's BEGIN IMMEDIATE already holds the write lock). Waits at most
-    ``wait_seconds`` for another chainer, then raises (only chainers take it)."""
+    ``wait_seconds`` for another chainer, then raises (only chainers take it); ``None``: does
+    not wait, answers False when another chainer holds it.
+
+    ``asynchronous``: the chainer's own transaction commits without waiting for the disk
+    (``synchronous_commit = off``), so the lock is held for a few statements only. Links lost
+    in a crash are links of committed rows, which the next chainer links again; a checkpoint
+    flushes them first (``_flush``)."""
     if connection.vendor != "postgresql":
-        return
+        return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        if cursor.fetchone()[0]:
-            return
+        cursor.execute(
+            "SELECT set_config('synchronous_commit', %s, true), pg_try_advisory_xact_lock(%s)",
+            ["off" if asynchronous else "on", _CHAIN_LOCK_KEY],
+        )
+        if cursor.fetchone()[1]:
+            return True
+        if wait_seconds is None:
+            return False
         cursor.execute(
             "SELECT current_setting('lock_timeout'), set_config('lock_timeout', %s, true)",
             [f"{int(wait_seconds * 1000)}ms"],
@@ -251,41 +267,54 @@ def _chain_lock(wait_seconds: float) -> None:
         previous = cursor.fetchone()[0]
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    return True
 
 
 def chain(
     *,
     since_id: int = 0,
     since: dt.datetime | None = None,
-    wait_seconds: float = 10.0,
+    wait_seconds: float | None = 10.0,
     batch_size: int = 1000,
     event_model: type[models.Model] = AuditEvent,
     link_model: type[models.Model] = AuditLink,
 ) -> int:
     """Link the committed audit rows not yet in the chain (id from ``since_id``, recorded from
     ``since``), in id order; returns how many were linked. The search runs without the lock; each
-    batch is linked in one short transaction under it. ``event_model``/``link_model`` let the
-    migration that creates AuditLink link the rows written before it."""
+    batch is linked in one short transaction under it. Having let go of the lock, the chainer
+    looks again (a few times at most) for rows committed meanwhile, whose own chainer found the
+    lock taken and left them to it (``wait_seconds=None``). ``event_model``/``link_model`` let
+    the migration that creates AuditLink link the rows written before it."""
     pending = event_model._default_manager.filter(link__isnull=True, id__gte=since_id)
     if since is not None:
         pending = pending.filter(occurred_at__gte=since)
-    linked, after = 0, since_id - 1
+    linked, after, again = 0, since_id - 1, 3
     while True:
         batch = list(
             pending.filter(id__gt=after).order_by("id").values_list("id", "hash")[:batch_size]
         )
         if not batch:
             return linked
-        after = batch[-1][0]
-        linked += _link(batch, wait_seconds=wait_seconds, link_model=link_model)
+        done = _link(batch, wait_seconds=wait_seconds, link_model=link_model)
+        if done is None:  # another chainer holds the lock: it looks again when it lets go
+            return linked
+        linked += done
+        if len(batch) == batch_size:
+            after = batch[-1][0]
+        elif again := again - 1:
+            after = since_id - 1
+        else:
+            return linked
 
 
 def _link(
-    batch: list[tuple[int, str]], *, wait_seconds: float, link_model: type[models.Model]
-) -> int:
+    batch: list[tuple[int, str]], *, wait_seconds: float | None, link_model: type[models.Model]
+) -> int | None:
     links = link_model._default_manager
+    asynchronous = not connection.in_atomic_block  # never changes a caller's transaction
     with transaction.atomic():
-        _chain_lock(wait_seconds)
+        if not _chain_lock(wait_seconds, asynchronous=asynchronous):
+            return None
         done = set(
             links.filter(event_id__in=[i for i, _ in batch]).values_list("event_id", flat=True)
         )
@@ -404,6 +433,7 @@ def checkpoint_write(path: Path | None = None) -> dict[str, Any]:
     storage or syslog."""
     path = Path(path or settings.AUDIT_CHECKPOINT_FILE)
     chain()
+    _flush()
     seq, head = AuditLink.objects.order_by("-seq").values_list("seq", "link").first() or (0, "")
     entry: dict[str, Any] = {
         "at": timezone.now().isoformat(timespec="seconds"),
@@ -419,6 +449,14 @@ def checkpoint_write(path: Path | None = None) -> dict[str, Any]:
         fh.flush()
         os.fsync(fh.fileno())
     return entry
+
+
+def _flush() -> None:
+    """Links committed asynchronously reach the disk before a checkpoint anchors them: the
+    commit of a transaction that has an id waits for the log up to it (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT txid_current()")
 
 
 def _anchored(cp: dict[str, Any]) -> tuple[str, str | None, int]:
