@@ -276,6 +276,7 @@ LOGGING = {
 LIANXIN_SCHEDULE = [
     {"name": "比对定时运行", "command": ["monitor_scheduled"], "every_minutes": 60},
     {"name": "审计日志锚定", "command": ["audit", "checkpoint"], "every_minutes": 60},
+    {"name": "审计日志入链", "command": ["audit", "chain"], "every_minutes": 1},
     {"name": "派单模型训练", "command": ["train_router"], "every_minutes": 24 * 60},
     {"name": "看板指标刷新", "command": ["analytics", "refresh"], "every_minutes": 10},
     {"name": "月度指标快照", "command": ["dashboard_snapshot"], "every_minutes": 24 * 60},

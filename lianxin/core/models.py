@@ -42,9 +42,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One audited action: a change, a view of sensitive data, a refusal. Rows are chained by
-    SHA-256 (``hash`` covers the row and the previous row's hash), so tampering is detected by
-    ``lianxin audit verify``."""
+    """One audited action: a change, a view of sensitive data, a refusal. ``hash`` is the row's
+    own keyed digest (HMAC with a key of AUDIT_CHAIN_KEYS), written without any lock; the order
+    and completeness of the log are in the link chain (``AuditLink``), so tampering is detected
+    by ``lianxin audit verify``. Rows written before the link chain also carry ``prev_hash``,
+    the previous row's digest (the old row-to-row chain, still checked); new rows leave it
+    empty."""
 
     class Result(models.TextChoices):
         SUCCESS = "success", "成功"
@@ -122,6 +125,54 @@ class AuditEvent(models.Model):
         if key is None:
             return ""  # a key no longer configured: the row cannot be verified
         return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class AuditLinkQuerySet(models.QuerySet["AuditLink"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class AuditLink(models.Model):
+    """One link of the audit chain: the ``seq``-th committed AuditEvent, in the order the
+    chainer (``audit.chain``, one at a time under the chain lock) found them committed.
+    ``link`` is the HMAC of the previous link, ``seq``, the event's id and its digest, so a
+    deleted, edited or re-ordered event or link breaks the chain; checkpoints outside the
+    database anchor the head. Append-only like AuditEvent."""
+
+    seq = models.BigIntegerField("序号", primary_key=True)
+    event = models.OneToOneField(
+        AuditEvent,
+        verbose_name="审计记录",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # a deleted event must show as a broken link, not block the delete
+        related_name="link",
+    )
+    digest = models.CharField("记录摘要", max_length=64)
+    prev_link = models.CharField(max_length=64, blank=True)
+    link = models.CharField(max_length=64)
+    key_id = models.CharField("链密钥", max_length=16)
+    linked_at = models.DateTimeField("入链时间", default=timezone.now)
+
+    objects = AuditLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计链节"
+        verbose_name_plural = "审计链节"
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} → {self.event_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计日志只能追加，不能删除")
 
 
 class ColumnName(BaseModel):

@@ -66,6 +66,15 @@ LABELS: dict[str, dict[str, Sensitivity]] = {
         "hash": I,
         "key_id": I,
     },
+    "core.AuditLink": {
+        "seq": I,
+        "event": I,
+        "digest": I,
+        "prev_link": I,
+        "link": I,
+        "key_id": I,
+        "linked_at": I,
+    },
     "core.LimitBucket": {
         "key": I,
         "touched_at": I,

@@ -72,6 +72,8 @@ def test_deleting_a_row_and_rechaining_is_detected(world, checkpoints):
 def test_truncating_the_tail_is_detected_by_the_checkpoint(world, checkpoints):
     rows = _rows()
     call_command("audit", "checkpoint")
+    # the rows and their links: deleting the rows alone leaves links without rows (verify)
+    _sql("DELETE FROM core_auditlink WHERE event_id >= %s", [rows[4].pk])
     _sql("DELETE FROM core_auditevent WHERE id >= %s", [rows[4].pk])
     assert audit.verify_chain()[1] == []  # the remaining chain is intact by itself …
     with pytest.raises(CommandError, match="已不存在"):  # … the checkpoint is not
@@ -79,8 +81,8 @@ def test_truncating_the_tail_is_detected_by_the_checkpoint(world, checkpoints):
 
 
 def test_rechaining_with_the_key_is_caught_by_the_count(world, checkpoints, settings):
-    """Even an insider holding the chain key who deletes a row and re-signs the rest is caught
-    by the checkpoint count and head."""
+    """Even an insider holding the chain key who deletes a row and re-signs the rest (the rows
+    and the whole link chain) is caught by the checkpoint count and head."""
     rows = _rows()
     call_command("audit", "checkpoint")
     _sql("DELETE FROM core_auditevent WHERE id = %s", [rows[1].pk])
@@ -93,10 +95,15 @@ def test_rechaining_with_the_key_is_caught_by_the_count(world, checkpoints, sett
             [prev, digest, event.pk],
         )
         prev = digest
+    _sql("DELETE FROM core_auditlink")  # verify re-links every row, with the key
     assert audit.verify_chain()[1] == []
     problems = audit.checkpoints_verify()
-    assert any("摘要不符" in p for p in problems), problems
+    assert any("已不存在" in p for p in problems), problems  # the chain is one link shorter
     assert any("现有 5 条" in p for p in problems), problems
+    audit.record(actor=None, action="test.row.after")  # the log goes on past the checkpoint
+    audit.chain()
+    problems = audit.checkpoints_verify()
+    assert any("摘要不符" in p for p in problems), problems
 
 
 def test_a_forged_checkpoint_line_is_refused(world, checkpoints):

@@ -3,7 +3,8 @@
 - 20 units' staff accept one work order: exactly one succeeds, one accept event;
 - the same intake sent 20 times with one idempotency key (service and HTTP API): one order;
 - the core claim pattern (a conditional UPDATE … WHERE state = expected) has one winner;
-- 20 concurrent audit writers keep the hash chain intact (the advisory lock of core.audit).
+- 20 concurrent audit writers keep the chain intact (they take no lock; one chainer links
+  their committed rows, tests/security/test_audit_links.py).
 
 SQLite serialises writers by design (one writer at a time), so these run on PostgreSQL only."""
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from lianxin.core import audit
-from lianxin.core.models import AppendOnlyError, AuditEvent
+from lianxin.core.models import AppendOnlyError, AuditEvent, AuditLink
 from lianxin.core.roles import Role
 
 
@@ -13,7 +13,14 @@ def test_record_chains_rows(world):
         actor=user, action="test.thing.do", target=world.a.grid, changes={"x": [1, 2]}
     )
     second = audit.record(actor=user, action="test.thing.redo", target=world.a.grid)
-    assert second.prev_hash == first.hash
+    assert first.key_id  # the row carries its own keyed digest
+    assert first.hash == first.content_digest()
+    audit.chain()  # what runs once the transaction commits
+    links = list(AuditLink.objects.filter(event__in=[first, second]).order_by("seq"))
+    assert [link.event_id for link in links] == [first.pk, second.pk]
+    assert links[1].prev_link == links[0].link
+    assert links[1].seq == links[0].seq + 1
+    assert [link.digest for link in links] == [first.hash, second.hash]
     assert first.area_code == world.a.village.code
     assert first.target_type == "areas.Grid"
     assert audit.verify_chain()[1] == []
