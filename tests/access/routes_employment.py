@@ -43,14 +43,11 @@ def employment_b(w: Any) -> dict[str, Any]:
     match = services.match_propose(actor=fed, seeker=seeker, post=post)
     factory = f.employer(fed, w.b, name=B_FACTORY, kind=EmployerKind.SUNSHINE_FACTORY)
     worker = f.seeker(fed, f.disabled_person(w.b, name="乙地阳光工厂员工"))
-    placement = services.placement_create(
-        actor=fed,
-        seeker=worker,
-        route=Route.SUNSHINE,
-        employer=factory,
-        started_on=timezone.localdate() - dt.timedelta(days=40),
-        monthly_pay_fen=300_000,
-        daily_minutes=210,
+    placement = f.sunshine_placement(
+        fed,
+        worker,
+        factory,
+        timezone.localdate() - dt.timedelta(days=40),
         social_insurance=True,
         season=season,
     )
