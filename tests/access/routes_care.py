@@ -66,13 +66,9 @@ def care_b(w: Any) -> dict[str, Any]:
         title=B_MEETING,
         scheduled_on=dt.date(2026, 11, 30),
     )
+    civil_affairs = w.b.orgs["civil_affairs"]
     done = f.measure(
-        a.township,
-        case,
-        "medical",
-        "乙地已落实措施",
-        w.b.orgs["civil_affairs"],
-        dt.date(2026, 12, 31),
+        a.township, case, "medical", "乙地已落实措施", civil_affairs, dt.date(2026, 12, 31)
     )
     services.measure_implement(
         actor=a.county, measure=done, evidence="乙地佐证", proofs=[SimpleUploadedFile("p.png", PNG)]

@@ -79,13 +79,9 @@ def test_cotton_vest_from_visit_to_implemented_measure(world, planned, client):
 def test_measure_of_another_unit_stays_open_and_is_reported(world, planned):
     person, _, a = planned
     case = Measure.objects.filter(case__household__head=person).first().case
+    education = world.a.orgs["education"]
     dept = care_f.measure(
-        a.township,
-        case,
-        "basic_living",
-        "学习用品",
-        world.a.orgs["education"],
-        dt.date(2026, 12, 31),
+        a.township, case, "basic_living", "学习用品", education, dt.date(2026, 12, 31)
     )
     wish, code = services.wish_create(
         actor=a.community,

@@ -165,25 +165,14 @@ def union_file(actor: Any, site: Any, household: Any, worker: Any, **more: Any) 
     """``services.union_file_open``: a deep-difficulty file of ``worker`` with the union of
     ``site``, for illness unless ``more`` says otherwise."""
     more.setdefault("causes", ["illness"])
+    who = {"household": household, "worker": worker}
     return services.union_file_open(
-        actor=actor,
-        union=union_org(site),
-        household=household,
-        worker=worker,
-        difficulty_class="deep",
-        **more,
+        actor=actor, union=union_org(site), difficulty_class="deep", **who, **more
     )
 
 
 def alert(person: Any, rule: str, detail: str, *, area: Any, as_of: dt.date, **more: Any) -> Alert:
     """A monitoring alert of ``rule`` on ``person`` from a finished run over ``area``."""
     run = Run.objects.create(area=area, as_of=as_of, status="done")
-    return Alert.objects.create(
-        run=run,
-        person=person,
-        rule=rule,
-        detail=detail,
-        area_code=person.area_code,
-        grid=person.grid,
-        **more,
-    )
+    where = {"area_code": person.area_code, "grid": person.grid}
+    return Alert.objects.create(run=run, person=person, rule=rule, detail=detail, **where, **more)

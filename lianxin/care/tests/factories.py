@@ -128,15 +128,8 @@ def measure(
     **more: Any,
 ) -> Any:
     """``services.measure_add``: the measure ``title`` of ``action`` for ``unit`` by ``deadline``."""
-    return services.measure_add(
-        actor=actor,
-        case=case,
-        action=action,
-        title=title,
-        responsible_unit=unit,
-        deadline=deadline,
-        **more,
-    )
+    fields = {"action": action, "title": title, "responsible_unit": unit, "deadline": deadline}
+    return services.measure_add(actor=actor, case=case, **fields, **more)
 
 
 def case_at(
@@ -177,14 +170,8 @@ def case_at(
     if stage == "recognised":
         return case, a
     plan(a.community, case, a)
-    measure(
-        a.township,
-        case,
-        "basic_living",
-        "申请临时救助",
-        a.site.orgs["civil_affairs"],
-        dt.date(2026, 12, 31),
-    )
+    civil_affairs = a.site.orgs["civil_affairs"]
+    measure(a.township, case, "basic_living", "申请临时救助", civil_affairs, dt.date(2026, 12, 31))
     case = services.plan_approve(actor=a.township, case=case)
     if stage == "planned":
         return case, a

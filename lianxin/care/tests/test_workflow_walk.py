@@ -142,13 +142,9 @@ def test_measure_buttons_follow_the_declaration(world, client):
     a = f.Actors(world)
     planned, _ = f.case_at(world, "planned", actors=a)
     waiting, _ = f.case_at(world, "recognised", actors=a)
+    civil_affairs = a.site.orgs["civil_affairs"]
     f.measure(
-        a.township,
-        waiting,
-        "medical",
-        "未审定方案的措施",
-        a.site.orgs["civil_affairs"],
-        dt.date(2027, 1, 31),
+        a.township, waiting, "medical", "未审定方案的措施", civil_affairs, dt.date(2027, 1, 31)
     )
     started, _ = f.case_at(world, "planned", actors=a)
     services.measure_start(actor=a.county, measure=started.measures.get())

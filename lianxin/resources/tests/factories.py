@@ -133,11 +133,5 @@ def location(
     actor: User, name: str, kind: str, division: Any, latitude: Any, longitude: Any
 ) -> Any:
     """``services.location_add``: a place of ``kind`` in ``division`` at the given point."""
-    return services.location_add(
-        actor=actor,
-        name=name,
-        kind=kind,
-        division=division,
-        latitude=latitude,
-        longitude=longitude,
-    )
+    point = {"latitude": latitude, "longitude": longitude}
+    return services.location_add(actor=actor, name=name, kind=kind, division=division, **point)

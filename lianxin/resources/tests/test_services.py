@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 
@@ -318,32 +319,20 @@ def test_fixed_price_and_free_offers(world):
 
 def test_points_redemption_is_recorded_once_per_ledger_entry(world):
     al = f.Alliance(world)
-    first, again = (
-        services.points_redemption_record(
-            actor=al.merchant,
-            partner=al.partner,
-            volunteer_ref="V001",
-            ledger_ref="PL-1",
-            item="感冒灵颗粒",
-            points=50,
-            value_fen=1500,
-        )
-        for _ in range(2)
+    record = partial(
+        services.points_redemption_record,
+        actor=al.merchant,
+        partner=al.partner,
+        volunteer_ref="V001",
     )
+    first = record(ledger_ref="PL-1", item="感冒灵颗粒", points=50, value_fen=1500)
+    again = record(ledger_ref="PL-1", item="感冒灵颗粒", points=50, value_fen=1500)
     assert first.pk == again.pk
     assert PointsRedemption.objects.count() == 1
     al.partner.accepts_points = False
     al.partner.save()
     with pytest.raises(InvalidTransition):
-        services.points_redemption_record(
-            actor=al.merchant,
-            partner=al.partner,
-            volunteer_ref="V001",
-            ledger_ref="PL-2",
-            item="药",
-            points=10,
-            value_fen=100,
-        )
+        record(ledger_ref="PL-2", item="药", points=10, value_fen=100)
     assert PointsRedemption.objects.count() == 1
 
 
