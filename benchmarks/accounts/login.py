@@ -17,8 +17,6 @@ import platform
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -36,16 +34,9 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from benchmarks._common import timed  # noqa: E402
+
 PASSWORD = "Lianxin-bench-2026"
-
-
-def timed(fn: Callable[[], object], tries: int) -> list[float]:
-    out = []
-    for _ in range(tries):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def show(label: str, ms: list[float]) -> None:

@@ -28,25 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from benchmarks._common import fake_user, fmt  # noqa: E402
+
 COUNTY = "640104"
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def fmt(values: list[float]) -> str:
-    return f"n={len(values)} p50={pct(values, 50):.1f} ms p95={pct(values, 95):.1f} ms max={max(values):.1f} ms"
-
-
-def fake_user(role: str, area_code: str):  # type: ignore[no-untyped-def]
-    from lianxin.accounts.models import User
-    from lianxin.core.scoping import Grant, Scope
-
-    user = User(pk=-1, username=f"bench-{role}-{area_code}")
-    user._lianxin_scope = Scope(user_id=-1, grants=(Grant(role, area_code, None, None),))
-    return user
 
 
 def rss_mb() -> float:

@@ -18,45 +18,20 @@ import argparse
 import os
 import random
 import sys
-import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from benchmarks import _common  # noqa: E402
+from benchmarks._common import fake_user  # noqa: E402
+
+fmt = partial(_common.fmt, p99=True)
+timed = partial(_common.timed, warm=True)
+
 PER_PAGE = 50
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def fmt(values: list[float]) -> str:
-    return (
-        f"n={len(values)} p50={pct(values, 50):.1f} ms p95={pct(values, 95):.1f} ms "
-        f"p99={pct(values, 99):.1f} ms max={max(values):.1f} ms"
-    )
-
-
-def fake_user(role: str, area_code: str, organisation_id: int | None = None, pk: int = -1):  # type: ignore[no-untyped-def]
-    from lianxin.accounts.models import User
-    from lianxin.core.scoping import Grant, Scope
-
-    user = User(pk=pk, username=f"bench-{role}-{area_code}-{organisation_id}")
-    user._lianxin_scope = Scope(user_id=pk, grants=(Grant(role, area_code, None, organisation_id),))
-    return user
-
-
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    fn()  # warm
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
 
 
 def page(qs):  # type: ignore[no-untyped-def]

@@ -22,14 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def fmt(values: list[float]) -> str:
-    return f"n={len(values)} p50={pct(values, 50):.1f} ms p95={pct(values, 95):.1f} ms max={max(values):.1f} ms"
+from benchmarks._common import fmt  # noqa: E402
 
 
 def main() -> None:

@@ -17,11 +17,18 @@ import random
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from benchmarks import _common  # noqa: E402
+from benchmarks._common import timed  # noqa: E402
+
+fmt = partial(_common.fmt, p99=True)
+fake_user = partial(_common.fake_user, pk=None)
 
 PLACES = [
     "兴庆区胜利街",
@@ -38,36 +45,6 @@ TEXTS = [
     ("工地拖欠农民工工资两个月了", "human_resources"),
     ("饭店油烟扰民，晚上烧烤到半夜", "urban_management"),
 ]
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def fmt(values: list[float]) -> str:
-    return (
-        f"n={len(values)} p50={pct(values, 50):.1f} ms p95={pct(values, 95):.1f} ms "
-        f"p99={pct(values, 99):.1f} ms max={max(values):.1f} ms"
-    )
-
-
-def fake_user(role: str, area_code: str, organisation_id: int | None = None):  # type: ignore[no-untyped-def]
-    from lianxin.accounts.models import User
-    from lianxin.core.scoping import Grant, Scope
-
-    user = User(username=f"bench-{role}-{area_code}-{organisation_id}")
-    user._lianxin_scope = Scope(user_id=-1, grants=(Grant(role, area_code, None, organisation_id),))
-    return user
-
-
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
 
 
 def queries(runs: int) -> None:

@@ -152,26 +152,27 @@ def load(persons: int, seed: int) -> dict[str, object]:
 
 
 def _flush(cur, households, persons, members, tags) -> None:  # type: ignore[no-untyped-def]
-    with cur.copy(
-        "COPY registry_person (id, created_at, updated_at, id_number, id_hash, name, name_pinyin, sex, birth_date, ethnicity, phone, phone_hash, registered_area_code, division_id, area_code, grid_id, address, status) FROM STDIN"
-    ) as copy:
-        for row in persons:
-            copy.write_row(row)
-    with cur.copy(
-        "COPY registry_household (id, created_at, updated_at, number, household_type, division_id, area_code, grid_id, address, head_id, is_active) FROM STDIN"
-    ) as copy:
-        for row in households:
-            copy.write_row(row)
-    with cur.copy(
-        "COPY registry_membership (created_at, updated_at, household_id, person_id, relationship, started_on, area_code) FROM STDIN"
-    ) as copy:
-        for row in members:
-            copy.write_row(row)
-    with cur.copy(
-        "COPY registry_vulnerabilitytag (created_at, updated_at, person_id, tag, source, evidence, valid_from, removal_reason, area_code) FROM STDIN"
-    ) as copy:
-        for row in tags:
-            copy.write_row(row)
+    for table, rows in (
+        (
+            "registry_person (id, created_at, updated_at, id_number, id_hash, name, name_pinyin, sex, birth_date, ethnicity, phone, phone_hash, registered_area_code, division_id, area_code, grid_id, address, status)",
+            persons,
+        ),
+        (
+            "registry_household (id, created_at, updated_at, number, household_type, division_id, area_code, grid_id, address, head_id, is_active)",
+            households,
+        ),
+        (
+            "registry_membership (created_at, updated_at, household_id, person_id, relationship, started_on, area_code)",
+            members,
+        ),
+        (
+            "registry_vulnerabilitytag (created_at, updated_at, person_id, tag, source, evidence, valid_from, removal_reason, area_code)",
+            tags,
+        ),
+    ):
+        with cur.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
     for rows in (households, persons, members, tags):
         rows.clear()
 

@@ -31,23 +31,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from benchmarks._common import fmt  # noqa: E402
+
 DISTRICT = "640104"
 CENTRE = (38.4681, 106.2889)
 KINDS = ["低保"] * 50 + ["低保边缘"] * 20 + ["支出型困难"] * 15 + ["临时救助"] * 15
 CATEGORIES = ["medicine", "grain_oil", "vegetables", "clothing", "education", "housekeeping",
               "medical_care", "rehabilitation"]  # fmt: skip
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def fmt(values: list[float]) -> str:
-    return (
-        f"n={len(values)} p50={pct(values, 50):.1f} ms p95={pct(values, 95):.1f} ms "
-        f"max={max(values):.1f} ms"
-    )
 
 
 def point(rng: random.Random, spread_m: float) -> tuple[Decimal, Decimal]:

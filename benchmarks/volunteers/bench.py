@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -23,49 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def fmt(values: list[float]) -> str:
-    return f"n={len(values)} p50={pct(values, 50):.1f} ms p95={pct(values, 95):.1f} ms max={max(values):.1f} ms"
-
-
-def fake_user(role: str, area_code: str, pk: int, organisation_id: int | None = None):  # type: ignore[no-untyped-def]
-    from lianxin.accounts.models import User
-    from lianxin.core.scoping import Grant, Scope
-
-    user = User(pk=pk, username=f"bench-{role}-{pk}")
-    user._lianxin_scope = Scope(user_id=pk, grants=(Grant(role, area_code, None, organisation_id),))
-    return user
+from benchmarks._common import fake_user, fmt  # noqa: E402
 
 
 def race(work, n: int = 50) -> list[str]:  # type: ignore[no-untyped-def]
-    from django.db import connections
+    from lianxin.core.tests.concurrency import race
 
-    from lianxin.core.errors import ApplicationError
-
-    barrier = threading.Barrier(n)
-    results = [""] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-            results[i] = "ok"
-        except ApplicationError as exc:
-            results[i] = exc.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return race(work, n)
 
 
 def main() -> None:

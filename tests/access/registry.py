@@ -5,6 +5,7 @@ site B, and what a user of site A must get for it."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -29,6 +30,36 @@ class RouteSpec:
     roles: tuple[str, ...] | None = None
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def on_b(
+    kwargs: Callable[[Any], dict[str, Any]],
+    data: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None,
+    *,
+    methods: tuple[str, ...] | None = None,
+    **more: Any,
+) -> RouteSpec:
+    """An object route pointed at an object of site B by ``kwargs``. With ``data`` (a dict, or a
+    function of the world) it is written to by POST; ``methods`` says otherwise where needed."""
+    if methods is None:
+        methods = ("get",) if data is None else ("post",)
+    post_data = data if data is None or callable(data) else (lambda w: copy.deepcopy(data))
+    return RouteSpec(kwargs=kwargs, object_route=True, methods=methods, post_data=post_data, **more)
+
+
+def pk_of(objects: Callable[[Any], Any]) -> Callable[..., Callable[[Any], dict[str, Any]]]:
+    """``pk = pk_of(care_b)`` for a module whose ``care_b(world)`` makes the objects of site B (a
+    dict or a namespace): ``pk("case", action="followup")`` is the kwargs of that object."""
+
+    def pk(key: str, **more: Any) -> Callable[[Any], dict[str, Any]]:
+        def kwargs(w: Any) -> dict[str, Any]:
+            made = objects(w)
+            obj = made[key] if isinstance(made, dict) else getattr(made, key)
+            return {"pk": obj.pk, **more}
+
+        return kwargs
+
+    return pk
 
 
 # Routes outside the harness, each with its reason.

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lianxin.core.roles import ADMIN_ROLES, Role
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b, pk_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_POLICY = "乙地专项救助政策"
@@ -31,7 +31,6 @@ def benefits_b(w: Any) -> dict[str, Any]:
     from lianxin.benefits import services
     from lianxin.benefits.models import FundingSource
     from lianxin.benefits.tests import factories as f
-    from lianxin.monitoring.models import Alert, Run
     from lianxin.registry.models import Household
 
     a = f.actors(w, "b")
@@ -53,11 +52,7 @@ def benefits_b(w: Any) -> dict[str, Any]:
         fundings=[(source, 1000)],
     )
     entitlement = f.approved_living_subsidy(w, a, w.b, name=B_NAME)
-    run = services.payment_run_prepare(
-        actor=a.county, policy=pols["living"], area=w.b.county, month=services._today()
-    )
-    services.payment_run_approve(actor=a.county2, obj=run)
-    services.payment_run_book(actor=a.county, obj=run)
+    run = f.booked_run(a.county, pols["living"], w.b.county, services._today(), checker=a.county2)
     closed = services.month_close(
         actor=a.county, department_type="civil_affairs", county=w.b.county, month=run.month
     )
@@ -72,23 +67,14 @@ def benefits_b(w: Any) -> dict[str, Any]:
         actor=a.community, entitlement=entitlement, reason=B_STOP, end_on=services._today()
     )
     worker_hh = Household.objects.get(pk=hh.pk)
-    union_file = services.union_file_open(
-        actor=a.union,
-        union=f.union_org(w.b),
-        household=worker_hh,
-        worker=p,
-        difficulty_class="deep",
-        causes=["illness"],
-    )
-    mrun = Run.objects.create(area=w.b.village, as_of=services._today(), status="done")
-    alert = Alert.objects.create(
-        run=mrun,
-        person=p,
-        rule="living_subsidy_missing",
-        detail="乙地预警",
+    union_file = f.union_file(a.union, w.b, worker_hh, p)
+    alert = f.alert(
+        p,
+        "living_subsidy_missing",
+        "乙地预警",
+        area=w.b.village,
+        as_of=services._today(),
         evidence_hash="b",
-        area_code=p.area_code,
-        grid=p.grid,
         status="confirmed",
     )
     from lianxin.benefits.models import LedgerEntry
@@ -110,12 +96,7 @@ def benefits_b(w: Any) -> dict[str, Any]:
     return w._benefits_b
 
 
-def _pk(key: str) -> Any:
-    return lambda w: {"pk": benefits_b(w)[key].pk}
-
-
-def _action(key: str, action: str) -> Any:
-    return lambda w: {"pk": benefits_b(w)[key].pk, "action": action}
+_pk = pk_of(benefits_b)
 
 
 def _reasons(w: Any) -> dict[str, Any]:
@@ -141,55 +122,33 @@ ROUTES: dict[str, RouteSpec] = {
     "benefits:application_new": RouteSpec(
         leak_marker=lambda w: benefits_b(w)["app"].household.number
     ),
-    "benefits:application_detail": RouteSpec(kwargs=_pk("app"), object_route=True),
-    "benefits:application_action": RouteSpec(
-        kwargs=_action("app", "review"), object_route=True, methods=("post",), post_data=_reasons
-    ),
-    "benefits:application_document_add": RouteSpec(
-        kwargs=_pk("app"), object_route=True, methods=("post",), post_data=_reasons
-    ),
-    "benefits:document": RouteSpec(kwargs=_pk("doc"), object_route=True),
+    "benefits:application_detail": on_b(_pk("app")),
+    "benefits:application_action": on_b(_pk("app", action="review"), _reasons),
+    "benefits:application_document_add": on_b(_pk("app"), _reasons),
+    "benefits:document": on_b(_pk("doc")),
     "benefits:alert_inbox": RouteSpec(leak_marker=lambda w: "乙地预警"),
-    "benefits:alert_open": RouteSpec(
-        kwargs=lambda w: {"alert_id": benefits_b(w)["alert"].pk},
-        object_route=True,
-        methods=("post",),
-        post_data=_reasons,
-    ),
+    "benefits:alert_open": on_b(lambda w: {"alert_id": benefits_b(w)["alert"].pk}, _reasons),
     "benefits:policy_index": RouteSpec(leak_marker=lambda w: B_POLICY),
-    "benefits:policy_detail": RouteSpec(kwargs=_pk("policy"), object_route=True),
+    "benefits:policy_detail": on_b(_pk("policy")),
     "benefits:entitlement_index": RouteSpec(leak_marker=lambda w: B_NAME),
     "benefits:entitlement_import": RouteSpec(leak_marker=lambda w: B_POLICY),
-    "benefits:entitlement_detail": RouteSpec(kwargs=_pk("entitlement"), object_route=True),
-    "benefits:entitlement_action": RouteSpec(
-        kwargs=_action("entitlement", "suspend"),
-        object_route=True,
-        methods=("post",),
-        post_data=_reasons,
-    ),
-    "benefits:stop_propose": RouteSpec(
-        kwargs=_pk("entitlement"), object_route=True, methods=("post",), post_data=_reasons
-    ),
+    "benefits:entitlement_detail": on_b(_pk("entitlement")),
+    "benefits:entitlement_action": on_b(_pk("entitlement", action="suspend"), _reasons),
+    "benefits:stop_propose": on_b(_pk("entitlement"), _reasons),
     "benefits:stop_index": RouteSpec(leak_marker=lambda w: B_STOP),
-    "benefits:stop_action": RouteSpec(
-        kwargs=_action("stop", "approve"), object_route=True, methods=("post",), post_data=_reasons
-    ),
+    "benefits:stop_action": on_b(_pk("stop", action="approve"), _reasons),
     "benefits:run_index": RouteSpec(leak_marker=lambda w: B_POLICY),
     "benefits:run_prepare": RouteSpec(
         methods=("post",),
         post_data=lambda w: {"policy": "1", "area": w.b.county.code, "month": "2026-12"},
     ),
-    "benefits:run_detail": RouteSpec(kwargs=_pk("run"), object_route=True, roles=COUNTY_FIRST),
-    "benefits:run_action": RouteSpec(
-        kwargs=_action("run", "cancel"), object_route=True, methods=("post",), roles=COUNTY_FIRST
-    ),
+    "benefits:run_detail": on_b(_pk("run"), roles=COUNTY_FIRST),
+    "benefits:run_action": on_b(_pk("run", action="cancel"), methods=("post",), roles=COUNTY_FIRST),
     "benefits:ledger_index": RouteSpec(leak_marker=lambda w: B_NAME),
     "benefits:ledger_export": RouteSpec(
         notes="xlsx of the user's own area (scoped queryset); refused to roles without an area"
     ),
-    "benefits:ledger_reverse": RouteSpec(
-        kwargs=_pk("entry"), object_route=True, methods=("post",), post_data=_reasons
-    ),
+    "benefits:ledger_reverse": on_b(_pk("entry"), _reasons),
     "benefits:month_close": RouteSpec(
         methods=("post",),
         post_data=lambda w: {
@@ -198,39 +157,26 @@ ROUTES: dict[str, RouteSpec] = {
             "month": "2026-11",
         },
     ),
-    "benefits:month_close_download": RouteSpec(
-        kwargs=_pk("closed"), object_route=True, roles=COUNTY_FIRST
-    ),
-    "benefits:source_detail": RouteSpec(kwargs=_pk("source"), object_route=True),
-    "benefits:household_benefits": RouteSpec(kwargs=_pk("household"), object_route=True),
+    "benefits:month_close_download": on_b(_pk("closed"), roles=COUNTY_FIRST),
+    "benefits:source_detail": on_b(_pk("source")),
+    "benefits:household_benefits": on_b(_pk("household")),
     "benefits:union_index": RouteSpec(leak_marker=lambda w: benefits_b(w)["union_file"].number),
     "benefits:union_new": RouteSpec(
         leak_marker=lambda w: benefits_b(w)["union_file"].household.number
     ),
-    "benefits:union_detail": RouteSpec(kwargs=_pk("union_file"), object_route=True),
-    "benefits:union_action": RouteSpec(
-        kwargs=_action("union_file", "close"),
-        object_route=True,
-        methods=("post",),
-        post_data=_reasons,
-    ),
-    "benefits:union_plan_add": RouteSpec(
-        kwargs=_pk("union_file"), object_route=True, methods=("post",), post_data=_reasons
-    ),
-    "benefits:union_plan_done": RouteSpec(
-        kwargs=lambda w: {"pk": benefits_b(w)["union_file"].pk, "item_pk": 1},
-        object_route=True,
-        methods=("post",),
+    "benefits:union_detail": on_b(_pk("union_file")),
+    "benefits:union_action": on_b(_pk("union_file", action="close"), _reasons),
+    "benefits:union_plan_add": on_b(_pk("union_file"), _reasons),
+    "benefits:union_plan_done": on_b(
+        lambda w: {"pk": benefits_b(w)["union_file"].pk, "item_pk": 1}, methods=("post",)
     ),
     "api:benefits_policy_list": RouteSpec(leak_marker=lambda w: B_POLICY),
-    "api:benefits_policy_detail": RouteSpec(kwargs=_pk("policy"), object_route=True),
+    "api:benefits_policy_detail": on_b(_pk("policy")),
     "api:benefits_application_list": RouteSpec(leak_marker=_app_number),
-    "api:benefits_application_detail": RouteSpec(kwargs=_pk("app"), object_route=True),
-    "api:benefits_application_transition": RouteSpec(
-        kwargs=_action("app", "review"), object_route=True, methods=("post",), post_data=_reasons
-    ),
+    "api:benefits_application_detail": on_b(_pk("app")),
+    "api:benefits_application_transition": on_b(_pk("app", action="review"), _reasons),
     "api:benefits_entitlement_list": RouteSpec(leak_marker=lambda w: B_NAME),
-    "api:benefits_entitlement_detail": RouteSpec(kwargs=_pk("entitlement"), object_route=True),
+    "api:benefits_entitlement_detail": on_b(_pk("entitlement")),
     "api:benefits_ledger_list": RouteSpec(leak_marker=lambda w: benefits_b(w)["household"].number),
-    "api:benefits_ledger_detail": RouteSpec(kwargs=_pk("entry"), object_route=True),
+    "api:benefits_ledger_detail": on_b(_pk("entry")),
 }

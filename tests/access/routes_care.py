@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b, pk_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_MEASURE = "乙地帮扶措施标记"
@@ -53,13 +53,8 @@ def care_b(w: Any) -> dict[str, Any]:
         leader=a.leader,
         paired_unit=w.b.orgs["civil_affairs"],
     )
-    measure = services.measure_add(
-        actor=a.township,
-        case=case,
-        action="basic_living",
-        title=B_MEASURE,
-        responsible_unit=w.b.orgs["civil_affairs"],
-        deadline=dt.date(2026, 1, 1),
+    measure = f.measure(
+        a.township, case, "basic_living", B_MEASURE, w.b.orgs["civil_affairs"], dt.date(2026, 1, 1)
     )
     services.plan_approve(actor=a.township, case=case)
     services.escalation_raise(
@@ -71,13 +66,9 @@ def care_b(w: Any) -> dict[str, Any]:
         title=B_MEETING,
         scheduled_on=dt.date(2026, 11, 30),
     )
-    done = services.measure_add(
-        actor=a.township,
-        case=case,
-        action="medical",
-        title="乙地已落实措施",
-        responsible_unit=w.b.orgs["civil_affairs"],
-        deadline=dt.date(2026, 12, 31),
+    civil_affairs = w.b.orgs["civil_affairs"]
+    done = f.measure(
+        a.township, case, "medical", "乙地已落实措施", civil_affairs, dt.date(2026, 12, 31)
     )
     services.measure_implement(
         actor=a.county, measure=done, evidence="乙地佐证", proofs=[SimpleUploadedFile("p.png", PNG)]
@@ -103,40 +94,7 @@ def care_b(w: Any) -> dict[str, Any]:
     return w._care_b
 
 
-def _case(w):
-    return {"pk": care_b(w)["case"].pk}
-
-
-def _case_action(w):
-    return {"pk": care_b(w)["case"].pk, "action": "followup"}
-
-
-def _measure_action(w):
-    return {"pk": care_b(w)["measure"].pk, "action": "implement"}
-
-
-def _meeting(w):
-    return {"pk": care_b(w)["meeting"].pk}
-
-
-def _meeting_action(w):
-    return {"pk": care_b(w)["meeting"].pk, "action": "minutes"}
-
-
-def _referral_action(w):
-    return {"pk": care_b(w)["referral"].pk, "action": "decline"}
-
-
-def _batch(w):
-    return {"pk": care_b(w)["batch"].pk}
-
-
-def _photo(w):
-    return {"pk": care_b(w)["photo"].pk}
-
-
-def _proof(w):
-    return {"pk": care_b(w)["proof"].pk}
+_pk = pk_of(care_b)
 
 
 def _case_number(w):
@@ -159,59 +117,41 @@ def _followup(w):
 BATCH_VIEWERS = ("grid_worker_other_grid",)
 BATCH_NOTE = "aggregate only; figures restricted to the user's own areas or grids"
 
+BATCH: dict[str, Any] = {"extra": {"allowed_roles": BATCH_VIEWERS}, "notes": BATCH_NOTE}
+
 ROUTES: dict[str, RouteSpec] = {
     "care:case_index": RouteSpec(leak_marker=_case_number),
     "care:case_export": RouteSpec(notes="the case list of the user's scope as .xlsx; audited"),
     "care:measure_export": RouteSpec(notes="the user's measure queue as .xlsx; audited"),
-    "care:batch_export": RouteSpec(
-        kwargs=_batch, object_route=True, extra={"allowed_roles": BATCH_VIEWERS}, notes=BATCH_NOTE
-    ),
+    "care:batch_export": on_b(_pk("batch"), **BATCH),
     "care:todos": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].household.number),
     "care:discover": RouteSpec(leak_marker=lambda w: care_b(w)["case"].household.number),
     "care:review_queue": RouteSpec(leak_marker=lambda w: care_b(w)["waiting"].number),
     "care:measure_queue": RouteSpec(leak_marker=lambda w: B_MEASURE),
     "care:leader_households": RouteSpec(leak_marker=_case_number),
-    "care:case_detail": RouteSpec(kwargs=_case, object_route=True),
-    "care:investigate": RouteSpec(kwargs=_case, object_route=True),
-    "care:plan_print": RouteSpec(kwargs=_case, object_route=True),
-    "care:plan_pdf": RouteSpec(kwargs=_case, object_route=True),
-    "care:photo": RouteSpec(kwargs=_photo, object_route=True),
-    "care:measure_proof": RouteSpec(kwargs=_proof, object_route=True),
-    "care:case_action": RouteSpec(
-        kwargs=_case_action, object_route=True, methods=("post",), post_data=_followup
-    ),
-    "care:measure_action": RouteSpec(
-        kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
-    ),
+    "care:case_detail": on_b(_pk("case")),
+    "care:investigate": on_b(_pk("case")),
+    "care:plan_print": on_b(_pk("case")),
+    "care:plan_pdf": on_b(_pk("case")),
+    "care:photo": on_b(_pk("photo")),
+    "care:measure_proof": on_b(_pk("proof")),
+    "care:case_action": on_b(_pk("case", action="followup"), _followup),
+    "care:measure_action": on_b(_pk("measure", action="implement"), _followup),
     "care:referral_queue": RouteSpec(leak_marker=lambda w: B_REFERRAL),
-    "care:referral_action": RouteSpec(
-        kwargs=_referral_action, object_route=True, methods=("post",), post_data=_followup
-    ),
+    "care:referral_action": on_b(_pk("referral", action="decline"), _followup),
     "care:batch_index": RouteSpec(leak_marker=lambda w: B_BATCH),
-    "care:batch_detail": RouteSpec(
-        kwargs=_batch, object_route=True, extra={"allowed_roles": BATCH_VIEWERS}, notes=BATCH_NOTE
-    ),
+    "care:batch_detail": on_b(_pk("batch"), **BATCH),
     "care:meeting_index": RouteSpec(leak_marker=lambda w: B_MEETING),
     "care:meeting_create": RouteSpec(leak_marker=lambda w: w.b.city.short_name),
-    "care:meeting_detail": RouteSpec(kwargs=_meeting, object_route=True),
-    "care:meeting_action": RouteSpec(
-        kwargs=_meeting_action, object_route=True, methods=("post",), post_data=_followup
-    ),
+    "care:meeting_detail": on_b(_pk("meeting")),
+    "care:meeting_action": on_b(_pk("meeting", action="minutes"), _followup),
     "api:care_case_list": RouteSpec(leak_marker=_case_number),
-    "api:care_case_detail": RouteSpec(kwargs=_case, object_route=True),
-    "api:care_case_transition": RouteSpec(
-        kwargs=_case_action, object_route=True, methods=("post",), post_data=_followup
-    ),
+    "api:care_case_detail": on_b(_pk("case")),
+    "api:care_case_transition": on_b(_pk("case", action="followup"), _followup),
     "api:care_measure_list": RouteSpec(leak_marker=lambda w: B_MEASURE),
-    "api:care_measure_transition": RouteSpec(
-        kwargs=_measure_action, object_route=True, methods=("post",), post_data=_followup
-    ),
+    "api:care_measure_transition": on_b(_pk("measure", action="implement"), _followup),
     "api:care_referral_list": RouteSpec(leak_marker=lambda w: B_REFERRAL),
-    "api:care_referral_transition": RouteSpec(
-        kwargs=_referral_action, object_route=True, methods=("post",), post_data=_followup
-    ),
+    "api:care_referral_transition": on_b(_pk("referral", action="decline"), _followup),
     "api:care_batch_list": RouteSpec(leak_marker=lambda w: B_BATCH),
-    "api:care_batch_progress": RouteSpec(
-        kwargs=_batch, object_route=True, extra={"allowed_roles": BATCH_VIEWERS}, notes=BATCH_NOTE
-    ),
+    "api:care_batch_progress": on_b(_pk("batch"), **BATCH),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b, pk_of
 
 B_POST = "乙地岗位标记"
 B_SEASON = "乙地就业援助月"
@@ -43,14 +43,11 @@ def employment_b(w: Any) -> dict[str, Any]:
     match = services.match_propose(actor=fed, seeker=seeker, post=post)
     factory = f.employer(fed, w.b, name=B_FACTORY, kind=EmployerKind.SUNSHINE_FACTORY)
     worker = f.seeker(fed, f.disabled_person(w.b, name="乙地阳光工厂员工"))
-    placement = services.placement_create(
-        actor=fed,
-        seeker=worker,
-        route=Route.SUNSHINE,
-        employer=factory,
-        started_on=timezone.localdate() - dt.timedelta(days=40),
-        monthly_pay_fen=300_000,
-        daily_minutes=210,
+    placement = f.sunshine_placement(
+        fed,
+        worker,
+        factory,
+        timezone.localdate() - dt.timedelta(days=40),
         social_insurance=True,
         season=season,
     )
@@ -85,12 +82,7 @@ def employment_b(w: Any) -> dict[str, Any]:
     return w._employment_b
 
 
-def _pk(key: str):
-    return lambda w: {"pk": employment_b(w)[key].pk}
-
-
-def _action(key: str, action: str):
-    return lambda w: {"pk": employment_b(w)[key].pk, "action": action}
+_pk = pk_of(employment_b)
 
 
 def _name(key: str):
@@ -123,100 +115,57 @@ def _worker_name(w: Any) -> str:
     return employment_b(w)["placement"].seeker.name
 
 
+# the routes an employer reaches for his own firm only
+OWN: dict[str, Any] = {"extra": {"allowed_roles": OWN_EMPLOYER}, "notes": OWN_EMPLOYER_NOTE}
+
 ROUTES: dict[str, RouteSpec] = {
     "employment:public_apply": RouteSpec(public=True),
     "employment:index": RouteSpec(),
     "employment:seeker_list": RouteSpec(leak_marker=_seeker_name),
     "employment:seeker_new": RouteSpec(),
-    "employment:seeker_detail": RouteSpec(kwargs=_pk("seeker"), object_route=True),
-    "employment:seeker_edit": RouteSpec(kwargs=_pk("seeker"), object_route=True),
-    "employment:seeker_assess": RouteSpec(kwargs=_pk("seeker"), object_route=True),
-    "employment:seeker_place": RouteSpec(kwargs=_pk("seeker"), object_route=True),
-    "employment:seeker_action": RouteSpec(
-        kwargs=_action("submitted", "verify"), object_route=True, methods=("post",)
-    ),
+    "employment:seeker_detail": on_b(_pk("seeker")),
+    "employment:seeker_edit": on_b(_pk("seeker")),
+    "employment:seeker_assess": on_b(_pk("seeker")),
+    "employment:seeker_place": on_b(_pk("seeker")),
+    "employment:seeker_action": on_b(_pk("submitted", action="verify"), methods=("post",)),
     "employment:employer_list": RouteSpec(leak_marker=lambda w: B_FACTORY),
     "employment:employer_new": RouteSpec(),
-    "employment:employer_detail": RouteSpec(
-        kwargs=_pk("employer"),
-        object_route=True,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
-    ),
-    "employment:employer_visit": RouteSpec(kwargs=_pk("employer"), object_route=True),
-    "employment:employer_plan": RouteSpec(
-        kwargs=_pk("employer"),
-        object_route=True,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
-    ),
-    "employment:post_new": RouteSpec(
-        kwargs=_pk("employer"),
-        object_route=True,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
-    ),
+    "employment:employer_detail": on_b(_pk("employer"), **OWN),
+    "employment:employer_visit": on_b(_pk("employer")),
+    "employment:employer_plan": on_b(_pk("employer"), **OWN),
+    "employment:post_new": on_b(_pk("employer"), **OWN),
     "employment:post_list": RouteSpec(leak_marker=lambda w: B_POST),
-    "employment:post_detail": RouteSpec(
-        kwargs=_pk("post"),
-        object_route=True,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
-    ),
-    "employment:post_close": RouteSpec(
-        kwargs=_pk("post"),
-        object_route=True,
-        methods=("post",),
-        post_data=_reason,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
-    ),
+    "employment:post_detail": on_b(_pk("post"), **OWN),
+    "employment:post_close": on_b(_pk("post"), _reason, **OWN),
     "employment:match_list": RouteSpec(leak_marker=_seeker_name),
-    "employment:match_propose": RouteSpec(
-        kwargs=_pk("seeker"), object_route=True, methods=("post",), post_data=_propose
-    ),
-    "employment:match_detail": RouteSpec(
-        kwargs=_pk("match"),
-        object_route=True,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
-    ),
-    "employment:match_action": RouteSpec(
-        kwargs=_action("match", "employer_accept"),
-        object_route=True,
-        methods=("post",),
-        post_data=_reason,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
+    "employment:match_propose": on_b(_pk("seeker"), _propose),
+    "employment:match_detail": on_b(_pk("match"), **OWN),
+    "employment:match_action": on_b(
+        _pk("match", action="employer_accept"),
+        _reason,
+        **OWN,
     ),
     "employment:placement_list": RouteSpec(leak_marker=_worker_name),
-    "employment:placement_detail": RouteSpec(kwargs=_pk("placement"), object_route=True),
-    "employment:placement_followup": RouteSpec(kwargs=_pk("placement"), object_route=True),
-    "employment:placement_action": RouteSpec(
-        kwargs=_action("placement", "end"), object_route=True, methods=("post",), post_data=_reason
-    ),
+    "employment:placement_detail": on_b(_pk("placement")),
+    "employment:placement_followup": on_b(_pk("placement")),
+    "employment:placement_action": on_b(_pk("placement", action="end"), _reason),
     "employment:followups_due": RouteSpec(leak_marker=_worker_name),
     "employment:season_list": RouteSpec(leak_marker=lambda w: B_SEASON),
-    "employment:season_detail": RouteSpec(kwargs=_pk("season"), object_route=True),
-    "employment:season_export": RouteSpec(kwargs=_pk("season"), object_route=True),
-    "employment:season_return": RouteSpec(
-        kwargs=_pk("season"), object_route=True, methods=("post",), post_data=_reason
-    ),
+    "employment:season_detail": on_b(_pk("season")),
+    "employment:season_export": on_b(_pk("season")),
+    "employment:season_return": on_b(_pk("season"), _reason),
     "employment:my_posts": RouteSpec(leak_marker=lambda w: B_POST, roles=("employer",)),
     "api:employment_seeker_list": RouteSpec(leak_marker=_seeker_name),
-    "api:employment_seeker_detail": RouteSpec(kwargs=_pk("seeker"), object_route=True),
-    "api:employment_seeker_posts": RouteSpec(kwargs=_pk("seeker"), object_route=True),
+    "api:employment_seeker_detail": on_b(_pk("seeker")),
+    "api:employment_seeker_posts": on_b(_pk("seeker")),
     "api:employment_post_list": RouteSpec(leak_marker=lambda w: B_POST),
-    "api:employment_post_seekers": RouteSpec(kwargs=_pk("post"), object_route=True),
+    "api:employment_post_seekers": on_b(_pk("post")),
     "api:employment_match_list": RouteSpec(leak_marker=_seeker_name),
-    "api:employment_match_action": RouteSpec(
-        kwargs=_action("match", "employer_accept"),
-        object_route=True,
-        methods=("post",),
-        post_data=_reason,
-        extra={"allowed_roles": OWN_EMPLOYER},
-        notes=OWN_EMPLOYER_NOTE,
+    "api:employment_match_action": on_b(
+        _pk("match", action="employer_accept"),
+        _reason,
+        **OWN,
     ),
     "api:employment_placement_list": RouteSpec(leak_marker=_worker_name),
-    "api:employment_season_funnel": RouteSpec(kwargs=_pk("season"), object_route=True),
+    "api:employment_season_funnel": on_b(_pk("season")),
 }

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from lianxin.core.roles import Role
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b
 
 B_MARKER = "刘庄村访问测试专用路灯诉求"
 
@@ -106,26 +106,14 @@ ROUTES: dict[str, RouteSpec] = {
     "hotline:unit_queue": RouteSpec(leak_marker=_marker),
     "hotline:supervision": RouteSpec(leak_marker=_marker),
     "hotline:callback_queue": RouteSpec(leak_marker=_marker),
-    "hotline:order_detail": RouteSpec(
-        kwargs=_b_order_kwargs, object_route=True, roles=OBJECT_GET_ROLES
+    "hotline:order_detail": on_b(_b_order_kwargs, roles=OBJECT_GET_ROLES),
+    "hotline:order_action": on_b(
+        _b_action_kwargs("accept"), {"reason": "不属于本单位", "text": "x"}
     ),
-    "hotline:order_action": RouteSpec(
-        kwargs=_b_action_kwargs("accept"),
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"reason": "不属于本单位", "text": "x"},
-    ),
-    "hotline:attachment_download": RouteSpec(
-        kwargs=_b_attachment_kwargs, object_route=True, roles=OBJECT_GET_ROLES
-    ),
+    "hotline:attachment_download": on_b(_b_attachment_kwargs, roles=OBJECT_GET_ROLES),
     "hotline:ledger": RouteSpec(leak_marker=_ledger_marker),
     "hotline:ledger_refresh": RouteSpec(methods=("post",)),
-    "hotline:ledger_close": RouteSpec(
-        kwargs=lambda w: {"pk": _b_ledger(w).pk},
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"measures": "已整改完毕"},
-    ),
+    "hotline:ledger_close": on_b(lambda w: {"pk": _b_ledger(w).pk}, {"measures": "已整改完毕"}),
     "hotline:reports": RouteSpec(leak_marker=lambda w: (_b_order(w), B_MARKER)[1]),
     "hotline:digest": RouteSpec(leak_marker=_marker),
     "hotline:reports_export": RouteSpec(notes="the rates of the user's scope as .xlsx; audited"),
@@ -142,7 +130,7 @@ ROUTES: dict[str, RouteSpec] = {
         notes="citizens rate a replied order by its tracking code; rate-limited",
     ),
     "api:workorder_list": RouteSpec(leak_marker=_marker, methods=("get", "post")),
-    "api:workorder_detail": RouteSpec(kwargs=_b_order_kwargs, object_route=True),
+    "api:workorder_detail": on_b(_b_order_kwargs),
     "api:workorder_route": RouteSpec(
         methods=("post",), post_data=lambda w: {"text": "中宁县路灯坏了"}
     ),
@@ -175,11 +163,8 @@ def _action_specs() -> dict[str, RouteSpec]:
     from lianxin.hotline.workflows import ACTION_NAMES
 
     return {
-        f"api:workorder_{name}": RouteSpec(
-            kwargs=_b_order_kwargs,
-            object_route=True,
-            methods=("post",),
-            post_data=lambda w: {"reason": "不属于本单位", "text": "已处理", "note": "x"},
+        f"api:workorder_{name}": on_b(
+            _b_order_kwargs, {"reason": "不属于本单位", "text": "已处理", "note": "x"}
         )
         for name in ACTION_NAMES
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b
 
 
 def _b_run(w):
@@ -65,28 +65,20 @@ def _b_review(w):
 ROUTES: dict[str, RouteSpec] = {
     "monitoring:index": RouteSpec(),
     "monitoring:roster_upload": RouteSpec(),
-    "monitoring:roster_detail": RouteSpec(
-        kwargs=_b_roster,
-        object_route=True,
-        methods=("get", "post"),
-        roles=("county_staff", "city_staff", "township_staff"),
+    "monitoring:roster_detail": on_b(
+        _b_roster, methods=("get", "post"), roles=("county_staff", "city_staff", "township_staff")
     ),
     "monitoring:run_list": RouteSpec(leak_marker=lambda w: (_b_run(w), "中宁县")[1]),
-    "monitoring:run_detail": RouteSpec(
-        kwargs=lambda w: {"pk": _b_run(w).pk},
-        object_route=True,
-        roles=("county_staff", "city_staff", "township_staff"),
+    "monitoring:run_detail": on_b(
+        lambda w: {"pk": _b_run(w).pk}, roles=("county_staff", "city_staff", "township_staff")
     ),
     "monitoring:alert_list": RouteSpec(leak_marker=lambda w: (_b_alert(w), "刘庄村居民")[1]),
-    "monitoring:alert_detail": RouteSpec(
-        kwargs=_b_alert,
-        object_route=True,
-        methods=("get", "post"),
-        roles=("grid_worker", "community_staff", "county_staff"),
+    "monitoring:alert_detail": on_b(
+        _b_alert, methods=("get", "post"), roles=("grid_worker", "community_staff", "county_staff")
     ),
     "monitoring:review_list": RouteSpec(leak_marker=lambda w: (_b_review(w), "刘庄村某人")[1]),
-    "monitoring:review_match": RouteSpec(
-        kwargs=_b_review, object_route=True, roles=("county_staff", "city_staff", "township_staff")
+    "monitoring:review_match": on_b(
+        _b_review, roles=("county_staff", "city_staff", "township_staff")
     ),
     "monitoring:roster_template": RouteSpec(
         kwargs=lambda w: {"kind": "deaths"}, notes="a blank template: nothing of any area"
@@ -94,30 +86,23 @@ ROUTES: dict[str, RouteSpec] = {
     "monitoring:column_names": RouteSpec(
         notes="the dictionary of column names is the same for every area (no personal data)"
     ),
-    "monitoring:review_resolve": RouteSpec(
-        kwargs=_b_review,
-        object_route=True,
-        methods=("post",),
-        roles=("county_staff", "city_staff", "township_staff"),
+    "monitoring:review_resolve": on_b(
+        _b_review, methods=("post",), roles=("county_staff", "city_staff", "township_staff")
     ),
     "monitoring:rule_settings": RouteSpec(),
     "api:monitoring_run_list": RouteSpec(
         leak_marker=lambda w: (_b_run(w), '"area_code":"640521"')[1]
     ),
-    "api:monitoring_run_detail": RouteSpec(
-        kwargs=lambda w: {"pk": _b_run(w).pk},
-        object_route=True,
-        roles=("county_staff", "city_staff", "township_staff"),
+    "api:monitoring_run_detail": on_b(
+        lambda w: {"pk": _b_run(w).pk}, roles=("county_staff", "city_staff", "township_staff")
     ),
     "api:monitoring_alert_list": RouteSpec(leak_marker=lambda w: (_b_alert(w), "刘庄村居民")[1]),
-    "api:monitoring_alert_detail": RouteSpec(
-        kwargs=_b_alert, object_route=True, roles=("grid_worker", "community_staff", "county_staff")
+    "api:monitoring_alert_detail": on_b(
+        _b_alert, roles=("grid_worker", "community_staff", "county_staff")
     ),
-    "api:monitoring_alert_verify": RouteSpec(
-        kwargs=_b_alert,
-        object_route=True,
-        methods=("post",),
+    "api:monitoring_alert_verify": on_b(
+        _b_alert,
+        {"confirmed": False, "note": "越权"},
         roles=("grid_worker", "community_staff", "county_staff"),
-        post_data=lambda w: {"confirmed": False, "note": "越权"},
     ),
 }

@@ -7,7 +7,7 @@ import uuid
 
 from django.utils import timezone
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b
 
 B_ADDRESS = "刘庄村离线测试巷9号"
 
@@ -52,11 +52,9 @@ ROUTES: dict[str, RouteSpec] = {
         roles=("grid_worker",),
         notes="other roles get 403: offline work is for grid workers",
     ),
-    "offline:sync": RouteSpec(
-        kwargs=_no_kwargs_but_b_household,
-        methods=("post",),
-        post_data=_b_submission,
-        object_route=True,
+    "offline:sync": on_b(
+        _no_kwargs_but_b_household,
+        _b_submission,
         notes="a submission into a household of site B: 404, nothing written",
     ),
     "offline:discard": RouteSpec(

@@ -11,7 +11,7 @@ from lianxin.core.roles import Role
 from lianxin.registry import services
 from lianxin.registry.models import DuplicateCandidate, ImportJob
 from lianxin.registry.services import MemberInput
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b, pk_of
 
 STAFF = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)
 
@@ -80,24 +80,7 @@ def _b(w: Any) -> SimpleNamespace:
     return w._registry_b
 
 
-def _household(w):
-    return {"pk": _b(w).household.pk}
-
-
-def _person(w):
-    return {"pk": _b(w).person.pk}
-
-
-def _tag(w):
-    return {"pk": _b(w).tag.pk}
-
-
-def _duplicate(w):
-    return {"pk": _b(w).duplicate.pk}
-
-
-def _job(w):
-    return {"pk": _b(w).job.pk}
+_pk = pk_of(_b)
 
 
 def _member(w):
@@ -114,139 +97,63 @@ ROUTES: dict[str, RouteSpec] = {
         notes="form for grid workers and area staff; others 403"
     ),
     "registry:household_export": RouteSpec(notes="scoped like the list; audited"),
-    "registry:household_detail": RouteSpec(kwargs=_household, object_route=True),
-    "registry:member_add": RouteSpec(
-        kwargs=_household, object_route=True, methods=("get", "post"), post_data=_member
+    "registry:household_detail": on_b(_pk("household")),
+    "registry:member_add": on_b(_pk("household"), _member, methods=("get", "post")),
+    "registry:assistance_add": on_b(
+        _pk("household"), {"assistance_type": "低保", "started_on": "2026-01-01"}
     ),
-    "registry:assistance_add": RouteSpec(
-        kwargs=_household,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"assistance_type": "低保", "started_on": "2026-01-01"},
-    ),
-    "registry:household_edit": RouteSpec(
-        kwargs=_household,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"address": "甲改地址"},
-    ),
-    "registry:head_change": RouteSpec(
-        kwargs=_household,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {
+    "registry:household_edit": on_b(_pk("household"), {"address": "甲改地址"}),
+    "registry:head_change": on_b(
+        _pk("household"),
+        lambda w: {
             "new_head": _b(w).household.memberships.exclude(person=_b(w).person).first().person_id,
             "old_head_relationship": "配偶",
         },
     ),
-    "registry:household_split": RouteSpec(
-        kwargs=_household,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {
+    "registry:household_split": on_b(
+        _pk("household"),
+        lambda w: {
             "persons": [
                 m.person_id for m in _b(w).household.memberships.exclude(person=_b(w).person)
             ],
             "new_head": _b(w).household.memberships.exclude(person=_b(w).person).first().person_id,
         },
     ),
-    "registry:household_merge": RouteSpec(
-        kwargs=_household,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"target": "B-REG-0002"},
+    "registry:household_merge": on_b(_pk("household"), {"target": "B-REG-0002"}),
+    "registry:assistance_end": on_b(_pk("assistance"), {"on": "2026-11-01", "reason": "收入超标"}),
+    "registry:person_edit": on_b(_pk("person"), {"name": "甲改名"}, methods=("get", "post")),
+    "registry:member_move": on_b(
+        _pk("person"), {"to_household": "B-REG-0002", "relationship": "配偶"}
     ),
-    "registry:assistance_end": RouteSpec(
-        kwargs=lambda w: {"pk": _b(w).assistance.pk},
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"on": "2026-11-01", "reason": "收入超标"},
-    ),
-    "registry:person_edit": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("get", "post"),
-        post_data=lambda w: {"name": "甲改名"},
-    ),
-    "registry:member_move": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"to_household": "B-REG-0002", "relationship": "配偶"},
-    ),
-    "registry:person_detail": RouteSpec(kwargs=_person, object_route=True),
-    "registry:person_reveal": RouteSpec(
-        kwargs=_person, object_route=True, methods=("post",), post_data=lambda w: {"reason": "核实"}
-    ),
-    "registry:tag_add": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"tag": "重病", "evidence": "x"},
-    ),
-    "registry:person_deceased": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"on": "2026-01-01", "evidence": "死亡证明"},
-    ),
-    "registry:person_moved": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"on": "2026-01-01", "destination": "银川"},
-    ),
-    "registry:disability_set": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"disability_type": "视力", "grade": "1"},
-    ),
-    "registry:tag_remove": RouteSpec(
-        kwargs=_tag, object_route=True, methods=("post",), post_data=lambda w: {"reason": "x"}
-    ),
+    "registry:person_detail": on_b(_pk("person")),
+    "registry:person_reveal": on_b(_pk("person"), {"reason": "核实"}),
+    "registry:tag_add": on_b(_pk("person"), {"tag": "重病", "evidence": "x"}),
+    "registry:person_deceased": on_b(_pk("person"), {"on": "2026-01-01", "evidence": "死亡证明"}),
+    "registry:person_moved": on_b(_pk("person"), {"on": "2026-01-01", "destination": "银川"}),
+    "registry:disability_set": on_b(_pk("person"), {"disability_type": "视力", "grade": "1"}),
+    "registry:tag_remove": on_b(_pk("tag"), {"reason": "x"}),
     "registry:key_person_ledger": RouteSpec(leak_marker=lambda w: _b(w).person.name),
     "registry:key_person_export": RouteSpec(notes="scoped like the ledger; audited"),
     "registry:duplicate_list": RouteSpec(leak_marker=lambda w: _b(w).duplicate.other.name),
-    "registry:duplicate_resolve": RouteSpec(
-        kwargs=_duplicate,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"action": "dismiss"},
-    ),
+    "registry:duplicate_resolve": on_b(_pk("duplicate"), {"action": "dismiss"}),
     "registry:import_upload": RouteSpec(leak_marker=lambda w: _b(w).job.file_name, roles=STAFF),
     "registry:import_template": RouteSpec(notes="the empty template: no data"),
-    "registry:import_detail": RouteSpec(kwargs=_job, object_route=True),
-    "registry:import_status": RouteSpec(kwargs=_job, object_route=True),
-    "registry:import_confirm": RouteSpec(kwargs=_job, object_route=True, methods=("post",)),
-    "registry:import_report": RouteSpec(kwargs=_job, object_route=True),
+    "registry:import_detail": on_b(_pk("job")),
+    "registry:import_status": on_b(_pk("job")),
+    "registry:import_confirm": on_b(_pk("job"), methods=("post",)),
+    "registry:import_report": on_b(_pk("job")),
     "api:household_list": RouteSpec(
         leak_marker=lambda w: _b(w).household.number,
         methods=("get", "post"),
         post_data=lambda w: {"division_code": w.b.village.code, "members": []},
     ),
-    "api:household_detail": RouteSpec(kwargs=_household, object_route=True),
-    "api:household_member_add": RouteSpec(
-        kwargs=_household, object_route=True, methods=("post",), post_data=_member
-    ),
-    "api:household_assistance_set": RouteSpec(
-        kwargs=_household,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"assistance_type": "低保", "started_on": "2026-01-01"},
+    "api:household_detail": on_b(_pk("household")),
+    "api:household_member_add": on_b(_pk("household"), _member),
+    "api:household_assistance_set": on_b(
+        _pk("household"), {"assistance_type": "低保", "started_on": "2026-01-01"}
     ),
     "api:person_list": RouteSpec(leak_marker=lambda w: _b(w).person.name),
-    "api:person_detail": RouteSpec(kwargs=_person, object_route=True),
-    "api:person_tag_add": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"tag": "重病", "evidence": "x"},
-    ),
-    "api:person_mark_deceased": RouteSpec(
-        kwargs=_person,
-        object_route=True,
-        methods=("post",),
-        post_data=lambda w: {"on": "2026-01-01", "evidence": "x"},
-    ),
+    "api:person_detail": on_b(_pk("person")),
+    "api:person_tag_add": on_b(_pk("person"), {"tag": "重病", "evidence": "x"}),
+    "api:person_mark_deceased": on_b(_pk("person"), {"on": "2026-01-01", "evidence": "x"}),
 }

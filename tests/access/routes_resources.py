@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b, pk_of
 
 B_PARTNER = "乙地爱心药房"
 B_OFFER = "乙地常用药九折"
@@ -30,32 +30,16 @@ def resources_b(w: Any) -> dict[str, Any]:
     offer = f.offer(al, title=B_OFFER)
     hh = f.household(w.b, head="乙地持卡人")
     card = f.card(al, hh)
-    services.card_redeem(
-        actor=al.merchant,
-        number=card.number,
-        offer=offer,
-        item="乙地布洛芬",
-        market_price_fen=1000,
-        price_paid_fen=900,
-    )
-    store = services.location_add(
-        actor=al.county,
-        name="乙地爱心物资库",
-        kind=LocationKind.STORE,
-        division=w.b.village,
-        latitude=Decimal("37.49"),
-        longitude=Decimal("105.68"),
+    f.redeem(al.merchant, card.number, offer, item="乙地布洛芬")
+    store, station = (
+        f.location(al.county, name, kind, w.b.village, Decimal("37.49"), Decimal("105.68"))
+        for name, kind in (
+            ("乙地爱心物资库", LocationKind.STORE),
+            ("乙地党群服务站", LocationKind.PARTY_STATION),
+        )
     )
     lot = services.stock_receive(
         actor=al.county, store=store, partner=al.partner, item=B_GOODS, quantity=5, value_fen=5000
-    )
-    station = services.location_add(
-        actor=al.county,
-        name="乙地党群服务站",
-        kind=LocationKind.PARTY_STATION,
-        division=w.b.village,
-        latitude=Decimal("37.49"),
-        longitude=Decimal("105.68"),
     )
     box = services.box_create(
         actor=al.county, location=station, custodian=w.user(Role.COMMUNITY_STAFF, "b"), code=B_BOX
@@ -81,12 +65,7 @@ def resources_b(w: Any) -> dict[str, Any]:
     return w._resources_b
 
 
-def _pk(key: str):
-    return lambda w: {"pk": resources_b(w)[key].pk}
-
-
-def _action(key: str, action: str):
-    return lambda w: {"pk": resources_b(w)[key].pk, "action": action}
+_pk = pk_of(resources_b)
 
 
 def _card_number(w):
@@ -145,19 +124,10 @@ APPLICANTS = ("township_staff", "county_staff", "city_staff")
 ROUTES: dict[str, RouteSpec] = {
     "resources:index": RouteSpec(leak_marker=lambda w: B_PARTNER),
     "resources:partner_apply": RouteSpec(leak_marker=lambda w: B_PARTNER, roles=APPLICANTS),
-    "resources:partner_detail": RouteSpec(kwargs=_pk("partner"), object_route=True),
-    "resources:partner_action": RouteSpec(
-        kwargs=_action("partner", "suspend"),
-        object_route=True,
-        methods=("post",),
-        post_data=_attempt,
-    ),
-    "resources:offer_create": RouteSpec(
-        kwargs=_pk("partner"), object_route=True, methods=("post",), post_data=_attempt
-    ),
-    "resources:offer_withdraw": RouteSpec(
-        kwargs=_pk("offer"), object_route=True, methods=("post",), post_data=_attempt
-    ),
+    "resources:partner_detail": on_b(_pk("partner")),
+    "resources:partner_action": on_b(_pk("partner", action="suspend"), _attempt),
+    "resources:offer_create": on_b(_pk("partner"), _attempt),
+    "resources:offer_withdraw": on_b(_pk("offer"), _attempt),
     "resources:my_partner": RouteSpec(leak_marker=lambda w: B_OFFER),
     "resources:points_merchants": RouteSpec(leak_marker=lambda w: B_PARTNER),
     "resources:redeem": RouteSpec(
@@ -172,12 +142,10 @@ ROUTES: dict[str, RouteSpec] = {
         post_data=lambda w: {"area_code": w.b.county.code, "tiers": [1, 2, 3, 4]},
         notes="the area is not among a site-A user's areas: refused, no card issued",
     ),
-    "resources:card_detail": RouteSpec(kwargs=_pk("card"), object_route=True),
-    "resources:card_print": RouteSpec(kwargs=_pk("card"), object_route=True),
-    "resources:card_action": RouteSpec(
-        kwargs=_action("card", "suspend"), object_route=True, methods=("post",), post_data=_attempt
-    ),
-    "resources:life_circle": RouteSpec(kwargs=_household, object_route=True),
+    "resources:card_detail": on_b(_pk("card")),
+    "resources:card_print": on_b(_pk("card")),
+    "resources:card_action": on_b(_pk("card", action="suspend"), _attempt),
+    "resources:life_circle": on_b(_household),
     "resources:coverage": RouteSpec(leak_marker=lambda w: w.b.village.short_name, roles=STAFF),
     "resources:location_index": RouteSpec(leak_marker=lambda w: "乙地党群服务站"),
     "resources:stock_index": RouteSpec(leak_marker=lambda w: B_GOODS, roles=STAFF),
@@ -202,34 +170,28 @@ ROUTES: dict[str, RouteSpec] = {
             "value_fen": "1",
         },
     ),
-    "resources:stock_detail": RouteSpec(kwargs=_pk("lot"), object_route=True),
-    "resources:stock_dispatch": RouteSpec(
-        kwargs=_pk("lot"), object_route=True, methods=("post",), post_data=_attempt
-    ),
+    "resources:stock_detail": on_b(_pk("lot")),
+    "resources:stock_dispatch": on_b(_pk("lot"), _attempt),
     "resources:box_index": RouteSpec(leak_marker=lambda w: B_BOX),
-    "resources:box_detail": RouteSpec(kwargs=_pk("box"), object_route=True),
-    "resources:box_action": RouteSpec(
-        kwargs=_action("box", "take"), object_route=True, methods=("post",), post_data=_attempt
-    ),
+    "resources:box_detail": on_b(_pk("box")),
+    "resources:box_action": on_b(_pk("box", action="take"), _attempt),
     "resources:export": RouteSpec(
         kwargs=lambda w: {"kind": "cards"},
         notes="xlsx, scoped like the card list (tested in resources/tests); crawled for PII",
     ),
     "api:resources_partner_list": RouteSpec(leak_marker=lambda w: B_PARTNER),
-    "api:resources_partner_detail": RouteSpec(kwargs=_pk("partner"), object_route=True),
+    "api:resources_partner_detail": on_b(_pk("partner")),
     "api:resources_offer_list": RouteSpec(leak_marker=lambda w: B_OFFER),
     "api:resources_card_list": RouteSpec(leak_marker=_card_number_marker),
-    "api:resources_card_detail": RouteSpec(kwargs=_pk("card"), object_route=True),
+    "api:resources_card_detail": on_b(_pk("card")),
     "api:resources_card_check": RouteSpec(
         kwargs=_card_number,
         notes="merchants only (404 for everyone else); a merchant of another area gets "
         "valid=false and nothing of the card (resources/tests/test_api.py)",
     ),
-    "api:resources_card_redeem": RouteSpec(
-        kwargs=_card_number, object_route=True, methods=("post",), post_data=_attempt
-    ),
+    "api:resources_card_redeem": on_b(_card_number, _attempt),
     "api:resources_redemption_list": RouteSpec(leak_marker=lambda w: "乙地布洛芬"),
-    "api:resources_life_circle": RouteSpec(kwargs=_api_household, object_route=True),
+    "api:resources_life_circle": on_b(_api_household),
     "api:resources_nearest": RouteSpec(
         notes="public business points (shops, stations) near a coordinate; needs sign-in"
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b
 
 
 def _b_grid(w):
@@ -23,21 +23,21 @@ ROUTES: dict[str, RouteSpec] = {
     "accounts:logout": RouteSpec(public=True, methods=("post",)),
     "accounts:my_areas": RouteSpec(leak_marker=lambda w: w.b.village.short_name),
     "areas:division_index": RouteSpec(leak_marker=lambda w: w.b.village.short_name),
-    "areas:division_detail": RouteSpec(kwargs=_b_village, object_route=True),
+    "areas:division_detail": on_b(_b_village),
     "areas:grid_index": RouteSpec(leak_marker=lambda w: w.b.village.short_name),
-    "areas:grid_detail": RouteSpec(kwargs=_b_grid, object_route=True),
+    "areas:grid_detail": on_b(_b_grid),
     "directory:organisation_index": RouteSpec(
         leak_marker=lambda w: w.b.orgs["township_government"].name
     ),
-    "directory:organisation_detail": RouteSpec(kwargs=_b_org, object_route=True),
+    "directory:organisation_detail": on_b(_b_org),
     "api:auth_token": RouteSpec(public=True, methods=("post",)),
     "api:me": RouteSpec(),
     "api:division_list": RouteSpec(leak_marker=lambda w: w.b.village.code),
-    "api:division_detail": RouteSpec(kwargs=_b_village, object_route=True),
+    "api:division_detail": on_b(_b_village),
     "api:grid_list": RouteSpec(leak_marker=lambda w: w.b.village.code),
-    "api:grid_detail": RouteSpec(kwargs=_b_grid, object_route=True),
+    "api:grid_detail": on_b(_b_grid),
     "api:organisation_list": RouteSpec(leak_marker=lambda w: w.b.orgs["township_government"].code),
-    "api:organisation_detail": RouteSpec(kwargs=_b_org, object_route=True),
+    "api:organisation_detail": on_b(_b_org),
     "schema": RouteSpec(notes="the OpenAPI schema: structure only, no data; requires login"),
     "api_docs": RouteSpec(notes="Swagger UI served locally; requires login"),
 }

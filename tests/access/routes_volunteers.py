@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.access.registry import RouteSpec
+from tests.access.registry import RouteSpec, on_b, pk_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_WISH = "乙地心愿标记"
@@ -29,22 +29,8 @@ def vol_b(w: Any) -> dict[str, Any]:
     community = w.user(Role.COMMUNITY_STAFF, "b")
     grid_worker = w.user(Role.GRID_WORKER, "b")
     person = f.elderly_woman(w.b, name="乙地老人")
-    wish, _ = services.wish_create(
-        actor=community,
-        title=B_WISH,
-        category="clothing",
-        estimate_fen=5000,
-        person=person,
-        publish=True,
-    )
-    done, _ = services.wish_create(
-        actor=community,
-        title="乙地已完成心愿",
-        category="clothing",
-        estimate_fen=5000,
-        person=person,
-        publish=True,
-    )
+    wish, _ = f.wish(community, person, B_WISH, 5000)
+    done, _ = f.wish(community, person, "乙地已完成心愿", 5000)
     partner, _ = f.partner(w, "b")
     services.wish_claim(actor=partner, obj=done)
     services.wish_deliver(actor=partner, obj=done)
@@ -67,36 +53,7 @@ def vol_b(w: Any) -> dict[str, Any]:
     return w._vol_b
 
 
-def _wish(w):
-    return {"pk": vol_b(w)["wish"].pk}
-
-
-def _done(w):
-    return {"pk": vol_b(w)["done"].pk}
-
-
-def _wish_claim(w):
-    return {"pk": vol_b(w)["wish"].pk, "action": "claim"}
-
-
-def _task(w):
-    return {"pk": vol_b(w)["task"].pk}
-
-
-def _task_take(w):
-    return {"pk": vol_b(w)["task"].pk, "action": "take"}
-
-
-def _team(w):
-    return {"pk": vol_b(w)["team"].pk}
-
-
-def _profile(w):
-    return {"pk": vol_b(w)["profile"].pk}
-
-
-def _care(w):
-    return {"pk": vol_b(w)["care"].pk}
+_pk = pk_of(vol_b)
 
 
 def _wish_marker(w):
@@ -127,38 +84,34 @@ ROUTES: dict[str, RouteSpec] = {
     "volunteers:wish_new": RouteSpec(leak_marker=_care_marker, roles=STAFF),
     "volunteers:wish_export": RouteSpec(),
     "volunteers:wish_report": RouteSpec(leak_marker=lambda w: (vol_b(w), "刘庄村")[1], roles=STAFF),
-    "volunteers:wish_detail": RouteSpec(kwargs=_wish, object_route=True),
-    "volunteers:wish_photo": RouteSpec(kwargs=_done, object_route=True),
-    "volunteers:wish_action": RouteSpec(kwargs=_wish_claim, object_route=True, methods=POST),
+    "volunteers:wish_detail": on_b(_pk("wish")),
+    "volunteers:wish_photo": on_b(_pk("done")),
+    "volunteers:wish_action": on_b(_pk("wish", action="claim"), methods=POST),
     "volunteers:my_tasks": RouteSpec(leak_marker=_task_marker),
     "volunteers:my_record": RouteSpec(),
     "volunteers:task_list": RouteSpec(leak_marker=_task_marker, roles=STAFF),
     "volunteers:task_new": RouteSpec(leak_marker=_team_marker, roles=STAFF),
-    "volunteers:task_detail": RouteSpec(kwargs=_task, object_route=True),
-    "volunteers:task_action": RouteSpec(kwargs=_task_take, object_route=True, methods=POST),
+    "volunteers:task_detail": on_b(_pk("task")),
+    "volunteers:task_action": on_b(_pk("task", action="take"), methods=POST),
     "volunteers:records_export": RouteSpec(),
-    "volunteers:certificate": RouteSpec(kwargs=_profile, object_route=True),
+    "volunteers:certificate": on_b(_pk("profile")),
     "volunteers:team_list": RouteSpec(leak_marker=_team_marker, roles=STAFF),
-    "volunteers:team_detail": RouteSpec(kwargs=_team, object_route=True),
-    "volunteers:team_member_add": RouteSpec(
-        kwargs=_team, object_route=True, methods=POST, post_data=lambda w: {"volunteer": "1"}
-    ),
-    "volunteers:roster_sync": RouteSpec(kwargs=_team, object_route=True, methods=POST),
+    "volunteers:team_detail": on_b(_pk("team")),
+    "volunteers:team_member_add": on_b(_pk("team"), {"volunteer": "1"}, methods=POST),
+    "volunteers:roster_sync": on_b(_pk("team"), methods=POST),
     "volunteers:points_spend": RouteSpec(
         methods=("get", "post"), post_data=lambda w: {"code": "ZY640521000001", "points": "1"}
     ),
     "volunteers:roster": RouteSpec(leak_marker=_care_marker, roles=STAFF),
     "volunteers:fourones_export": RouteSpec(),
-    "volunteers:fourones_record": RouteSpec(
-        kwargs=_care, object_route=True, methods=POST, post_data=lambda w: {"item": "kit"}
-    ),
-    "volunteers:card": RouteSpec(kwargs=_care, object_route=True),
+    "volunteers:fourones_record": on_b(_pk("care"), {"item": "kit"}, methods=POST),
+    "volunteers:card": on_b(_pk("care")),
     "api:wish_list": RouteSpec(leak_marker=_wish_marker),
-    "api:wish_detail": RouteSpec(kwargs=_wish, object_route=True),
-    "api:wish_transition": RouteSpec(kwargs=_wish_claim, object_route=True, methods=POST),
+    "api:wish_detail": on_b(_pk("wish")),
+    "api:wish_transition": on_b(_pk("wish", action="claim"), methods=POST),
     "api:volunteer_list": RouteSpec(leak_marker=lambda w: vol_b(w)["profile"].name),
     "api:volunteer_ledger": RouteSpec(),
     "api:volunteer_task_list": RouteSpec(leak_marker=_task_marker),
-    "api:volunteer_task_detail": RouteSpec(kwargs=_task, object_route=True),
-    "api:volunteer_task_transition": RouteSpec(kwargs=_task_take, object_route=True, methods=POST),
+    "api:volunteer_task_detail": on_b(_pk("task")),
+    "api:volunteer_task_transition": on_b(_pk("task", action="take"), methods=POST),
 }

@@ -66,32 +66,28 @@ def _warm_urlconf() -> None:
     import lianxin.hotline.routing  # noqa: F401
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
-    viewport = getattr(request, "param", None) or {"width": 1280, "height": 800}
-    context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server.url)
+def _page(browser: Any, live_server: Any, **options: Any) -> Iterator[Any]:
+    """A page of a new Chinese-locale browser context on the live server."""
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, **options)
     context.set_default_timeout(30000)
     page = context.new_page()
     page.live_server_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
+    viewport = getattr(request, "param", None) or {"width": 1280, "height": 800}
+    yield from _page(browser, live_server, viewport=viewport)
 
 
 @pytest.fixture
 def phone_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A phone-sized page (390×844, touch) for grid workers' flows."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        base_url=live_server.url,
+    yield from _page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(30000)
-    page = context.new_page()
-    page.live_server_url = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.fixture

@@ -120,15 +120,10 @@ def _community(world: Any) -> tuple[Any, list[str]]:
 
 
 def _order(world: Any, agent: Any) -> Any:
-    from lianxin.hotline import services
+    from lianxin.hotline.tests import factories as hotline_f
 
-    order, _ = services.workorder_intake(
-        actor=agent,
-        text="兴庆区胜利街路灯坏了一个星期，晚上很黑",
-        caller_name="张女士",
-        caller_phone="13995112233",
-        area_code=world.a.village.code,
-        dept_type="municipal_engineering",
+    order, _ = hotline_f.intake(
+        world, agent, "兴庆区胜利街路灯坏了一个星期，晚上很黑", caller_name="张女士"
     )
     return order
 

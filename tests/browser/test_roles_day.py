@@ -14,7 +14,6 @@ from lianxin.benefits.tests import factories as bf
 from lianxin.core.roles import Role
 from lianxin.resources.models import Offer
 from lianxin.resources.tests import factories as rf
-from lianxin.volunteers import services as volunteer_services
 from lianxin.volunteers.models import Wish
 from lianxin.volunteers.tests import factories as vf
 
@@ -131,14 +130,7 @@ def test_merchant_posts_an_offer(world, page, login_as, screenshot):
 def test_volunteer_claims_a_wish(world, page, login_as, screenshot):
     community = world.user(Role.COMMUNITY_STAFF, "a")
     person = vf.elderly_woman(world.a, name="马秀兰")
-    wish, _ = volunteer_services.wish_create(
-        actor=community,
-        title="冬季棉鞋一双",
-        category="clothing",
-        estimate_fen=6000,
-        person=person,
-        publish=True,
-    )
+    wish, _ = vf.wish(community, person, "冬季棉鞋一双", 6000)
     team = vf.team(world, community, name="安秀社区志愿服务队")
     volunteer, _profile = vf.volunteer(world, community, team=team)
     login_as(page, volunteer)

@@ -24,14 +24,7 @@ def test_partner_claims_a_wish_and_volunteer_checks_in_on_a_phone(
     community = world.user(Role.COMMUNITY_STAFF, "a")
     gw = world.user(Role.GRID_WORKER, "a")
     person = f.elderly_woman(world.a, name="马秀兰")
-    wish, _ = services.wish_create(
-        actor=community,
-        title="加厚棉背心一件",
-        category="clothing",
-        estimate_fen=8000,
-        person=person,
-        publish=True,
-    )
+    wish, _ = f.wish(community, person, "加厚棉背心一件", 8000)
     partner, org = f.partner(world, name="宁夏塞上爱心商贸有限公司")
     page = phone_page
     login_as(page, partner)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.test_worker_faults import HOUSEHOLDS, SEED, _database
+from tests.ops.test_worker_faults import HOUSEHOLDS, SEED, _database, _env, _lianxin
 
 pytestmark = pytest.mark.slow
 
@@ -57,27 +57,6 @@ def redis_db() -> Iterator[tuple[str, object]]:
         client.flushdb()
         if lock.get(key) == token.encode():
             lock.delete(key)
-
-
-def _env(tmp_path: Path, url: str, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.dev",
-        DATABASE_URL=url,
-        REDIS_URL=redis_url,
-        LIANXIN_VAR_DIR=str(tmp_path / "var"),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _lianxin(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "lianxin", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
 
 
 def _state(env: dict[str, str]) -> list[str]:
@@ -127,7 +106,7 @@ def test_worker_killed_mid_import_is_retried_to_the_same_result(tmp_path, reques
     (tmp_path / "var").mkdir()
     url, _status = _database(tmp_path, request)
     with redis_db() as (redis_url, client):
-        env = _env(tmp_path, url, redis_url)
+        env = _env(tmp_path, url, REDIS_URL=redis_url)
         _lianxin(env, "migrate", "--noinput", "-v", "0")
         _lianxin(env, "createcachetable")
         _lianxin(env, "shell", "-c", SEED.format(n=HOUSEHOLDS, tmp=tmp_path))

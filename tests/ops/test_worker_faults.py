@@ -100,13 +100,15 @@ def _database(tmp_path: Path, request) -> tuple[str, object]:
     return f"sqlite:///{path}", status_sqlite
 
 
-def _env(tmp_path: Path, url: str) -> dict[str, str]:
+def _env(tmp_path: Path, url: str, **more: str) -> dict[str, str]:
+    """The environment of the subprocesses: this test's database (and ``more``)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.dev",
         DATABASE_URL=url,
         LIANXIN_VAR_DIR=str(tmp_path / "var"),
         PYTHONUNBUFFERED="1",
+        **more,
     )
     return env
 

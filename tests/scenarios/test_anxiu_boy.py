@@ -7,6 +7,7 @@ import datetime as dt
 
 from lianxin.care import selectors, services
 from lianxin.care.models import MeasureStatus, Stage
+from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from lianxin.directory.models import OrgKind
 from tests.scenarios.conftest import run_to_recognised
@@ -68,31 +69,26 @@ def test_the_boy_of_anxiu_through_all_six_stages(place, first_batch):
         leader=cast["leader"],
         paired_unit=education,
     )
-    activities = services.measure_add(
-        actor=township,
-        case=case,
-        action="children",
-        title="网格员带孩子参加社区活动",
-        responsible_unit=committee,
-        deadline=dt.date(2026, 4, 30),
+    activities = care_f.measure(
+        township, case, "children", "网格员带孩子参加社区活动", committee, dt.date(2026, 4, 30)
     )
-    school = services.measure_add(
-        actor=township,
-        case=case,
-        action="education",
-        title="街道与教育局协调进入武术学校就读，每学期减免学费2000元",
-        responsible_unit=education,
-        deadline=dt.date(2026, 4, 1),
+    school = care_f.measure(
+        township,
+        case,
+        "education",
+        "街道与教育局协调进入武术学校就读，每学期减免学费2000元",
+        education,
+        dt.date(2026, 4, 1),
         budget_fen=200_000,
     )
-    supplies = services.measure_add(
-        actor=township,
-        case=case,
-        action="education",
-        title="自治区政府办公厅和志愿者联合会送去学习用品",
-        responsible_unit=office,
+    supplies = care_f.measure(
+        township,
+        case,
+        "education",
+        "自治区政府办公厅和志愿者联合会送去学习用品",
+        office,
+        dt.date(2026, 4, 15),
         paired_unit=volunteers,
-        deadline=dt.date(2026, 4, 15),
     )
     case = services.plan_approve(actor=township, case=case)
     assert case.stage == Stage.PLANNED

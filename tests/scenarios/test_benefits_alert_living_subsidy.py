@@ -16,7 +16,6 @@ from lianxin.benefits.models import Application, LedgerEntry
 from lianxin.benefits.tests import factories as f
 from lianxin.core.errors import AccessDenied
 from lianxin.monitoring import services as monitoring_services
-from lianxin.monitoring.models import Alert, Run
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n% form\n"
@@ -27,15 +26,13 @@ def test_living_subsidy_after_a_monitoring_alert(world):
         a = f.actors(world)
         pols = f.policies(world)
         hh, person = f.disabled_in_dibao(world.a, grade=1, name="马秀兰")
-        run = Run.objects.create(area=world.a.county, as_of=dt.date(2026, 11, 1), status="done")
-        alert = Alert.objects.create(
-            run=run,
-            person=person,
-            rule="living_subsidy_missing",
-            detail="一级肢体残疾，家庭享受低保，未领取生活补贴",
+        alert = f.alert(
+            person,
+            "living_subsidy_missing",
+            "一级肢体残疾，家庭享受低保，未领取生活补贴",
+            area=world.a.county,
+            as_of=dt.date(2026, 11, 1),
             evidence_hash="e1",
-            area_code=person.area_code,
-            grid=person.grid,
         )
         monitoring_services.alert_verify(
             actor=a.grid_worker,
@@ -71,11 +68,9 @@ def test_living_subsidy_after_a_monitoring_alert(world):
         app = Application.objects.get(pk=app.pk)
         assert (app.status, app.approved_fen) == ("approved", 12_000)
 
-        payroll = services.payment_run_prepare(
-            actor=a.county, policy=pols["living"], area=world.a.village, month=dt.date(2026, 11, 1)
+        f.booked_run(
+            a.county, pols["living"], world.a.village, dt.date(2026, 11, 1), checker=a.county2
         )
-        services.payment_run_approve(actor=a.county2, obj=payroll)
-        services.payment_run_book(actor=a.county, obj=payroll)
         paid = sorted(
             LedgerEntry.objects.filter(person=person).values_list("amount_fen", flat=True)
         )

@@ -25,15 +25,7 @@ def test_cofunded_medical_grant(world):
         Assignment.objects.filter(user=checker).update(organisation=f.union_org(world.a))
         hh = f.household(world.a)
         worker = f.person(world.a, hh, "王师傅")
-        file = services.union_file_open(
-            actor=a.union,
-            union=f.union_org(world.a),
-            household=hh,
-            worker=worker,
-            difficulty_class="deep",
-            causes=["illness"],
-            employer="银川某厂",
-        )
+        file = f.union_file(a.union, world.a, hh, worker, employer="银川某厂")
         city, district, insurer = (
             f.source(n)
             for n in ("银川市总工会帮扶资金", "兴庆区总工会帮扶资金", "职工医疗互助保险承保机构")
@@ -48,14 +40,9 @@ def test_cofunded_medical_grant(world):
         file.refresh_from_db()
         assert file.status == "assisted"
         assert record.entitlement.amount_fen == 5_000_000
-        run = services.payment_run_prepare(
-            actor=a.union,
-            policy=pols["union_medical"],
-            area=world.a.county,
-            month=dt.date(2026, 11, 1),
+        f.booked_run(
+            a.union, pols["union_medical"], world.a.county, dt.date(2026, 11, 1), checker=checker
         )
-        services.payment_run_approve(actor=checker, obj=run)
-        services.payment_run_book(actor=a.union, obj=run)
 
         for source, fen in ((city, 3_000_000), (district, 1_000_000), (insurer, 1_000_000)):
             totals = selectors.source_totals(user=a.union, source=source)

@@ -15,14 +15,11 @@ from lianxin.benefits import services
 from lianxin.benefits.models import Entitlement, LedgerEntry
 from lianxin.benefits.tests import factories as f
 from lianxin.core.errors import AccessDenied
-from lianxin.monitoring.models import Alert, Run
 from lianxin.registry.models import Person
 
 
 def _pay(a, policy, area, month):
-    run = services.payment_run_prepare(actor=a.county, policy=policy, area=area, month=month)
-    services.payment_run_approve(actor=a.county2, obj=run)
-    services.payment_run_book(actor=a.county, obj=run)
+    f.booked_run(a.county, policy, area, month, checker=a.county2)
 
 
 def test_death_stops_the_subsidy_with_a_reversing_entry(world):
@@ -44,15 +41,13 @@ def test_death_stops_the_subsidy_with_a_reversing_entry(world):
         Person.objects.filter(pk=person.pk).update(
             status="deceased", status_date=dt.date(2026, 11, 15)
         )
-        run = Run.objects.create(area=world.a.county, as_of=dt.date(2026, 12, 1), status="done")
-        alert = Alert.objects.create(
-            run=run,
-            person=person,
-            rule="assistance_recipient_deceased",
-            detail="死亡名册：2026-11-15",
+        alert = f.alert(
+            person,
+            "assistance_recipient_deceased",
+            "死亡名册：2026-11-15",
+            area=world.a.county,
+            as_of=dt.date(2026, 12, 1),
             evidence_hash="d1",
-            area_code=person.area_code,
-            grid=person.grid,
             status="confirmed",
         )
         [stop] = services.stop_propose_from_alert(actor=a.county, alert_id=alert.pk)

@@ -26,33 +26,13 @@ def test_union_file_from_opening_to_out_of_difficulty(world):
         hh = f.household(world.a)
         worker = f.person(world.a, hh, "李师傅")
         with pytest.raises(AccessDenied):
-            services.union_file_open(
-                actor=a.county,
-                union=f.union_org(world.a),
-                household=hh,
-                worker=worker,
-                difficulty_class="deep",
-                causes=["illness"],
-            )
-        file = services.union_file_open(
-            actor=a.union,
-            union=f.union_org(world.a),
-            household=hh,
-            worker=worker,
-            difficulty_class="deep",
-            causes=["illness", "education"],
-            employer="宁夏某机械厂",
+            f.union_file(a.county, world.a, hh, worker)
+        file = f.union_file(
+            a.union, world.a, hh, worker, causes=["illness", "education"], employer="宁夏某机械厂"
         )
         assert (file.status, file.reverify_due_on) == ("opened", dt.date(2027, 1, 10))
         with pytest.raises(Conflict):
-            services.union_file_open(
-                actor=a.union,
-                union=f.union_org(world.a),
-                household=hh,
-                worker=worker,
-                difficulty_class="deep",
-                causes=["illness"],
-            )
+            f.union_file(a.union, world.a, hh, worker)
         assert _numbers(a.union, "never_assisted") == [file.number]
         with pytest.raises(InvalidTransition):
             services.union_file_out(actor=a.union, obj=file, reason="未帮扶不能脱困")

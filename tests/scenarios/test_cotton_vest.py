@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from lianxin.care import services as care_services
 from lianxin.care.models import Measure
 from lianxin.care.tests import factories as care_f
 from lianxin.core.errors import Conflict
@@ -31,13 +30,8 @@ def planned(world):
     hh.head.save()
     case, actors = care_f.case_at(world, "planned", hh=hh)
     community_unit = care_f.community_org(world.a)
-    measure = care_services.measure_add(
-        actor=actors.township,
-        case=case,
-        action="basic_living",
-        title="冬季御寒衣物",
-        responsible_unit=community_unit,
-        deadline=dt.date(2026, 12, 31),
+    measure = care_f.measure(
+        actors.township, case, "basic_living", "冬季御寒衣物", community_unit, dt.date(2026, 12, 31)
     )
     return hh.head, measure, actors
 
@@ -85,13 +79,9 @@ def test_cotton_vest_from_visit_to_implemented_measure(world, planned, client):
 def test_measure_of_another_unit_stays_open_and_is_reported(world, planned):
     person, _, a = planned
     case = Measure.objects.filter(case__household__head=person).first().case
-    dept = care_services.measure_add(
-        actor=a.township,
-        case=case,
-        action="basic_living",
-        title="学习用品",
-        responsible_unit=world.a.orgs["education"],
-        deadline=dt.date(2026, 12, 31),
+    education = world.a.orgs["education"]
+    dept = care_f.measure(
+        a.township, case, "basic_living", "学习用品", education, dt.date(2026, 12, 31)
     )
     wish, code = services.wish_create(
         actor=a.community,

@@ -11,6 +11,7 @@ import time_machine
 
 from lianxin.care import services
 from lianxin.care.models import Stage
+from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from lianxin.directory.models import OrgKind
 from tests.scenarios.conftest import run_to_recognised
@@ -62,29 +63,19 @@ def test_du_lin_wife_and_daughter(place, first_batch):
             leader=cast["leader"],
             paired_unit=civil,
         )
-        rental = services.measure_add(
-            actor=cast["township"],
-            case=case,
-            action="housing",
-            title="公租房绿色通道申请",
-            responsible_unit=housing,
-            deadline=dt.date(2026, 2, 5),
+        rental = care_f.measure(
+            cast["township"], case, "housing", "公租房绿色通道申请", housing, dt.date(2026, 2, 5)
         )
-        allowance = services.measure_add(
-            actor=cast["township"],
-            case=case,
-            action="basic_living",
-            title="申请最低生活保障",
-            responsible_unit=civil,
-            deadline=dt.date(2026, 3, 31),
+        allowance = care_f.measure(
+            cast["township"], case, "basic_living", "申请最低生活保障", civil, dt.date(2026, 3, 31)
         )
-        lamp = services.measure_add(
-            actor=cast["township"],
-            case=case,
-            action="education",
-            title="链接爱心人士捐赠学习台灯",
-            responsible_unit=committee,
-            deadline=dt.date(2026, 2, 28),
+        lamp = care_f.measure(
+            cast["township"],
+            case,
+            "education",
+            "链接爱心人士捐赠学习台灯",
+            committee,
+            dt.date(2026, 2, 28),
             delivery_type="volunteers.microwish",
             delivery_id="W-1",
             delivery_label="微心愿：学习台灯",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lianxin.care import services as care
 from lianxin.care.models import FollowUp, MeasureStatus, Stage
+from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from lianxin.employment import selectors, services
 from lianxin.employment.models import (
@@ -54,13 +55,8 @@ def test_physically_disabled_man_placed_in_the_sunshine_factory_with_follow_ups(
     care.plan_save(
         actor=cast["community"], case=case, goal="稳定就业", leader=cast["leader"], paired_unit=dpf
     )
-    measure = care.measure_add(
-        actor=cast["community"],
-        case=case,
-        action="employment",
-        title="推荐到阳光工厂就业",
-        responsible_unit=dpf,
-        deadline=dt.date(2026, 12, 31),
+    measure = care_f.measure(
+        cast["community"], case, "employment", "推荐到阳光工厂就业", dpf, dt.date(2026, 12, 31)
     )
     care.plan_approve(actor=cast["township"], case=case)
 

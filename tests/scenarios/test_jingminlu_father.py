@@ -7,6 +7,7 @@ import datetime as dt
 
 from lianxin.care import services
 from lianxin.care.models import Stage
+from lianxin.care.tests import factories as care_f
 from tests.scenarios.conftest import run_to_recognised
 
 
@@ -55,23 +56,16 @@ def test_jingminlu_father_daughter_and_housing(place, first_batch):
         leader=cast["leader"],
         paired_unit=civil,
     )
-    allowance = services.measure_add(
-        actor=cast["township"],
-        case=case,
-        action="children",
-        title="认定为事实无人抚养儿童，每月发放基本生活费1200元",
-        responsible_unit=civil,
-        deadline=dt.date(2026, 5, 31),
+    allowance = care_f.measure(
+        cast["township"],
+        case,
+        "children",
+        "认定为事实无人抚养儿童，每月发放基本生活费1200元",
+        civil,
+        dt.date(2026, 5, 31),
         budget_fen=120_000,
     )
-    services.measure_add(
-        actor=cast["township"],
-        case=case,
-        action="housing",
-        title="安排廉租住房",
-        responsible_unit=housing,
-        deadline=dt.date(2026, 8, 31),
-    )
+    care_f.measure(cast["township"], case, "housing", "安排廉租住房", housing, dt.date(2026, 8, 31))
     case = services.plan_approve(actor=cast["township"], case=case)
     assert case.stage == Stage.PLANNED
     services.measure_link_delivery(

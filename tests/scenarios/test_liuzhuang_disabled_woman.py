@@ -7,6 +7,7 @@ import datetime as dt
 
 from lianxin.care import services
 from lianxin.care.models import MeasureStatus, Stage
+from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from tests.scenarios.conftest import run_to_recognised
 
@@ -42,22 +43,17 @@ def test_liuzhuang_disabled_woman_gets_assistance_and_a_job(place, first_batch):
         leader=cast["leader"],
         paired_unit=hr,
     )
-    relief = services.measure_add(
-        actor=cast["township"],
-        case=case,
-        action="basic_living",
-        title="发放临时救助金4140元",
-        responsible_unit=civil,
-        deadline=dt.date(2026, 5, 15),
+    relief = care_f.measure(
+        cast["township"],
+        case,
+        "basic_living",
+        "发放临时救助金4140元",
+        civil,
+        dt.date(2026, 5, 15),
         budget_fen=414_000,
     )
-    job = services.measure_add(
-        actor=cast["township"],
-        case=case,
-        action="employment",
-        title="安排公益性岗位",
-        responsible_unit=hr,
-        deadline=dt.date(2026, 6, 1),
+    job = care_f.measure(
+        cast["township"], case, "employment", "安排公益性岗位", hr, dt.date(2026, 6, 1)
     )
     case = services.plan_approve(actor=cast["township"], case=case)
     assert case.stage == Stage.PLANNED

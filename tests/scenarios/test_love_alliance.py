@@ -173,21 +173,12 @@ def test_a_card_is_suspended_when_the_household_leaves_dibao(
 def test_a_medicine_box_from_donation_to_expiry_alert(world, client):
     al = f.Alliance(world)
     custodian = world.user(Role.VOLUNTEER, "a")
-    busy_place = services.location_add(
-        actor=al.county,
-        name="安秀社区党群服务站",
-        kind=LocationKind.PARTY_STATION,
-        division=world.a.village,
-        latitude="38.4681",
-        longitude="106.2889",
-    )
-    quiet_place = services.location_add(
-        actor=al.county,
-        name="安秀小区7号楼",
-        kind=LocationKind.BUILDING,
-        division=world.a.village,
-        latitude="38.4690",
-        longitude="106.2895",
+    busy_place, quiet_place = (
+        f.location(al.county, name, kind, world.a.village, latitude, longitude)
+        for name, kind, latitude, longitude in (
+            ("安秀社区党群服务站", LocationKind.PARTY_STATION, "38.4681", "106.2889"),
+            ("安秀小区7号楼", LocationKind.BUILDING, "38.4690", "106.2895"),
+        )
     )
     busy = services.box_create(actor=al.community, location=busy_place, custodian=custodian)
     quiet = services.box_create(actor=al.community, location=quiet_place, custodian=custodian)

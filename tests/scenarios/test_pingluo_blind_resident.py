@@ -7,6 +7,7 @@ import datetime as dt
 
 from lianxin.care import services
 from lianxin.care.models import Stage
+from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from tests.scenarios.conftest import run_to_recognised
 
@@ -46,14 +47,7 @@ def test_pingluo_blind_resident_gets_an_accessible_home(place, first_batch):
         paired_unit=federation,
     )
     measures = [
-        services.measure_add(
-            actor=cast["township"],
-            case=case,
-            action="disabled",
-            title=title,
-            responsible_unit=federation,
-            deadline=dt.date(2026, 7, 1),
-        )
+        care_f.measure(cast["township"], case, "disabled", title, federation, dt.date(2026, 7, 1))
         for title in ITEMS
     ]
     case = services.plan_approve(actor=cast["township"], case=case)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from lianxin.care import services
 from lianxin.care.models import MeasureStatus, Stage
+from lianxin.care.tests import factories as care_f
 from lianxin.directory.models import OrgKind
 from tests.scenarios.conftest import run_to_recognised
 
@@ -46,14 +47,14 @@ def test_yaotan_household_gets_electric_heating(place, first_batch):
         leader=cast["leader"],
         paired_unit=partner,
     )
-    heating = services.measure_add(
-        actor=cast["township"],
-        case=case,
-        action="heating",
-        title="煤改电取暖设备，由爱心企业免费安装",
-        responsible_unit=township_org,
+    heating = care_f.measure(
+        cast["township"],
+        case,
+        "heating",
+        "煤改电取暖设备，由爱心企业免费安装",
+        township_org,
+        dt.date(2025, 12, 20),
         paired_unit=partner,
-        deadline=dt.date(2025, 12, 20),
         budget_fen=0,
     )
     case = services.plan_approve(actor=cast["township"], case=case)

@@ -97,18 +97,23 @@ def test_anonymous_is_refused_and_nothing_changes(name, world, client):
     assert changed(before, snapshot()) == [], name
 
 
+def _refused_unchanged(client: Any, user: Any, who: tuple, url: str, spec: Any, world: Any) -> None:
+    """``user`` is refused every method of the route, and the database stays as it was."""
+    client.force_login(user)
+    before = snapshot()
+    for method in spec.methods:
+        response = _call(client, method, url, spec, world)
+        assert _refused(url, response), (*who, method, response.status_code)
+    assert changed(before, snapshot()) == [], who
+    client.logout()
+
+
 @pytest.mark.parametrize("name", sorted(n for n, s in ROUTES.items() if s.object_route))
 def test_other_area_every_role_changes_nothing(name, world, client):
     spec = ROUTES[name]
     url = url_for(name, spec, world)
     for role in spec.roles or SITE_A_ROLES:
-        client.force_login(world.user(role, "a"))
-        before = snapshot()
-        for method in spec.methods:
-            response = _call(client, method, url, spec, world)
-            assert _refused(url, response), (name, role, method, response.status_code)
-        assert changed(before, snapshot()) == [], (name, role)
-        client.logout()
+        _refused_unchanged(client, world.user(role, "a"), (name, role), url, spec, world)
 
 
 @pytest.mark.parametrize("name", sorted(n for n, s in ROUTES.items() if s.object_route))
@@ -122,13 +127,7 @@ def test_other_organisation_grid_and_role_are_refused(name, world, client):
     for label in OUTSIDER_LABELS:
         if label in allowed:
             continue
-        client.force_login(_outsider(world, label))
-        before = snapshot()
-        for method in spec.methods:
-            response = _call(client, method, url, spec, world)
-            assert _refused(url, response), (name, label, method, response.status_code)
-        assert changed(before, snapshot()) == [], (name, label)
-        client.logout()
+        _refused_unchanged(client, _outsider(world, label), (name, label), url, spec, world)
         tried += 1
     assert tried > 0
 

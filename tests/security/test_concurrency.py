@@ -11,16 +11,15 @@ SQLite serialises writers by design (one writer at a time), so these run on Post
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from lianxin.core import audit
-from lianxin.core.errors import ApplicationError
 from lianxin.core.roles import Role
+from lianxin.core.tests.concurrency import race
 from tests.security.seed import hotline_ready, record_figure
 
 THREADS = 20
@@ -34,32 +33,20 @@ pytestmark = [
 
 
 def _race(work: Callable[[int], Any], n: int = THREADS) -> list[Any]:
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = ("ok", work(index))
-        except ApplicationError as exc:
-            results[index] = ("refused", exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return race(work, n, ok=lambda value: ("ok", value), refused=lambda exc: ("refused", exc.code))
 
 
-def test_twenty_accepts_of_one_work_order_one_winner(world):
+def _hotline(world: Any) -> tuple[Any, Any, Any]:
+    """The hotline's services, its work orders and an agent of site A (skips without it)."""
     if not hotline_ready():
         pytest.skip("hotline not installed")
     services = importlib.import_module("lianxin.hotline.services")
     work_orders = importlib.import_module("lianxin.hotline.models").WorkOrder.objects
-    agent = world.user(Role.HOTLINE_AGENT, "a")
+    return services, work_orders, world.user(Role.HOTLINE_AGENT, "a")
+
+
+def test_twenty_accepts_of_one_work_order_one_winner(world):
+    services, work_orders, agent = _hotline(world)
     order, _ = services.workorder_intake(
         actor=agent,
         text="兴庆区胜利街路灯坏了，晚上很黑",
@@ -82,11 +69,7 @@ def test_twenty_accepts_of_one_work_order_one_winner(world):
 
 
 def test_twenty_identical_intakes_are_one_order(world):
-    if not hotline_ready():
-        pytest.skip("hotline not installed")
-    services = importlib.import_module("lianxin.hotline.services")
-    work_orders = importlib.import_module("lianxin.hotline.models").WorkOrder.objects
-    agent = world.user(Role.HOTLINE_AGENT, "a")
+    services, work_orders, agent = _hotline(world)
     results = _race(
         lambda i: (
             services.workorder_intake(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from lianxin.registry.models import AssistanceStatus, Household
 from lianxin.resources import services
 from lianxin.resources.selectors import masked_name
+from lianxin.resources.tests import factories as f
 from tests.access.registry import all_routes
 from tests.access.routes_resources import resources_b
 from tests.security.bodies import body_text, headers_text, url_for
@@ -52,14 +53,7 @@ def test_a_merchant_sees_no_resident_data_anywhere(world, client, seeded):
         urls.append(reverse("resources:redeem") + f"?number={card.number}")
         urls.append(f"/api/v1/resources/cards/{card.number}/check/")
     client.force_login(al.merchant)
-    services.card_redeem(
-        actor=al.merchant,
-        number=cards[0].number,
-        offer=offer,
-        item="药",
-        market_price_fen=1000,
-        price_paid_fen=900,
-    )
+    f.redeem(al.merchant, cards[0].number, offer)
     problems, masked_seen = [], 0
     for url in urls:
         response = client.get(url)

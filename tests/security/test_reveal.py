@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from lianxin.core.models import AuditEvent
 from lianxin.core.roles import REVEAL_ROLES, Role
+from lianxin.core.tests.concurrency import race
 from tests.security.seed import registry_ready, seed_all
 
 pytestmark = pytest.mark.skipif(not registry_ready(), reason="registry not installed")
@@ -106,11 +107,7 @@ POSTGRES = "postgres" in __import__("os").environ.get("DATABASE_URL", "")
 def test_fifty_parallel_reveals_hold_the_limit(world, settings):
     """PII-02 under concurrency: 50 threads released together by a barrier, limit 10/h:
     exactly 10 full numbers, 40 audited refusals (the old cache limiter let 30 of 40 through)."""
-    import threading
 
-    from django.db import connections
-
-    from lianxin.core.errors import ApplicationError
     from lianxin.registry import services
     from lianxin.registry.models import Person
 
@@ -119,24 +116,12 @@ def test_fifty_parallel_reveals_hold_the_limit(world, settings):
     target = Person.objects.get(pk=next(p.pk for p in seed.people if p.site == "b"))
     staff = world.user(Role.COMMUNITY_STAFF, "b")
     n = 50
-    barrier = threading.Barrier(n)
-    results: list[str] = [""] * n
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            services.person_id_reveal(actor=staff, person=target, reason="核实低保申请")
-            results[index] = "revealed"
-        except ApplicationError:
-            results[index] = "refused"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = race(
+        lambda i: services.person_id_reveal(actor=staff, person=target, reason="核实低保申请"),
+        n,
+        ok="revealed",
+        refused=lambda exc: "refused",
+    )
     assert results.count("revealed") == 10
     assert results.count("refused") == 40
     rows = AuditEvent.objects.filter(action="registry.person.reveal_id", target_id=str(target.pk))

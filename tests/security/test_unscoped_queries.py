@@ -21,6 +21,14 @@ SCOPE_CALLS = {"for_user", "get_for_user_or_404"}
 PUBLIC_MODELS = {"Division": "区划名称与代码为公开信息（sensitivity: public）"}
 
 # (file, enclosing function, model) → why the query may be unscoped.
+HOUSEHOLD_CHILDREN = (
+    "children of the households the caller scoped (views.household_export passes "
+    "selectors.household_list(user=…)), filtered by their ids"
+)
+PERSON_CHILDREN = (
+    "children of the persons the caller scoped (views.key_person_export passes "
+    "selectors.key_persons(user=…)), filtered by their ids"
+)
 ALLOWED: dict[tuple[str, str, str], str] = {
     ("lianxin/hotline/views.py", "_proposal_context", "Organisation"): (
         "the router's proposed units looked up by code to show their names; unit names are public"
@@ -44,24 +52,20 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "the persons of the ledger entries the caller scoped (views pass selectors.ledger_list(user=…) "
         "or the service a county's entries), by their ids, for the name and the masked ID number"
     ),
-    ("lianxin/registry/exports.py", "household_ledger_rows", "Membership"): (
-        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
-    ),
-    ("lianxin/registry/exports.py", "household_ledger_rows", "VulnerabilityTag"): (
-        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
-    ),
-    ("lianxin/registry/exports.py", "household_ledger_rows", "Disability"): (
-        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
-    ),
-    ("lianxin/registry/exports.py", "household_ledger_rows", "AssistanceStatus"): (
-        "children of the households the caller scoped (views.household_export passes selectors.household_list(user=…)), filtered by their ids"
-    ),
-    ("lianxin/registry/exports.py", "key_person_rows", "VulnerabilityTag"): (
-        "children of the persons the caller scoped (views.key_person_export passes selectors.key_persons(user=…)), filtered by their ids"
-    ),
-    ("lianxin/registry/exports.py", "key_person_rows", "Membership"): (
-        "children of the persons the caller scoped (views.key_person_export passes selectors.key_persons(user=…)), filtered by their ids"
-    ),
+    ("lianxin/registry/exports.py", "household_ledger_rows", "Membership"): HOUSEHOLD_CHILDREN,
+    (
+        "lianxin/registry/exports.py",
+        "household_ledger_rows",
+        "VulnerabilityTag",
+    ): HOUSEHOLD_CHILDREN,
+    ("lianxin/registry/exports.py", "household_ledger_rows", "Disability"): HOUSEHOLD_CHILDREN,
+    (
+        "lianxin/registry/exports.py",
+        "household_ledger_rows",
+        "AssistanceStatus",
+    ): HOUSEHOLD_CHILDREN,
+    ("lianxin/registry/exports.py", "key_person_rows", "VulnerabilityTag"): PERSON_CHILDREN,
+    ("lianxin/registry/exports.py", "key_person_rows", "Membership"): PERSON_CHILDREN,
 }
 
 

@@ -14,8 +14,8 @@ from lianxin.care.tests import factories as f
 from lianxin.core import householdsections
 from lianxin.core.householdsections import Row, Section
 from lianxin.core.roles import Role
-from lianxin.hotline import services as hotline
 from lianxin.hotline.models import WorkOrder
+from lianxin.hotline.tests import factories as hotline_f
 from lianxin.monitoring.models import Alert, Run
 
 
@@ -30,14 +30,7 @@ def test_household_page_links_case_measures_visits_orders_and_alerts(world, clie
     hh = case.household
     head = hh.head
     agent = world.user(Role.HOTLINE_AGENT, "a")
-    order, _ = hotline.workorder_intake(
-        actor=agent,
-        text="家里暖气不热，老人怕冷",
-        caller_name="测试",
-        caller_phone="13995112233",
-        area_code=world.a.village.code,
-        dept_type="municipal_engineering",
-    )
+    order, _ = hotline_f.intake(world, agent, "家里暖气不热，老人怕冷", caller_name="测试")
     WorkOrder.objects.filter(pk=order.pk).update(person=head)
     run = Run.objects.create(area=world.a.village, as_of=dt.date(2026, 11, 1))
     alert = Alert.objects.create(

@@ -4,38 +4,20 @@ and inserted the same keys and the second failed on the unique index)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from lianxin.analytics import aggregates
 from lianxin.analytics.models import IndicatorCount
 from lianxin.care.tests.factories import case_at
+from lianxin.core.tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 N = 6
 
 
 def _together(work) -> list[BaseException | None]:
-    barrier = threading.Barrier(N)
-    errors: list[BaseException | None] = [None] * N
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as exc:  # noqa: BLE001 -- collected and asserted below
-            errors[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(N)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+    return [r if isinstance(r, BaseException) else None for r in at_once(lambda i: work(), N)]
 
 
 def test_first_dashboards_at_once_fill_the_aggregate_once_without_error(world):

@@ -16,6 +16,7 @@ from lianxin.benefits.models import FundingSource, Policy
 from lianxin.core import idnumber
 from lianxin.core.roles import Role
 from lianxin.directory.models import Organisation, OrgKind
+from lianxin.monitoring.models import Alert, Run
 from lianxin.registry.models import (
     AssistanceStatus,
     Disability,
@@ -149,3 +150,29 @@ def approved_living_subsidy(world: Any, a: Actors, site: Any, **kwargs: Any) -> 
     app = services.application_review(actor=a.township, obj=app, note="材料齐全")
     app = services.application_approve(actor=a.county, obj=app)
     return app.entitlement
+
+
+def booked_run(maker: Any, policy: Policy, area: Any, month: dt.date, *, checker: Any) -> Any:
+    """A payment run of ``policy`` for ``area`` and ``month``: prepared and booked by ``maker``,
+    approved by ``checker`` (maker-checker)."""
+    run = services.payment_run_prepare(actor=maker, policy=policy, area=area, month=month)
+    services.payment_run_approve(actor=checker, obj=run)
+    services.payment_run_book(actor=maker, obj=run)
+    return run
+
+
+def union_file(actor: Any, site: Any, household: Any, worker: Any, **more: Any) -> Any:
+    """``services.union_file_open``: a deep-difficulty file of ``worker`` with the union of
+    ``site``, for illness unless ``more`` says otherwise."""
+    more.setdefault("causes", ["illness"])
+    who = {"household": household, "worker": worker}
+    return services.union_file_open(
+        actor=actor, union=union_org(site), difficulty_class="deep", **who, **more
+    )
+
+
+def alert(person: Any, rule: str, detail: str, *, area: Any, as_of: dt.date, **more: Any) -> Alert:
+    """A monitoring alert of ``rule`` on ``person`` from a finished run over ``area``."""
+    run = Run.objects.create(area=area, as_of=as_of, status="done")
+    where = {"area_code": person.area_code, "grid": person.grid}
+    return Alert.objects.create(run=run, person=person, rule=rule, detail=detail, **where, **more)

@@ -21,11 +21,7 @@ def entry(world):
     a = f.actors(world)
     pols = f.policies(world)
     f.approved_living_subsidy(world, a, world.a)
-    run = services.payment_run_prepare(
-        actor=a.county, policy=pols["living"], area=world.a.county, month=services._today()
-    )
-    services.payment_run_approve(actor=a.county2, obj=run)
-    services.payment_run_book(actor=a.county, obj=run)
+    f.booked_run(a.county, pols["living"], world.a.county, services._today(), checker=a.county2)
     return LedgerEntry.objects.order_by("id").first()
 
 

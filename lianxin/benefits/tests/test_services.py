@@ -174,11 +174,7 @@ def test_payment_run_needs_a_second_person_then_books_per_source(setup):
 def test_reversal_goes_to_the_next_month_after_close(setup):
     world, a, pols = setup
     f.approved_living_subsidy(world, a, world.a)
-    run = services.payment_run_prepare(
-        actor=a.county, policy=pols["living"], area=world.a.county, month=dt.date(2026, 11, 1)
-    )
-    services.payment_run_approve(actor=a.county2, obj=run)
-    services.payment_run_book(actor=a.county, obj=run)
+    f.booked_run(a.county, pols["living"], world.a.county, dt.date(2026, 11, 1), checker=a.county2)
     closed = services.month_close(
         actor=a.county,
         department_type="civil_affairs",
@@ -230,11 +226,9 @@ def test_cofunded_grant_sub_ledgers(setup):
         actor=a.union, policy=pols["union_medical"], household=hh, person=p, shares=shares
     )
     assert e.amount_fen == 5_000_000
-    run = services.payment_run_prepare(
-        actor=a.union, policy=pols["union_medical"], area=world.a.county, month=dt.date(2026, 11, 1)
+    f.booked_run(
+        a.union, pols["union_medical"], world.a.county, dt.date(2026, 11, 1), checker=union2
     )
-    services.payment_run_approve(actor=union2, obj=run)
-    services.payment_run_book(actor=a.union, obj=run)
     rows = sorted(
         LedgerEntry.objects.filter(entitlement=e).values_list("source__name", "amount_fen")
     )
@@ -274,11 +268,7 @@ def test_frozen_monthly_ledger_is_masked_and_formula_safe(setup):
 
     world, a, pols = setup
     e = f.approved_living_subsidy(world, a, world.a, name="=HYPERLINK(1)")
-    run = services.payment_run_prepare(
-        actor=a.county, policy=pols["living"], area=world.a.county, month=dt.date(2026, 11, 1)
-    )
-    services.payment_run_approve(actor=a.county2, obj=run)
-    services.payment_run_book(actor=a.county, obj=run)
+    f.booked_run(a.county, pols["living"], world.a.county, dt.date(2026, 11, 1), checker=a.county2)
     closed = services.month_close(
         actor=a.county,
         department_type="civil_affairs",

@@ -242,11 +242,7 @@ def test_ledger_export_as_csv_and_xlsx_is_masked_formula_safe_and_audited(ctx, c
     world, a, pols = ctx
     e = f.approved_living_subsidy(world, a, world.a, name="=HYPERLINK(1)")
     month = services._today()
-    run = services.payment_run_prepare(
-        actor=a.county, policy=pols["living"], area=world.a.county, month=month
-    )
-    services.payment_run_approve(actor=a.county2, obj=run)
-    services.payment_run_book(actor=a.county, obj=run)
+    f.booked_run(a.county, pols["living"], world.a.county, month, checker=a.county2)
     number = Person.objects.get(pk=e.person_id).id_number
     client.force_login(a.county)
     url = reverse("benefits:ledger_export")

@@ -111,6 +111,27 @@ class Actors:
         self.leader = world.user(Role.LEADER, site)
 
 
+def plan(actor: Any, case: CareCase, a: Any, goal: str = "保障基本生活") -> Any:
+    """``services.plan_save`` of ``goal`` with the site's leader and its civil affairs bureau."""
+    return services.plan_save(
+        actor=actor, case=case, goal=goal, leader=a.leader, paired_unit=a.site.orgs["civil_affairs"]
+    )
+
+
+def measure(
+    actor: Any,
+    case: CareCase,
+    action: str,
+    title: str,
+    unit: Organisation,
+    deadline: dt.date = dt.date(2027, 1, 1),
+    **more: Any,
+) -> Any:
+    """``services.measure_add``: the measure ``title`` of ``action`` for ``unit`` by ``deadline``."""
+    fields = {"action": action, "title": title, "responsible_unit": unit, "deadline": deadline}
+    return services.measure_add(actor=actor, case=case, **fields, **more)
+
+
 def case_at(
     world: Any,
     stage: str,
@@ -148,21 +169,9 @@ def case_at(
     )
     if stage == "recognised":
         return case, a
-    services.plan_save(
-        actor=a.community,
-        case=case,
-        goal="保障基本生活",
-        leader=a.leader,
-        paired_unit=a.site.orgs["civil_affairs"],
-    )
-    services.measure_add(
-        actor=a.township,
-        case=case,
-        action="basic_living",
-        title="申请临时救助",
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2026, 12, 31),
-    )
+    plan(a.community, case, a)
+    civil_affairs = a.site.orgs["civil_affairs"]
+    measure(a.township, case, "basic_living", "申请临时救助", civil_affairs, dt.date(2026, 12, 31))
     case = services.plan_approve(actor=a.township, case=case)
     if stage == "planned":
         return case, a
@@ -176,11 +185,6 @@ def case_at(
 def overdue_measure(case: CareCase, a: Any, title: str = "煤改电") -> Any:
     """A heating measure of a planned case for the county's civil affairs, due 2026-01-01 (before
     every test's today): it counts as overdue."""
-    return services.measure_add(
-        actor=a.township,
-        case=case,
-        action="heating",
-        title=title,
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2026, 1, 1),
+    return measure(
+        a.township, case, "heating", title, a.site.orgs["civil_affairs"], dt.date(2026, 1, 1)
     )

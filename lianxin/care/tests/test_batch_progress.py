@@ -19,21 +19,10 @@ def test_running_totals_equal_a_direct_count(world):
         hh = f.household(a.site, members=[("户主", "户主"), ("配偶", "配偶")])
         case, _ = f.case_at(world, "reviewed", actors=a, hh=hh)
         services.case_recognise(actor=a.township, case=case, batch=batch, checklist=f.ALL_CRITERIA)
-        services.plan_save(
-            actor=a.community,
-            case=case,
-            goal="g",
-            leader=a.leader,
-            paired_unit=a.site.orgs["civil_affairs"],
-        )
+        f.plan(a.community, case, a, "g")
         made = [
-            services.measure_add(
-                actor=a.township,
-                case=case,
-                action=action,
-                title=action,
-                responsible_unit=a.site.orgs["civil_affairs"],
-                deadline=dt.date(2026, 1, 1),
+            f.measure(
+                a.township, case, action, action, a.site.orgs["civil_affairs"], dt.date(2026, 1, 1)
             )
             for action in ("basic_living", "medical", "housing", "education")
         ]

@@ -40,20 +40,14 @@ def test_the_reviewer_cannot_recognise(world):
 
 
 def _plan(case, a, author):
-    services.plan_save(
-        actor=author,
-        case=case,
-        goal="保障基本生活",
-        leader=a.leader,
-        paired_unit=a.site.orgs["civil_affairs"],
-    )
-    services.measure_add(
-        actor=author,
-        case=case,
-        action="basic_living",
-        title="申请临时救助",
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2026, 12, 31),
+    f.plan(author, case, a)
+    f.measure(
+        author,
+        case,
+        "basic_living",
+        "申请临时救助",
+        a.site.orgs["civil_affairs"],
+        dt.date(2026, 12, 31),
     )
 
 
@@ -74,13 +68,7 @@ def test_the_plan_author_cannot_approve_it(world):
 def test_an_editor_of_the_plan_cannot_approve_it_either(world):
     case, a = f.case_at(world, "recognised")
     _plan(case, a, a.community)
-    services.plan_save(
-        actor=a.township,
-        case=case,
-        goal="保障基本生活，改善住房",
-        leader=a.leader,
-        paired_unit=a.site.orgs["civil_affairs"],
-    )
+    f.plan(a.township, case, a, "保障基本生活，改善住房")
     with pytest.raises(MakerCheckerError):
         services.plan_approve(actor=a.township, case=case)
     services.plan_approve(actor=a.township2, case=case)

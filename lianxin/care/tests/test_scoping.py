@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from lianxin.care import selectors, services
@@ -77,14 +75,7 @@ def test_a_department_sees_its_measures_elsewhere(world, two_cases):
     case_a, actors_a, case_b, actors_b = two_cases
     # a city-level education bureau of site A is made responsible for a measure of site B
     bureau = f.org(world.a, "银川市教育局", level_of="city", dept_type="education")
-    m = services.measure_add(
-        actor=actors_b.township,
-        case=case_b,
-        action="education",
-        title="协调入学",
-        responsible_unit=bureau,
-        deadline=dt.date(2027, 1, 1),
-    )
+    m = f.measure(actors_b.township, case_b, "education", "协调入学", bureau)
     officer = world.user(Role.UNIT_STAFF, "a")
     officer.assignments.update(organisation=bureau)
     assert _ids(Measure.objects.for_user(officer)) == [m.pk]

@@ -366,9 +366,7 @@ def test_plan_approval_names_what_is_missing(world):
 def test_measure_needs_action_unit_and_deadline(world):
     case, a = f.case_at(world, "recognised")
     with pytest.raises(IncompleteRecord) as exc:
-        services.measure_add(
-            actor=a.township, case=case, action="", title="", responsible_unit=None, deadline=None
-        )
+        f.measure(a.township, case, "", "", None, None)
     assert exc.value.missing == ["关爱行动", "措施内容", "责任单位", "完成时限"]
     assert Measure.objects.count() == 0
 
@@ -376,14 +374,7 @@ def test_measure_needs_action_unit_and_deadline(world):
 def test_measure_before_recognition_is_refused(world):
     case, a = f.case_at(world, "reviewed")
     with pytest.raises(InvalidTransition):
-        services.measure_add(
-            actor=a.township,
-            case=case,
-            action="education",
-            title="x",
-            responsible_unit=a.site.orgs["education"],
-            deadline=dt.date(2027, 1, 1),
-        )
+        f.measure(a.township, case, "education", "x", a.site.orgs["education"])
 
 
 def test_plan_leader_must_lead_the_area(world):
@@ -445,14 +436,7 @@ def test_measure_start_implement_and_its_evidence(world):
 
 def test_measure_before_plan_approval_cannot_start(world):
     case, a = f.case_at(world, "recognised")
-    m = services.measure_add(
-        actor=a.township,
-        case=case,
-        action="medical",
-        title="医疗救助",
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2027, 1, 1),
-    )
+    m = f.measure(a.township, case, "medical", "医疗救助", a.site.orgs["civil_affairs"])
     with pytest.raises(InvalidTransition):
         services.measure_start(actor=a.county, measure=m)
 
@@ -460,27 +444,13 @@ def test_measure_before_plan_approval_cannot_start(world):
 def test_community_committee_measure_is_implemented_by_its_grid_worker(world):
     case, a = f.case_at(world, "planned")
     committee = f.community_org(a.site)
-    m = services.measure_add(
-        actor=a.township,
-        case=case,
-        action="children",
-        title="带孩子参加社区活动",
-        responsible_unit=committee,
-        deadline=dt.date(2027, 1, 1),
-    )
+    m = f.measure(a.township, case, "children", "带孩子参加社区活动", committee)
     m = services.measure_implement(
         actor=a.grid_worker, measure=m, evidence="每周六参加社区四点半课堂"
     )
     assert m.status == MeasureStatus.IMPLEMENTED
     grid_worker_b = world.user(Role.GRID_WORKER, "b")
-    m2 = services.measure_add(
-        actor=a.township,
-        case=case,
-        action="children",
-        title="结对陪伴",
-        responsible_unit=committee,
-        deadline=dt.date(2027, 1, 1),
-    )
+    m2 = f.measure(a.township, case, "children", "结对陪伴", committee)
     with pytest.raises(AccessDenied):
         services.measure_implement(actor=grid_worker_b, measure=m2, evidence="x")
 

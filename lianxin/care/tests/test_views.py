@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
@@ -252,21 +250,8 @@ def test_list_pages_do_not_query_per_row(world, client, url_name):
     for more in (2, 6):
         for _ in range(more):
             case, _ = f.case_at(world, "recognised", actors=a)
-            services.plan_save(
-                actor=a.community,
-                case=case,
-                goal="g",
-                leader=a.leader,
-                paired_unit=a.site.orgs["civil_affairs"],
-            )
-            services.measure_add(
-                actor=a.township,
-                case=case,
-                action="medical",
-                title="m",
-                responsible_unit=a.site.orgs["civil_affairs"],
-                deadline=dt.date(2027, 1, 1),
-            )
+            f.plan(a.community, case, a, "g")
+            f.measure(a.township, case, "medical", "m", a.site.orgs["civil_affairs"])
         client.get(reverse(url_name))
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse(url_name))

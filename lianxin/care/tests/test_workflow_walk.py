@@ -85,13 +85,7 @@ def _buttons(html: str) -> set[str]:
 def _cases(world: Any, a: f.Actors) -> list[CareCase]:
     cases = [f.case_at(world, stage, actors=a)[0] for stage in f.STAGES]
     recognised = next(c for c in cases if c.stage == "recognised")
-    services.plan_save(  # a plan written by the community: the township may approve it
-        actor=a.community,
-        case=recognised,
-        goal="保障",
-        leader=a.leader,
-        paired_unit=a.site.orgs["civil_affairs"],
-    )
+    f.plan(a.community, recognised, a, "保障")
     tracking = f.case_at(world, "tracking", actors=a)[0]
     services.case_evaluate(
         actor=a.township,
@@ -148,13 +142,9 @@ def test_measure_buttons_follow_the_declaration(world, client):
     a = f.Actors(world)
     planned, _ = f.case_at(world, "planned", actors=a)
     waiting, _ = f.case_at(world, "recognised", actors=a)
-    services.measure_add(
-        actor=a.township,
-        case=waiting,
-        action="medical",
-        title="未审定方案的措施",
-        responsible_unit=a.site.orgs["civil_affairs"],
-        deadline=dt.date(2027, 1, 31),
+    civil_affairs = a.site.orgs["civil_affairs"]
+    f.measure(
+        a.township, waiting, "medical", "未审定方案的措施", civil_affairs, dt.date(2027, 1, 31)
     )
     started, _ = f.case_at(world, "planned", actors=a)
     services.measure_start(actor=a.county, measure=started.measures.get())

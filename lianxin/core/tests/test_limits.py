@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 
 import pytest
-from django.db import connections
 
 from lianxin.core import limits
 from lianxin.core.models import LimitUse
+from lianxin.core.tests.concurrency import at_once
 
 T0 = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
@@ -34,21 +33,7 @@ def test_limit_counts_and_slides(db):
 @pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""), reason="PostgreSQL")
 def test_fifty_threads_one_limit_of_ten():
     n = 50
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = limits.consume("race", limit=10, period=3600)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(lambda i: limits.consume("race", limit=10, period=3600), n)
     assert results.count(True) == 10
     assert results.count(False) == 40
     assert LimitUse.objects.count() == 10

@@ -172,3 +172,20 @@ def seeker(actor: Any, person: Person, **intention: Any) -> JobSeeker:
     return services.seeker_register(
         actor=actor, person=person, source="federation", intention={**INTENTION, **intention}
     )
+
+
+def sunshine_placement(
+    actor: Any, seeker: JobSeeker, employer: Employer, started_on: dt.date, **more: Any
+) -> Any:
+    """``services.placement_create``: ``seeker`` in ``employer``'s sunshine factory from
+    ``started_on``, 3,000 yuan a month for 210 minutes a day, unless ``more`` says otherwise."""
+    values: dict[str, Any] = {"monthly_pay_fen": 300_000, "daily_minutes": 210}
+    values.update(more)
+    return services.placement_create(
+        actor=actor,
+        seeker=seeker,
+        route=Route.SUNSHINE,
+        employer=employer,
+        started_on=started_on,
+        **values,
+    )

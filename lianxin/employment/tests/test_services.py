@@ -226,10 +226,7 @@ def test_sunshine_route_needs_a_sunshine_factory(world):
     seeker = f.seeker(staff, f.disabled_person(world.a))
     firm = f.employer(staff, world.a)
     with pytest.raises(ApplicationError, match="阳光工厂"):
-        services.placement_create(
-            actor=staff, seeker=seeker, route=Route.SUNSHINE, employer=firm,
-            started_on=timezone.localdate(), monthly_pay_fen=300_000, daily_minutes=210,
-        )  # fmt: skip
+        f.sunshine_placement(staff, seeker, firm, timezone.localdate())
     assert Placement.objects.count() == 0
     seeker.refresh_from_db()
     assert seeker.status == SeekerStatus.VERIFIED
@@ -240,10 +237,7 @@ def test_placement_end_records_reason_and_person_seeks_again(world):
     seeker = f.seeker(staff, f.disabled_person(world.a))
     factory = f.employer(staff, world.a, kind=EmployerKind.SUNSHINE_FACTORY)
     start = timezone.localdate() - dt.timedelta(days=40)
-    placement = services.placement_create(
-        actor=staff, seeker=seeker, route=Route.SUNSHINE, employer=factory,
-        started_on=start, monthly_pay_fen=300_000, daily_minutes=210,
-    )  # fmt: skip
+    placement = f.sunshine_placement(staff, seeker, factory, start)
     placement = services.placement_end(
         actor=staff,
         obj=placement,
@@ -266,10 +260,7 @@ def test_followup_once_per_milestone(world):
     seeker = f.seeker(staff, f.disabled_person(world.a))
     factory = f.employer(staff, world.a, kind=EmployerKind.SUNSHINE_FACTORY)
     start = timezone.localdate() - dt.timedelta(days=100)
-    placement = services.placement_create(
-        actor=staff, seeker=seeker, route=Route.SUNSHINE, employer=factory,
-        started_on=start, monthly_pay_fen=300_000, daily_minutes=210,
-    )  # fmt: skip
+    placement = f.sunshine_placement(staff, seeker, factory, start)
     due = selectors.followups_due(user=staff)
     assert [(d.placement.pk, d.month, d.overdue) for d in due] == [(placement.pk, 1, True)]
     services.followup_record(

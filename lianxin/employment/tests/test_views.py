@@ -14,7 +14,7 @@ from django.utils import timezone
 from lianxin.core.models import AuditEvent
 from lianxin.core.roles import Role
 from lianxin.employment import services
-from lianxin.employment.models import EmployerKind, JobSeeker, MatchStatus, Route
+from lianxin.employment.models import EmployerKind, JobSeeker, MatchStatus
 
 from . import factories as f
 
@@ -83,11 +83,9 @@ def scene(world):
     match = services.match_propose(actor=staff, seeker=seeker, post=post)
     factory = f.employer(staff, world.a, name="阳光工厂", kind=EmployerKind.SUNSHINE_FACTORY)
     worker = f.seeker(staff, f.disabled_person(world.a, name="孙员工"))
-    placement = services.placement_create(
-        actor=staff, seeker=worker, route=Route.SUNSHINE, employer=factory,
-        started_on=timezone.localdate() - dt.timedelta(days=45), monthly_pay_fen=300_000,
-        daily_minutes=210, social_insurance=True,
-    )  # fmt: skip
+    placement = f.sunshine_placement(
+        staff, worker, factory, timezone.localdate() - dt.timedelta(days=45), social_insurance=True
+    )
     season = services.season_create(
         actor=world.user(Role.CITY_STAFF, "a"), name="援助月", area=world.a.city,
         starts_on=timezone.localdate() - dt.timedelta(days=30), ends_on=timezone.localdate(),

@@ -39,40 +39,24 @@ def _order(world, n: int, **fields) -> WorkOrder:
 @pytest.fixture
 def rated(world):
     d = NOW - 10 * DAY
-    _order(
-        world,
-        1,
-        status=Status.CLOSED,
-        dispatched_at=d,
-        accepted_at=d,
-        replied_at=d,
-        replied_on_time=True,
-        satisfaction="satisfied",
-        resolved=True,
-    )
-    _order(
-        world,
-        2,
-        status=Status.CLOSED,
-        dispatched_at=d,
-        accepted_at=d,
-        replied_at=d,
-        replied_on_time=False,
-        satisfaction="basically",
-        resolved=False,
-    )
-    _order(
-        world,
-        3,
-        status=Status.REOPENED,
-        dispatched_at=d,
-        accepted_at=None,
-        replied_at=d,
-        replied_on_time=True,
-        satisfaction="unsatisfied",
-        resolved=False,
-        due_at=NOW - DAY,
-    )
+    # replied orders: status, accepted, replied on time, satisfaction, resolved, other fields
+    for n, status, accepted_at, on_time, satisfaction, resolved, more in (
+        (1, Status.CLOSED, d, True, "satisfied", True, {}),
+        (2, Status.CLOSED, d, False, "basically", False, {}),
+        (3, Status.REOPENED, None, True, "unsatisfied", False, {"due_at": NOW - DAY}),
+    ):
+        _order(
+            world,
+            n,
+            status=status,
+            dispatched_at=d,
+            accepted_at=accepted_at,
+            replied_at=d,
+            replied_on_time=on_time,
+            satisfaction=satisfaction,
+            resolved=resolved,
+            **more,
+        )
     _order(world, 4, status=Status.DISPATCHED, dispatched_at=d, due_at=NOW - DAY)
     _order(world, 5, status=Status.RECEIVED, lead_unit=None, due_at=NOW + DAY)
     _order(world, 6, status=Status.MERGED)

@@ -28,6 +28,7 @@ from lianxin.hotline.models import (
 from lianxin.hotline.routing import InMemoryUnitResolver, Router, demo_units, locate
 from lianxin.hotline.routing.duties import default_duties
 from lianxin.hotline.routing.gazetteer import default_gazetteer
+from lianxin.hotline.tests import factories as hotline_f
 
 TEXT = "兴庆区凤凰北街街道安秀社区门口的路灯坏了一个星期"
 
@@ -233,14 +234,7 @@ def test_ambiguous_place_is_flagged_and_the_agents_choice_wins(pure_router, reso
 
 @pytest.mark.django_db
 def test_places_are_learned_from_dispatched_orders(world, agent, unit_user):
-    order, _ = services.workorder_intake(
-        actor=agent,
-        text="小区门口的路灯坏了",
-        caller_phone="13995112233",
-        place="兴庆区丽景湾花园3号楼",
-        area_code=world.a.village.code,
-        dept_type="municipal_engineering",
-    )
+    order, _ = hotline_f.intake(world, agent, "小区门口的路灯坏了", place="兴庆区丽景湾花园3号楼")
     services.workorder_dispatch(
         actor=agent, order=order, lead_unit=world.a.orgs["municipal_engineering"]
     )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from lianxin.core.errors import ApplicationError
 from lianxin.core.roles import Role
+from lianxin.core.tests.concurrency import at_once, race
 from lianxin.core.workdays import SHANGHAI
 from lianxin.hotline import services, timelimits
 from lianxin.hotline.models import Status, WorkOrder
+from lianxin.hotline.tests import factories as hotline_f
 
 
 def at(*args: int) -> dt.datetime:
@@ -58,13 +58,8 @@ def test_order_deadlines_over_spring_festival(world):
     agent = world.user(Role.HOTLINE_AGENT, "a")
     # Friday 2026-02-13 is a working day; 15–23 Feb 2026 is the Spring Festival holiday
     # (14 Feb and 28 Feb are make-up working days).
-    order, _ = services.workorder_intake(
-        actor=agent,
-        text="兴庆区胜利街路灯坏了",
-        caller_phone="13995112233",
-        area_code=world.a.village.code,
-        dept_type="municipal_engineering",
-        received_at=at(2026, 2, 13, 9),
+    order, _ = hotline_f.intake(
+        world, agent, "兴庆区胜利街路灯坏了", received_at=at(2026, 2, 13, 9)
     )
     import chinese_calendar
 
@@ -87,35 +82,17 @@ def test_two_simultaneous_accepts_one_winner(world):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
     agent = world.user(Role.HOTLINE_AGENT, "a")
-    order, _ = services.workorder_intake(
-        actor=agent,
-        text="兴庆区胜利街路灯坏了",
-        caller_phone="13995112233",
-        area_code=world.a.village.code,
-        dept_type="municipal_engineering",
-    )
+    order, _ = hotline_f.intake(world, agent, "兴庆区胜利街路灯坏了")
     services.workorder_dispatch(
         actor=agent, order=order, lead_unit=world.a.orgs["municipal_engineering"]
     )
     users = [world.user(Role.UNIT_STAFF, "a") for _ in range(8)]
-    barrier = threading.Barrier(len(users))
-    results: list[str] = []
-
-    def accept(user):
-        try:
-            barrier.wait()
-            services.workorder_accept(actor=user, order=WorkOrder.objects.get(pk=order.pk))
-            results.append("ok")
-        except ApplicationError as exc:
-            results.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(
+        lambda i: services.workorder_accept(
+            actor=users[i], order=WorkOrder.objects.get(pk=order.pk)
+        ),
+        len(users),
+    )
     assert results.count("ok") == 1, results
     order.refresh_from_db()
     assert order.status == Status.ACCEPTED
@@ -127,29 +104,12 @@ def test_concurrent_identical_intake_is_one_order(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real concurrency")
     agent = world.user(Role.HOTLINE_AGENT, "a")
-    barrier = threading.Barrier(6)
-    pks: list[int] = []
-
-    def intake():
-        try:
-            barrier.wait()
-            order, _ = services.workorder_intake(
-                actor=agent,
-                text="兴庆区胜利街路灯坏了",
-                caller_phone="13995112233",
-                area_code=world.a.village.code,
-                dept_type="municipal_engineering",
-                idempotency_key="same-key",
-            )
-            pks.append(order.pk)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=intake) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    pks = at_once(
+        lambda i: (
+            hotline_f.intake(world, agent, "兴庆区胜利街路灯坏了", idempotency_key="same-key")[0].pk
+        ),
+        6,
+    )
     assert len(set(pks)) == 1
     assert len(pks) == 6
     assert WorkOrder.objects.count() == 1

@@ -18,6 +18,7 @@ from lianxin.hotline.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from lianxin.hotline.tests import factories as hotline_f
 
 pytestmark = pytest.mark.django_db
 
@@ -345,13 +346,7 @@ def test_caller_linked_to_registry_person(world, agent):
         mock.patch("lianxin.registry.selectors.current_household_of", return_value=None),
     ):
         find.return_value = None
-        services.workorder_intake(
-            actor=agent,
-            text="兴庆区胜利街路灯坏了",
-            caller_phone="13995112233",
-            area_code=world.a.village.code,
-            dept_type="municipal_engineering",
-        )
+        hotline_f.intake(world, agent, "兴庆区胜利街路灯坏了")
         find.assert_called_once_with(
             user=agent, phone_number="13995112233", area_code=world.a.village.code
         )

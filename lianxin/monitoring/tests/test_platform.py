@@ -50,39 +50,34 @@ def csv_file(name: str, text: str, encoding: str = "utf-8") -> SimpleUploadedFil
 
 def upload_rosters(world, people, actor):
     d, x = people["disabled"], people["deceased"]
-    services.roster_upload(
-        actor=actor,
-        area=world.a.county,
-        kind="disability",
-        uploaded=csv_file(
-            "残联.csv",
-            f"身份证号,姓名,出生日期,残疾类别,残疾等级,残疾人证号\n{d.id_number.lower()},马建军,1970/3/4,肢体,1,{d.id_number}41\n",
+    for kind, uploaded in (
+        (
+            "disability",
+            csv_file(
+                "残联.csv",
+                f"身份证号,姓名,出生日期,残疾类别,残疾等级,残疾人证号\n{d.id_number.lower()},马建军,1970/3/4,肢体,1,{d.id_number}41\n",
+            ),
         ),
-    )
-    services.roster_upload(
-        actor=actor,
-        area=world.a.county,
-        kind="two_subsidies",
-        uploaded=csv_file("两项补贴.csv", "id_number,name,birth_date,subsidy,monthly_amount\n"),
-    )
-    services.roster_upload(
-        actor=actor,
-        area=world.a.county,
-        kind="civil_affairs",
-        uploaded=csv_file(
-            "民政.csv",
-            f"身份证号,姓名,出生日期,救助类型,户号\n {x.id_number} ,李秀英,19500607,低保,H1\n",
-            encoding="gbk",
+        (
+            "two_subsidies",
+            csv_file("两项补贴.csv", "id_number,name,birth_date,subsidy,monthly_amount\n"),
         ),
-    )
-    services.roster_upload(
-        actor=actor,
-        area=world.a.county,
-        kind="deaths",
-        uploaded=csv_file(
-            "死亡.csv", "身份证号,姓名,出生日期,死亡日期\n,李秀英,1950年6月7日,2026-09-01\n"
+        (
+            "civil_affairs",
+            csv_file(
+                "民政.csv",
+                f"身份证号,姓名,出生日期,救助类型,户号\n {x.id_number} ,李秀英,19500607,低保,H1\n",
+                encoding="gbk",
+            ),
         ),
-    )
+        (
+            "deaths",
+            csv_file(
+                "死亡.csv", "身份证号,姓名,出生日期,死亡日期\n,李秀英,1950年6月7日,2026-09-01\n"
+            ),
+        ),
+    ):
+        services.roster_upload(actor=actor, area=world.a.county, kind=kind, uploaded=uploaded)
 
 
 @pytest.fixture

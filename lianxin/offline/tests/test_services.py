@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import threading
 import uuid
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from lianxin.care import services as care_services
@@ -19,6 +17,7 @@ from lianxin.care.tests.factories import Actors, case_at, household
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, NotFound
 from lianxin.core.models import AuditEvent
 from lianxin.core.roles import Role
+from lianxin.core.tests.concurrency import at_once
 from lianxin.monitoring import services as monitoring_services
 from lianxin.monitoring.models import Alert
 from lianxin.offline import services
@@ -349,23 +348,7 @@ def test_two_concurrent_requests_with_one_key_apply_once(world):
     case, actors = case_at(world, "planned")
     sent = _visit(case)
     n = 4
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = services.submission_sync(actor=actors.grid_worker, **sent)
-        except ApplicationError as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(lambda i: services.submission_sync(actor=actors.grid_worker, **sent), n)
     assert all(isinstance(r, services.SyncResult) for r in results), results
     assert sorted(r.replayed for r in results) == [False] + [True] * (n - 1)
     assert FollowUp.objects.filter(case=case).count() == 1

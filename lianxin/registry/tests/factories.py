@@ -50,6 +50,21 @@ def household(
     )
 
 
+def homophones(world: Any, actor: Any) -> tuple[Household, Household]:
+    """Two households of village A's first grid headed by 王梅 and 王玫, both women born
+    1985-05-05: the registry takes them for a possible duplicate."""
+    birth = dt.date(1985, 5, 5)
+    return tuple(  # type: ignore[return-value]
+        household(
+            actor=actor,
+            division=world.a.village,
+            grid=world.a.grid,
+            members=[(name, make_id(birth=birth, sex="F"), "户主")],
+        )
+        for name in ("王梅", "王玫")
+    )
+
+
 def ma_family(world: Any, worker: Any, *, spouse: bool = False) -> Household:
     """The tests' family in village A's first grid: 马德福 (head, born 1950), his wife 李秀兰
     (born 1952) when ``spouse``, and their grandson 马小军 (born 2013)."""

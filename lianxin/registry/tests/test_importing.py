@@ -456,33 +456,14 @@ def test_excel_serial_dates_and_csv_files(world, tmp_path):
 def test_file_level_rules(world, tmp_path):
     same = f.make_id()
     rows = [
-        f.row(
-            household_no="D1", division_code=VILLAGE, name="甲", id_number=same, relationship="户主"
-        ),
-        f.row(
-            household_no="D1",
-            division_code=VILLAGE,
-            name="乙",
-            id_number=f.make_id(),
-            relationship="户主",
-        ),
-        f.row(
-            household_no="D2", division_code=VILLAGE, name="丙", id_number=same, relationship="户主"
-        ),
-        f.row(
-            household_no="D3",
-            division_code=VILLAGE,
-            name="丁",
-            id_number=f.make_id(),
-            relationship="配偶",
-        ),
-        f.row(
-            household_no="D4",
-            division_code="640104001999",
-            name="戊",
-            id_number=f.make_id(),
-            relationship="户主",
-        ),
+        f.row(household_no=no, division_code=code, name=name, id_number=number, relationship=rel)
+        for no, code, name, number, rel in (
+            ("D1", VILLAGE, "甲", same, "户主"),
+            ("D1", VILLAGE, "乙", f.make_id(), "户主"),
+            ("D2", VILLAGE, "丙", same, "户主"),
+            ("D3", VILLAGE, "丁", f.make_id(), "配偶"),
+            ("D4", "640104001999", "戊", f.make_id(), "户主"),
+        )
     ]
     path = f.write_xlsx(tmp_path / "a.xlsx", rows, title=None)
     result = households_import(actor=None, path=path)

@@ -215,19 +215,7 @@ def test_person_update_audits_changed_fields_without_plaintext(world, worker, fa
 
 
 def test_homophone_with_same_birth_date_goes_to_review_and_merges(world, worker, family):
-    birth = dt.date(1985, 5, 5)
-    a = f.household(
-        actor=worker,
-        division=world.a.village,
-        grid=world.a.grid,
-        members=[("王梅", f.make_id(birth=birth, sex="F"), "户主")],
-    )
-    b = f.household(
-        actor=worker,
-        division=world.a.village,
-        grid=world.a.grid,
-        members=[("王玫", f.make_id(birth=birth, sex="F"), "户主")],
-    )
+    a, b = f.homophones(world, worker)
     candidate = DuplicateCandidate.objects.get()
     assert candidate.reason == "同音姓名、同出生日期、同社区"
     keep, drop = a.head, b.head

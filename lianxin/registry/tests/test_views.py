@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 
@@ -206,19 +205,7 @@ def test_key_person_ledger_and_home_panel(world, worker, family, client):
 
 
 def test_duplicate_queue_merge_from_the_page(world, worker, client):
-    birth = dt.date(1985, 5, 5)
-    a = f.household(
-        actor=worker,
-        division=world.a.village,
-        grid=world.a.grid,
-        members=[("王梅", f.make_id(birth=birth, sex="F"), "户主")],
-    )
-    f.household(
-        actor=worker,
-        division=world.a.village,
-        grid=world.a.grid,
-        members=[("王玫", f.make_id(birth=birth, sex="F"), "户主")],
-    )
+    a, _ = f.homophones(world, worker)
     client.force_login(worker)
     page = client.get(reverse("registry:duplicate_list"))
     assert "同音姓名" in page.content.decode()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 
@@ -169,14 +170,7 @@ def test_a_lost_card_is_reissued_and_stops_working(world):
     assert new.number != card.number
     offer = f.offer(al)
     with pytest.raises(InvalidTransition, match="挂失"):
-        services.card_redeem(
-            actor=al.merchant,
-            number=card.number,
-            offer=offer,
-            item="药",
-            market_price_fen=1000,
-            price_paid_fen=900,
-        )
+        f.redeem(al.merchant, card.number, offer)
 
 
 def test_a_card_is_suspended_when_the_household_leaves_assistance_and_restored_when_back(world):
@@ -222,10 +216,10 @@ def test_a_merchant_redeems_and_the_ledger_keeps_the_discount(world):
     al = f.Alliance(world)
     card = f.card(al, f.household(world.a))
     offer = f.offer(al)
-    r = services.card_redeem(
-        actor=al.merchant,
-        number=card.number_display,
-        offer=offer,
+    r = f.redeem(
+        al.merchant,
+        card.number_display,
+        offer,
         item="布洛芬缓释胶囊",
         quantity=2,
         market_price_fen=5160,
@@ -275,23 +269,9 @@ def test_the_monthly_limit_holds(world):
     card = f.card(al, f.household(world.a))
     offer = f.offer(al, limit_per_month=2)
     for _ in range(2):
-        services.card_redeem(
-            actor=al.merchant,
-            number=card.number,
-            offer=offer,
-            item="药",
-            market_price_fen=1000,
-            price_paid_fen=900,
-        )
+        f.redeem(al.merchant, card.number, offer)
     with pytest.raises(Conflict, match="已达上限"):
-        services.card_redeem(
-            actor=al.merchant,
-            number=card.number,
-            offer=offer,
-            item="药",
-            market_price_fen=1000,
-            price_paid_fen=900,
-        )
+        f.redeem(al.merchant, card.number, offer)
     assert Redemption.objects.count() == 2
     assert CardMonthUsage.objects.get().count == 2
 
@@ -302,23 +282,9 @@ def test_only_the_merchants_own_staff_redeem_and_only_cards_of_its_area(world):
     offer = f.offer(al)
     card_b = f.card(bl, f.household(world.b))
     with pytest.raises(AccessDenied):
-        services.card_redeem(
-            actor=bl.merchant,
-            number=card_b.number,
-            offer=offer,
-            item="药",
-            market_price_fen=1000,
-            price_paid_fen=900,
-        )
+        f.redeem(bl.merchant, card_b.number, offer)
     with pytest.raises(ApplicationError, match="不属于本联盟区域"):
-        services.card_redeem(
-            actor=al.merchant,
-            number=card_b.number,
-            offer=offer,
-            item="药",
-            market_price_fen=1000,
-            price_paid_fen=900,
-        )
+        f.redeem(al.merchant, card_b.number, offer)
     assert Redemption.objects.count() == 0
 
 
@@ -335,10 +301,10 @@ def test_fixed_price_and_free_offers(world):
         market_price_fen=3200,
     )
     free = f.offer(al, title="量血压", category="medical_care", discount_kind="free", percent_off=0)
-    r = services.card_redeem(
-        actor=al.merchant,
-        number=card.number,
-        offer=rice,
+    r = f.redeem(
+        al.merchant,
+        card.number,
+        rice,
         item="大米5kg",
         quantity=2,
         market_price_fen=6400,
@@ -346,59 +312,27 @@ def test_fixed_price_and_free_offers(world):
     )
     assert r.discount_fen == 1400
     with pytest.raises(ApplicationError, match="免费"):
-        services.card_redeem(
-            actor=al.merchant,
-            number=card.number,
-            offer=free,
-            item="量血压",
-            market_price_fen=1000,
-            price_paid_fen=100,
-        )
-    r = services.card_redeem(
-        actor=al.merchant,
-        number=card.number,
-        offer=free,
-        item="量血压",
-        market_price_fen=1000,
-        price_paid_fen=0,
-    )
+        f.redeem(al.merchant, card.number, free, item="量血压", price_paid_fen=100)
+    r = f.redeem(al.merchant, card.number, free, item="量血压", price_paid_fen=0)
     assert r.discount_fen == 1000
 
 
 def test_points_redemption_is_recorded_once_per_ledger_entry(world):
     al = f.Alliance(world)
-    first = services.points_redemption_record(
+    record = partial(
+        services.points_redemption_record,
         actor=al.merchant,
         partner=al.partner,
         volunteer_ref="V001",
-        ledger_ref="PL-1",
-        item="感冒灵颗粒",
-        points=50,
-        value_fen=1500,
     )
-    again = services.points_redemption_record(
-        actor=al.merchant,
-        partner=al.partner,
-        volunteer_ref="V001",
-        ledger_ref="PL-1",
-        item="感冒灵颗粒",
-        points=50,
-        value_fen=1500,
-    )
+    first = record(ledger_ref="PL-1", item="感冒灵颗粒", points=50, value_fen=1500)
+    again = record(ledger_ref="PL-1", item="感冒灵颗粒", points=50, value_fen=1500)
     assert first.pk == again.pk
     assert PointsRedemption.objects.count() == 1
     al.partner.accepts_points = False
     al.partner.save()
     with pytest.raises(InvalidTransition):
-        services.points_redemption_record(
-            actor=al.merchant,
-            partner=al.partner,
-            volunteer_ref="V001",
-            ledger_ref="PL-2",
-            item="药",
-            points=10,
-            value_fen=100,
-        )
+        record(ledger_ref="PL-2", item="药", points=10, value_fen=100)
     assert PointsRedemption.objects.count() == 1
 
 
@@ -406,13 +340,8 @@ def test_points_redemption_is_recorded_once_per_ledger_entry(world):
 
 
 def _store(al):
-    return services.location_add(
-        actor=al.county,
-        name="爱心物资库",
-        kind=LocationKind.STORE,
-        division=al.site.village,
-        latitude="38.47",
-        longitude="106.29",
+    return f.location(
+        al.county, "爱心物资库", LocationKind.STORE, al.site.village, "38.47", "106.29"
     )
 
 
@@ -469,13 +398,8 @@ def test_goods_go_only_to_a_household_the_actor_may_see(world):
 
 
 def _box(al, custodian):
-    station = services.location_add(
-        actor=al.county,
-        name="党群服务站",
-        kind=LocationKind.PARTY_STATION,
-        division=al.site.village,
-        latitude="38.47",
-        longitude="106.29",
+    station = f.location(
+        al.county, "党群服务站", LocationKind.PARTY_STATION, al.site.village, "38.47", "106.29"
     )
     return services.box_create(actor=al.community, location=station, custodian=custodian)
 

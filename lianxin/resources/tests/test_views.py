@@ -79,14 +79,7 @@ def test_staff_and_other_roles_have_no_redeem_page(client, world, alliance):
 
 
 def test_partner_home_panel_shows_offers_and_redemptions(client, alliance):
-    services.card_redeem(
-        actor=alliance.merchant,
-        number=alliance.card.number,
-        offer=alliance.offer,
-        item="药",
-        market_price_fen=1000,
-        price_paid_fen=900,
-    )
+    f.redeem(alliance.merchant, alliance.card.number, alliance.offer)
     client.force_login(alliance.merchant)
     body = client.get("/").content.decode()
     assert f"爱心联盟 · {alliance.partner.organisation.name}" in body
@@ -175,13 +168,13 @@ def test_medicine_box_page_for_a_custodian_on_a_phone(client, world, alliance):
     from lianxin.resources.models import LocationKind, OtcMedicine
 
     volunteer = world.user(Role.VOLUNTEER, "a")
-    station = services.location_add(
-        actor=alliance.county,
-        name="安秀党群服务站",
-        kind=LocationKind.PARTY_STATION,
-        division=world.a.village,
-        latitude="38.468",
-        longitude="106.289",
+    station = f.location(
+        alliance.county,
+        "安秀党群服务站",
+        LocationKind.PARTY_STATION,
+        world.a.village,
+        "38.468",
+        "106.289",
     )
     box = services.box_create(actor=alliance.county, location=station, custodian=volunteer)
     client.force_login(volunteer)

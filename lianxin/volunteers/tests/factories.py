@@ -31,38 +31,39 @@ def elderly_woman(site: Any, *, name: str = "马秀兰", age: int = 78, grid: An
     return person
 
 
-def partner(world: Any, site: str = "a", *, name: str = "") -> tuple[User, Organisation]:
+# the organisations a partner user works for: kind, at the site's city or village, code prefix,
+# default name and the user's display name (each with the running number {n})
+_PARTNER_ORGS = {
+    "partner": (OrgKind.ENTERPRISE, "city", "P", "爱心企业{n}号", "爱心企业联系人{n}"),
+    "merchant": (OrgKind.MERCHANT, "village", "M", "爱心药店{n}号", "商家{n}"),
+}
+
+
+def _partner_org(world: Any, site: str, name: str, which: str) -> tuple[User, Organisation]:
+    kind, at, code, default_name, display_name = _PARTNER_ORGS[which]
     s = world.a if site == "a" else world.b
     n = next(_n)
+    area = getattr(s, at)
     org = Organisation.objects.create(
-        code=f"P-{s.village.code}-{n}",
-        name=name or f"爱心企业{n}号",
-        kind=OrgKind.ENTERPRISE,
-        level=s.city.level,
-        area=s.city,
+        code=f"{code}-{s.village.code}-{n}",
+        name=name or default_name.format(n=n),
+        kind=kind,
+        level=area.level,
+        area=area,
     )
     user = User.objects.create_user(
-        username=f"partner_{site}_{n}", password=PASSWORD, display_name=f"爱心企业联系人{n}"
+        username=f"{which}_{site}_{n}", password=PASSWORD, display_name=display_name.format(n=n)
     )
     Assignment.objects.create(user=user, role=Role.PARTNER, area=s.village, organisation=org)
     return user, org
+
+
+def partner(world: Any, site: str = "a", *, name: str = "") -> tuple[User, Organisation]:
+    return _partner_org(world, site, name, "partner")
 
 
 def merchant(world: Any, site: str = "a", *, name: str = "") -> tuple[User, Organisation]:
-    s = world.a if site == "a" else world.b
-    n = next(_n)
-    org = Organisation.objects.create(
-        code=f"M-{s.village.code}-{n}",
-        name=name or f"爱心药店{n}号",
-        kind=OrgKind.MERCHANT,
-        level=s.village.level,
-        area=s.village,
-    )
-    user = User.objects.create_user(
-        username=f"merchant_{site}_{n}", password=PASSWORD, display_name=f"商家{n}"
-    )
-    Assignment.objects.create(user=user, role=Role.PARTNER, area=s.village, organisation=org)
-    return user, org
+    return _partner_org(world, site, name, "merchant")
 
 
 def volunteer(
@@ -99,3 +100,11 @@ def team(
 
 def community_org(site: Any) -> Organisation:
     return care_f.community_org(site)
+
+
+def wish(actor: Any, person: Person, title: str, estimate_fen: int, **more: Any) -> tuple[Any, str]:
+    """``services.wish_create`` of a published clothing wish, unless ``more`` says otherwise."""
+    more.setdefault("category", "clothing")
+    return services.wish_create(
+        actor=actor, title=title, estimate_fen=estimate_fen, person=person, publish=True, **more
+    )

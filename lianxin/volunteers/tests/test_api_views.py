@@ -16,14 +16,7 @@ def data(world):
     person = f.elderly_woman(world.a, name="马秀兰")
     person.address = "安秀社区7栋2单元301"
     person.save()
-    wish, _ = services.wish_create(
-        actor=community,
-        title="加厚棉背心",
-        category="clothing",
-        estimate_fen=8000,
-        person=person,
-        publish=True,
-    )
+    wish, _ = f.wish(community, person, "加厚棉背心", 8000)
     team = f.team(world, community)
     vu, profile = f.volunteer(world, community, team=team)
     task = services.task_create(

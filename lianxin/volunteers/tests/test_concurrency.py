@@ -3,15 +3,14 @@ on SQLite and on PostgreSQL (threads released together by a barrier, real transa
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connections
+from django.db import OperationalError
 
-from lianxin.core.errors import ApplicationError
 from lianxin.core.roles import Role
+from lianxin.core.tests.concurrency import race
 from lianxin.volunteers import services
 from lianxin.volunteers.models import ServiceTask, Wish, WishClaim
 
@@ -22,39 +21,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(work: Callable[[int], Any], n: int = N) -> list[Any]:
-    barrier = threading.Barrier(n)
-    results: list[Any] = [None] * n
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            work(index)
-            results[index] = "ok"
-        except ApplicationError as exc:
-            results[index] = exc.code
-        except OperationalError:  # SQLite: "database is locked" for a writer that waited too long
-            results[index] = "locked"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    # SQLite: "database is locked" for a writer that waited too long
+    return race(work, n, locked=OperationalError)
 
 
 def test_fifty_claims_of_one_wish_one_winner(world):
     community = world.user(Role.COMMUNITY_STAFF, "a")
-    wish, _ = services.wish_create(
-        actor=community,
-        title="书包",
-        category="study",
-        estimate_fen=9_900,
-        person=f.elderly_woman(world.a),
-        publish=True,
-    )
+    wish, _ = f.wish(community, f.elderly_woman(world.a), "书包", 9_900, category="study")
     partners = [f.partner(world)[0] for _ in range(N)]
     results = _race(
         lambda i: services.wish_claim(actor=partners[i], obj=Wish.objects.get(pk=wish.pk))

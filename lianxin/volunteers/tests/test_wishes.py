@@ -28,15 +28,7 @@ def cast(world):
 
 def _wish(world, cast, **kw):
     person = kw.pop("person", None) or f.elderly_woman(world.a)
-    return services.wish_create(
-        actor=cast.community,
-        title="加厚棉背心一件",
-        category="clothing",
-        estimate_fen=8_000,
-        person=person,
-        publish=True,
-        **kw,
-    )
+    return f.wish(cast.community, person, "加厚棉背心一件", 8_000, **kw)
 
 
 def test_public_line_is_anonymised(world, cast):
@@ -49,14 +41,7 @@ def test_public_line_is_anonymised(world, cast):
 
 def test_grid_worker_records_a_draft_and_community_publishes(world, cast):
     person = f.elderly_woman(world.a)
-    wish, _ = services.wish_create(
-        actor=cast.grid_worker,
-        title="棉鞋",
-        category="clothing",
-        estimate_fen=5_000,
-        person=person,
-        publish=True,
-    )
+    wish, _ = f.wish(cast.grid_worker, person, "棉鞋", 5_000)
     assert wish.status == WishStatus.DRAFT  # a grid worker cannot publish
     services.wish_publish(actor=cast.community, obj=wish)
     assert Wish.objects.get(pk=wish.pk).status == WishStatus.PUBLISHED
