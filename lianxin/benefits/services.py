@@ -74,6 +74,16 @@ STOP_ALERT_RULES = (
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _save_once(obj: Any, conflict: str) -> None:
+    """Insert a row a unique constraint allows once (the same alert, one open proposal); a
+    second, also from a parallel request, is refused with ``conflict`` (Chinese)."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise Conflict(conflict) from exc
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -278,11 +288,7 @@ def application_file(
         filed_by=actor,
         created_by=actor,
     )
-    try:
-        with transaction.atomic():
-            app.save()
-    except IntegrityError as exc:
-        raise Conflict("该预警已生成申请") from exc
+    _save_once(app, "该预警已生成申请")
     audit.record(
         actor=actor,
         action="benefits.application.file",
@@ -585,11 +591,7 @@ def stop_propose(
         proposed_by=actor,
         created_by=actor,
     )
-    try:
-        with transaction.atomic():
-            stop.save()
-    except IntegrityError as exc:
-        raise Conflict("该待遇已有待审批的停发建议") from exc
+    _save_once(stop, "该待遇已有待审批的停发建议")
     audit.record(
         actor=actor,
         action="benefits.stop.propose",
