@@ -23,8 +23,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from .engines import Engine
 from .params import LinkParams
 
@@ -232,8 +230,11 @@ def build_pinyin_tables(engine: Engine, names_sql: str) -> None:
     """`char_pinyin(ch, py)` for every character in the names of `names_sql`, and
     `surname_pinyin(ch, py)` for surnames read differently (曾 zeng, 单 shan …).
 
-    Only the distinct characters go through pypinyin (a few thousand), not the names.
+    Only the distinct characters go through pypinyin (a few thousand), not the names;
+    pypinyin is imported here, when a run has rows to score, not by every run.
     """
+    from pypinyin import lazy_pinyin
+
     positions = " UNION ".join(
         f"SELECT DISTINCT substr(name, {i}, 1) AS ch FROM ({names_sql}) n"
         for i in range(1, PINYIN_POSITIONS + 1)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -232,8 +234,15 @@ class RosterSource:
 
 def _dictionary() -> Dictionary:
     """The column dictionary: the administrators' version when a database is at hand, else the
-    seed (the command line works without a database)."""
+    seed (the command line works without a database). `lianxin monitor` starts without Django;
+    Django is started here, only for a run whose files need the dictionary."""
     try:
+        from django.apps import apps
+
+        if not apps.ready and os.environ.get("DJANGO_SETTINGS_MODULE"):
+            import django
+
+            django.setup()
         from lianxin.core.spreadsheet.names import current_dictionary
 
         return current_dictionary()
@@ -241,17 +250,26 @@ def _dictionary() -> Dictionary:
         return seed_dictionary()
 
 
-def _kind_of(text: str, dictionary: Dictionary) -> str | None:
+DictionaryOnDemand = Callable[[], Dictionary]
+
+
+def _on_demand() -> DictionaryOnDemand:
+    """The dictionary of one step, read the first time it is needed (a roster in the template's
+    own file name and columns never needs it)."""
+    return functools.cache(_dictionary)
+
+
+def _kind_of(text: str, dictionary: DictionaryOnDemand) -> str | None:
     text = text.strip()
     if text in ROSTER_COLUMNS:
         return text
     for key, title in ROSTER_TITLES.items():
-        if text and (text == title or text == dictionary.kinds[key].label):
+        if text and (text == title or text == dictionary().kinds[key].label):
             return key
-    return dictionary.kind_from_text(text, among=ROSTER_COLUMNS)
+    return dictionary().kind_from_text(text, among=ROSTER_COLUMNS)
 
 
-def read_manifest(sources: Path, dictionary: Dictionary) -> dict[str, tuple[str, str]]:
+def read_manifest(sources: Path, dictionary: DictionaryOnDemand) -> dict[str, tuple[str, str]]:
     """``manifest.csv`` (file,kind[,assistance_type]) → {file name: (kind, assistance type)}."""
     path = sources / MANIFEST
     if not path.is_file():
@@ -294,7 +312,7 @@ def find_roster_sources(
     kind cannot be told are left out with a warning; two files of one kind are refused."""
     if not sources.is_dir():
         raise RosterUnreadableError(f"名册目录 {sources} 不存在或不是目录。")
-    dictionary = _dictionary()
+    dictionary = _on_demand()
     manifest = read_manifest(sources, dictionary)
     found: dict[str, list[RosterSource]] = {}
     for path in sorted(p for p in sources.iterdir() if p.is_file()):
@@ -310,7 +328,7 @@ def find_roster_sources(
             kind, assistance = _kind_of(path.stem, dictionary) or "", ""
             if not kind:
                 try:
-                    table = open_table(path, max_bytes=MAX_ROSTER_BYTES, dictionary=dictionary)
+                    table = open_table(path, max_bytes=MAX_ROSTER_BYTES, dictionary=dictionary())
                     kind = _kind_of(table.layout.title, dictionary) or ""
                 except UnusableFile:
                     kind = ""
@@ -337,9 +355,7 @@ def find_roster_files(sources: Path) -> dict[str, Path]:
     return {k: v.path for k, v in find_roster_sources(sources).items()}
 
 
-def _fast_csv(
-    roster: str, path: Path, staging_dir: Path, dictionary: Dictionary
-) -> RosterFile | None:
+def _fast_csv(roster: str, path: Path, staging_dir: Path) -> RosterFile | None:
     """A CSV in the standard template (header in line 1 naming every template column) goes to
     the engines as it is (transcoded to UTF-8 if need be): the bulk path of 7 million rows."""
     if path.suffix.lower() != ".csv":
@@ -514,11 +530,11 @@ def stage_roster(
 ) -> RosterFile:
     """Give the engines a plain UTF-8 CSV of a roster in its template's columns, whatever the
     department's layout (contracts/monitoring.md). ``notes`` receives what the reader decided."""
-    dictionary = _dictionary()
     if path.suffix.lower() == ".csv":
-        fast = _fast_csv(roster, path, staging_dir, dictionary)
+        fast = _fast_csv(roster, path, staging_dir)
         if fast is not None:
             return fast
+    dictionary = _dictionary()
     try:
         table = open_table(path, max_bytes=MAX_ROSTER_BYTES, dictionary=dictionary)
     except UnusableFile as error:
