@@ -185,12 +185,13 @@ def _normalise_roster(engine: Engine, roster: str, mode: LinkMode) -> None:
         f"n_{roster}",
         f"""SELECT b.*,
   coalesce(check_char = substr(id_norm, 18, 1) AND id_birth IS NOT NULL, FALSE) AS id_valid
-FROM (SELECT a.*, {n.sql_id_check_char(engine, "id_norm")} AS check_char,
-             {n.sql_id_birth_date(engine, "id_norm")} AS id_birth
-      FROM (SELECT {common}, {n.sql_id_number(engine, "id_number")} AS id_norm,
-                   {n.sql_name(engine, "name")} AS name_norm,
-                   {n.sql_date_parse(engine, "birth_date", "birth_t")} AS birth_date
-            FROM {raw}) a) b""",
+FROM (SELECT a.*, {n.sql_id_check_char(engine, "id_norm", shaped="id_shaped")} AS check_char,
+             {n.sql_id_birth_date(engine, "id_norm", shaped="id_shaped")} AS id_birth
+      FROM (SELECT a0.*, {n.sql_id_shaped(engine, "id_norm")} AS id_shaped
+            FROM (SELECT {common}, {n.sql_id_number(engine, "id_number")} AS id_norm,
+                         {n.sql_name(engine, "name")} AS name_norm,
+                         {n.sql_date_parse(engine, "birth_date", "birth_t")} AS birth_date
+                  FROM {raw}) a0) a) b""",
     )
 
 

@@ -172,3 +172,23 @@ def test_sql_and_python_agree_on_names(engine, name):
 def test_date_examples(engine, text, expected):
     assert n.parse_roster_date(text) == expected
     assert sql_date(engine, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("2", 2),
+        ("007", 7),
+        ("2.0", 2),
+        ("二级", 2),
+        ("2级", 2),
+        (" 3", 3),
+        ("２０２４年", 2024),
+        ("四", 4),
+        ("", None),
+        ("不详", None),
+        (None, None),
+    ],
+)
+def test_whole_numbers_typed_every_way(engine, typed, number):
+    assert sql_value(engine, n.sql_integer(engine, "v"), typed) == number
