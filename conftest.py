@@ -155,3 +155,20 @@ def login(client: Any):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture
+def no_lockouts(db: Any) -> None:
+    """Forget every failed login (django-axes) and empty the cache, for tests of the lockout."""
+    from axes.utils import reset
+    from django.core.cache import cache
+
+    reset()
+    cache.clear()
+
+
+def form_login(client: Any, username: str, password: str) -> Any:
+    """POST the login page's form; the response."""
+    from django.urls import reverse
+
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})

@@ -1,5 +1,6 @@
-"""What the benchmark scripts share: percentiles and their one-line report, a timing loop, and a
-user with a made-up scope (no database row) for calling selectors directly.
+"""What the benchmark scripts share: their whole-number options, Django's set-up, percentiles and
+their one-line report, a timing loop, row counts, and a user with a made-up scope (no database
+row) for calling selectors directly.
 
 A script puts the checkout on ``sys.path`` first (``sys.path.insert(0, str(ROOT))``), then
 ``from benchmarks._common import …``.
@@ -7,9 +8,41 @@ A script puts the checkout on ``sys.path`` first (``sys.path.insert(0, str(ROOT)
 
 from __future__ import annotations
 
+import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+
+def int_options(**defaults: int) -> argparse.Namespace:
+    """The command line's whole-number options: ``--ledger-rows`` for ``ledger_rows=2_000_000``."""
+    parser = argparse.ArgumentParser()
+    for name, default in defaults.items():
+        parser.add_argument("--" + name.replace("_", "-"), type=int, default=default)
+    return parser.parse_args()
+
+
+def django_setup(*, postgres_only: bool = False, migrate: bool = False) -> None:
+    """``django.setup()``; then refuse any database but PostgreSQL, and migrate, when asked."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if postgres_only and connection.vendor != "postgresql":
+        raise SystemExit("PostgreSQL only: set DATABASE_URL")
+    if migrate:
+        call_command("migrate", verbosity=0)
+
+
+def row_counts(cursor: Any, tables: Iterable[str]) -> dict[str, int]:
+    """``count(*)`` of each table, by name."""
+    counts = {}
+    for table in tables:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        counts[table] = int(cursor.fetchone()[0])
+    return counts
 
 
 def pct(values: list[float], p: float) -> float:

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from benchmarks._common import row_counts  # noqa: E402
+from benchmarks.analytics.seed import SEEDED_TABLES  # noqa: E402
+
 COUNTY = "640104"  # 兴庆区
 TOWNSHIP = "640104001"
 SNAPSHOT_MONTH = dt.date(2000, 1, 1)  # a month no one reports: deleted before and after
@@ -88,17 +91,7 @@ def main() -> None:
         version = cursor.fetchone()[0]
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
-        counts = {}
-        for table in (
-            "registry_person",
-            "care_carecase",
-            "care_measure",
-            "hotline_workorder",
-            "benefits_entitlement",
-            "monitoring_alert",
-        ):
-            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
+        counts = row_counts(cursor, SEEDED_TABLES)
     print(f"PostgreSQL {version}, database {size}")
     print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
 

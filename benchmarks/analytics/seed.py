@@ -18,7 +18,6 @@ entitlements and alerts), and its 17 indexes make 7.2 M rows cost a quarter of a
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -28,6 +27,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from benchmarks._common import django_setup, int_options, row_counts  # noqa: E402
+
+# the tables the seed fills (with those of benchmarks/care and benchmarks/hotline), counted after
+SEEDED_TABLES = (
+    "registry_person",
+    "care_carecase",
+    "care_measure",
+    "hotline_workorder",
+    "benefits_entitlement",
+    "monitoring_alert",
+)
 
 PERSONS = """
 INSERT INTO registry_person (created_at, updated_at, id_number, id_hash, name, name_pinyin, sex,
@@ -90,20 +101,11 @@ def count(cursor, sql: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--persons", type=int, default=1_000_000)
-    parser.add_argument("--entitlements", type=int, default=1_000_000)
-    parser.add_argument("--alerts", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=250_000)
-    args = parser.parse_args()
-    import django
-
-    django.setup()
+    args = int_options(persons=1_000_000, entitlements=1_000_000, alerts=100_000, batch=250_000)
+    django_setup(postgres_only=True)
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("PostgreSQL only: set DATABASE_URL")
     began = time.perf_counter()
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
@@ -146,16 +148,7 @@ def main() -> None:
             cursor.execute(ALERTS, {"run": cursor.fetchone()[0], "n": args.alerts})
             print(f"  alerts: {time.perf_counter() - step:.0f} s", flush=True)
         cursor.execute("ANALYZE")
-        sizes = {}
-        for table in (
-            "registry_person",
-            "care_carecase",
-            "care_measure",
-            "hotline_workorder",
-            "benefits_entitlement",
-            "monitoring_alert",
-        ):
-            sizes[table] = count(cursor, f"SELECT count(*) FROM {table}")  # noqa: S608
+        sizes = row_counts(cursor, SEEDED_TABLES)
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
     for table, n in sizes.items():

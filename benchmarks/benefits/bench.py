@@ -135,22 +135,20 @@ def main() -> None:
     # 3. eligibility: the database for one community; DuckDB at region scale
     policy = Policy.objects.get(code="disability-living")
     village = Entitlement.objects.values_list("area_code", flat=True).first()
-    t = time.perf_counter()
-    run = selectors.eligibility_run(
-        policy=policy, area_code=village, as_of=dt.date(2026, 11, 20), limit=100_000
-    )
-    print(
-        f"eligibility on the database, one community ({village}): {(time.perf_counter() - t) * 1000:.0f} ms, "
-        f"{len(run['missing'])} missing, {len(run['stale'])} stale"
-    )
-    t = time.perf_counter()
-    run = selectors.eligibility_run(
-        policy=policy, area_code=COUNTY, as_of=dt.date(2026, 11, 20), limit=1_000_000
-    )
-    print(
-        f"eligibility on the database, the county ({COUNTY}): {(time.perf_counter() - t):.1f} s, "
-        f"{len(run['missing'])} missing, {len(run['stale'])} stale"
-    )
+    for where, area, limit in (
+        ("one community", village, 100_000),
+        ("the county", COUNTY, 1_000_000),
+    ):
+        t = time.perf_counter()
+        run = selectors.eligibility_run(
+            policy=policy, area_code=area, as_of=dt.date(2026, 11, 20), limit=limit
+        )
+        took = time.perf_counter() - t
+        print(
+            f"eligibility on the database, {where} ({area}): "
+            + (f"{took * 1000:.0f} ms, " if area == village else f"{took:.1f} s, ")
+            + f"{len(run['missing'])} missing, {len(run['stale'])} stale"
+        )
     duck_region(policy, args.persons)
 
 

@@ -10,7 +10,6 @@ sources: 70% / 30%), i.e. N × M × 2 ledger rows, plus the monthly aggregates t
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import random
@@ -22,20 +21,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from benchmarks._common import django_setup, int_options  # noqa: E402
+
 COUNTY = "640104"
 FIRST_MONTH = dt.date(2025, 12, 1)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=50_000)
-    parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--seed", type=int, default=20261201)
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
+    args = int_options(households=50_000, months=12, seed=20261201)
+    django_setup()
     from django.core.management import call_command
     from django.db import connection, transaction
 

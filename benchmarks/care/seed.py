@@ -11,7 +11,6 @@ county departments of the case's county (7 types); 77% of measures implemented, 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from benchmarks._common import django_setup, int_options  # noqa: E402
 
 DEPTS = [
     "civil_affairs",
@@ -83,13 +84,8 @@ INSERT INTO care_measure (created_at, updated_at, case_id, action, title, respon
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--measures", type=int, default=1_000_000)
-    args = parser.parse_args()
-    import django
-
-    django.setup()
+    args = int_options(cases=100_000, measures=1_000_000)
+    django_setup()
     from django.core.management import call_command
     from django.db import connection
 

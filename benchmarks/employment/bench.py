@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -22,19 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-from benchmarks._common import fmt  # noqa: E402
+from benchmarks._common import django_setup, fmt, int_options  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seekers", type=int, default=10_000)
-    parser.add_argument("--posts", type=int, default=2_000)
-    parser.add_argument("--runs", type=int, default=30)
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
+    args = int_options(seekers=10_000, posts=2_000, runs=30)
+    django_setup()
     from django.db import connection
 
     from benchmarks.employment.seed import seed

@@ -10,7 +10,6 @@ One unit (兴庆区市政工程管理所, unit_staff_a's) gets 10% of all orders
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import sys
@@ -20,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from benchmarks._common import django_setup, int_options  # noqa: E402
 
 SQL = """
 WITH u AS (
@@ -89,24 +90,14 @@ WHERE id BETWEEN %(lo)s AND %(hi)s AND lead_unit_id IS NOT NULL AND tracking_cod
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=100_000)
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    args = int_options(orders=1_000_000, batch=100_000)
+    django_setup(postgres_only=True, migrate=True)
     from django.db import connection
 
     from lianxin.core import idnumber
     from lianxin.core.democontext import DemoContext
     from lianxin.core.fields import encrypt
 
-    if connection.vendor != "postgresql":
-        raise SystemExit("PostgreSQL only: set DATABASE_URL")
-    call_command("migrate", verbosity=0)
     ctx = DemoContext(stdout=io.StringIO(), households=0)
     for app in ("areas", "directory", "accounts"):
         __import__(f"lianxin.{app}.demo", fromlist=["load"]).load(ctx)

@@ -22,33 +22,41 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/lianxin_load"
 DEFAULT_SQLITE = ROOT / "var" / "lianxin.sqlite3"
+SQLITE_TABLES = (
+    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+)
+PG_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
 
 
 # --- SQLite ---------------------------------------------------------------------------------
 
 
+def snapshot(
+    conn: Any, tables_sql: str, figures: Callable[[Any, str], tuple[int, str]]
+) -> dict[str, tuple[int, str]]:
+    """``figures(conn, table)`` (row count, digest of the rows) of every table ``tables_sql`` names."""
+    return {row[0]: figures(conn, row[0]) for row in conn.execute(tables_sql).fetchall()}
+
+
+def sqlite_figures(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    count = 0
+    for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):  # noqa: S608
+        digest.update(repr(row).encode())
+        count += 1
+    return count, digest.hexdigest()
+
+
 def sqlite_snapshot(path: Path) -> dict[str, tuple[int, str]]:
-    out = {}
     with sqlite3.connect(path) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        for table in tables:
-            digest = hashlib.sha256()
-            count = 0
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):  # noqa: S608
-                digest.update(repr(row).encode())
-                count += 1
-            out[table] = (count, digest.hexdigest())
-    return out
+        return snapshot(conn, SQLITE_TABLES, sqlite_figures)
 
 
 def sqlite_drill(source: Path, work: Path) -> dict:
@@ -92,23 +100,18 @@ def pg_url(parts: dict[str, str], name: str) -> str:
     return f"postgres://{auth}@{parts['host']}:{parts['port']}/{name}"
 
 
+def pg_figures(conn: Any, table: str) -> tuple[int, str]:
+    count, digest = conn.execute(
+        f"SELECT count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM \"{table}\" t"  # noqa: S608
+    ).fetchone()
+    return count, digest
+
+
 def pg_snapshot(url: str) -> dict[str, tuple[int, str]]:
     import psycopg
 
-    out = {}
     with psycopg.connect(url) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-            )
-        ]
-        for table in tables:
-            count, digest = conn.execute(
-                f"SELECT count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM \"{table}\" t"  # noqa: S608
-            ).fetchone()
-            out[table] = (count, digest)
-    return out
+        return snapshot(conn, PG_TABLES, pg_figures)
 
 
 def pg_admin(parts: dict[str, str], sql: str) -> None:

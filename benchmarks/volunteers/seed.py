@@ -8,7 +8,6 @@ generate_series (the ledger is append-only, so the balances are then rebuilt onc
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from benchmarks._common import django_setup, int_options  # noqa: E402
 
 CITY = "6401"  # 银川
 
@@ -115,14 +116,8 @@ def seed(
 
 
 def main() -> None:
-    import django
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--wishes", type=int, default=100_000)
-    parser.add_argument("--ledger-rows", type=int, default=2_000_000)
-    parser.add_argument("--volunteers", type=int, default=1_000)
-    args = parser.parse_args()
-    django.setup()
+    args = int_options(wishes=100_000, ledger_rows=2_000_000, volunteers=1_000)
+    django_setup()
     t0 = time.perf_counter()
     figures = seed(wishes=args.wishes, ledger_rows=args.ledger_rows, volunteers=args.volunteers)
     print(figures, f"seeded in {time.perf_counter() - t0:.0f} s")

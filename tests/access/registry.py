@@ -6,11 +6,12 @@ site B, and what a user of site A must get for it."""
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,24 @@ def on_b(
         methods = ("get",) if data is None else ("post",)
     post_data = data if data is None or callable(data) else (lambda w: copy.deepcopy(data))
     return RouteSpec(kwargs=kwargs, object_route=True, methods=methods, post_data=post_data, **more)
+
+
+T = TypeVar("T")
+
+
+def once_per_world(make: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``make(world)`` (the objects of site B) made once per test world, then given again."""
+    attr = f"_once_{make.__module__}.{make.__name__}"
+
+    @functools.wraps(make)
+    def made(w: Any) -> T:
+        objects: T | None = getattr(w, attr, None)
+        if objects is None:
+            objects = make(w)
+            setattr(w, attr, objects)
+        return objects
+
+    return made
 
 
 def pk_of(objects: Callable[[Any], Any]) -> Callable[..., Callable[[Any], dict[str, Any]]]:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lianxin.core.roles import ADMIN_ROLES, Role
-from tests.access.registry import RouteSpec, on_b, pk_of
+from tests.access.registry import RouteSpec, on_b, once_per_world, pk_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_POLICY = "乙地专项救助政策"
@@ -24,10 +24,8 @@ COUNTY_FIRST = (
 )
 
 
+@once_per_world
 def benefits_b(w: Any) -> dict[str, Any]:
-    cached = getattr(w, "_benefits_b", None)
-    if cached is not None:
-        return cached
     from lianxin.benefits import services
     from lianxin.benefits.models import FundingSource
     from lianxin.benefits.tests import factories as f
@@ -79,7 +77,7 @@ def benefits_b(w: Any) -> dict[str, Any]:
     )
     from lianxin.benefits.models import LedgerEntry
 
-    w._benefits_b = {
+    return {
         "policy": policy,
         "source": source,
         "entitlement": entitlement,
@@ -93,7 +91,6 @@ def benefits_b(w: Any) -> dict[str, Any]:
         "household": entitlement.household,
         "entry": LedgerEntry.objects.filter(entitlement=entitlement).order_by("id").first(),
     }
-    return w._benefits_b
 
 
 _pk = pk_of(benefits_b)

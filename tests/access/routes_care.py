@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.access.registry import RouteSpec, on_b, pk_of
+from tests.access.registry import RouteSpec, on_b, once_per_world, pk_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_MEASURE = "乙地帮扶措施标记"
@@ -19,10 +19,8 @@ B_MEETING = "乙地联席会议"
 B_REFERRAL = "乙地转介标记"
 
 
+@once_per_world
 def care_b(w: Any) -> dict[str, Any]:
-    cached = getattr(w, "_care_b", None)
-    if cached is not None:
-        return cached
     from lianxin.care import services
     from lianxin.care.models import Batch
     from lianxin.care.tests import factories as f
@@ -81,7 +79,7 @@ def care_b(w: Any) -> dict[str, Any]:
         source_id=990001,
         description=B_REFERRAL,
     ).referral
-    w._care_b = {
+    return {
         "case": case,
         "measure": measure,
         "photo": case.investigation.photos.get(),
@@ -91,7 +89,6 @@ def care_b(w: Any) -> dict[str, Any]:
         "waiting": waiting,
         "referral": referral,
     }
-    return w._care_b
 
 
 _pk = pk_of(care_b)

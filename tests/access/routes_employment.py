@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.access.registry import RouteSpec, on_b, pk_of
+from tests.access.registry import RouteSpec, on_b, once_per_world, pk_of
 
 B_POST = "乙地岗位标记"
 B_SEASON = "乙地就业援助月"
@@ -18,10 +18,8 @@ OWN_EMPLOYER = ("employer",)
 OWN_EMPLOYER_NOTE = "B's employer staff see their own post and the candidates proposed for it"
 
 
+@once_per_world
 def employment_b(w: Any) -> dict[str, Any]:
-    cached = getattr(w, "_employment_b", None)
-    if cached is not None:
-        return cached
     from django.utils import timezone
 
     from lianxin.core.roles import Role
@@ -69,7 +67,7 @@ def employment_b(w: Any) -> dict[str, Any]:
         posts_developed=12,
         newly_employed=7,
     )
-    w._employment_b = {
+    return {
         "seeker": seeker,
         "employer": employer,
         "post": post,
@@ -79,7 +77,6 @@ def employment_b(w: Any) -> dict[str, Any]:
         "submitted": submitted,
         "season": season,
     }
-    return w._employment_b
 
 
 _pk = pk_of(employment_b)

@@ -11,7 +11,7 @@ from lianxin.core.roles import Role
 from lianxin.registry import services
 from lianxin.registry.models import DuplicateCandidate, ImportJob
 from lianxin.registry.services import MemberInput
-from tests.access.registry import RouteSpec, on_b, pk_of
+from tests.access.registry import RouteSpec, on_b, once_per_world, pk_of
 
 STAFF = (Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF)
 
@@ -21,11 +21,9 @@ def _id(birth: dt.date, seq: int, region: str = "640521") -> str:
     return body + idnumber.check_digit(body)
 
 
+@once_per_world
 def _b(w: Any) -> SimpleNamespace:
     """Registry objects of site B (刘庄村), made once per test world."""
-    cached = getattr(w, "_registry_b", None)
-    if cached is not None:
-        return cached
     household = services.household_register(
         actor=None,
         division=w.b.village,
@@ -69,7 +67,7 @@ def _b(w: Any) -> SimpleNamespace:
     assistance = services.assistance_set(
         actor=None, household=household, assistance_type="低保", started_on=dt.date(2025, 1, 1)
     )
-    w._registry_b = SimpleNamespace(
+    return SimpleNamespace(
         household=household,
         person=person,
         tag=tag,
@@ -77,7 +75,6 @@ def _b(w: Any) -> SimpleNamespace:
         job=job,
         assistance=assistance,
     )
-    return w._registry_b
 
 
 _pk = pk_of(_b)

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from tests.access.registry import RouteSpec, on_b, pk_of
+from tests.access.registry import RouteSpec, on_b, once_per_world, pk_of
 
 B_PARTNER = "乙地爱心药房"
 B_OFFER = "乙地常用药九折"
@@ -17,10 +17,8 @@ B_GOODS = "乙地棉被"
 B_BOX = "YXB0001"
 
 
+@once_per_world
 def resources_b(w: Any) -> dict[str, Any]:
-    cached = getattr(w, "_resources_b", None)
-    if cached is not None:
-        return cached
     from lianxin.core.roles import Role
     from lianxin.resources import services
     from lianxin.resources.models import LocationKind, OtcMedicine
@@ -52,7 +50,7 @@ def resources_b(w: Any) -> dict[str, Any]:
         expires_on=services.today() + dt.timedelta(days=10),
         source="乙地居民",
     )
-    w._resources_b = {
+    return {
         "alliance": al,
         "partner": al.partner,
         "offer": offer,
@@ -62,7 +60,6 @@ def resources_b(w: Any) -> dict[str, Any]:
         "box": box,
         "item": item,
     }
-    return w._resources_b
 
 
 _pk = pk_of(resources_b)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.access.registry import RouteSpec, on_b, pk_of
+from tests.access.registry import RouteSpec, on_b, once_per_world, pk_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 B_WISH = "乙地心愿标记"
@@ -17,10 +17,8 @@ B_TEAM = "乙地服务队标记"
 STAFF = ("grid_worker", "community_staff", "township_staff", "county_staff", "city_staff")
 
 
+@once_per_world
 def vol_b(w: Any) -> dict[str, Any]:
-    cached = getattr(w, "_vol_b", None)
-    if cached is not None:
-        return cached
     from lianxin.core.roles import Role
     from lianxin.volunteers import services
     from lianxin.volunteers.models import KeyPersonCare
@@ -42,7 +40,7 @@ def vol_b(w: Any) -> dict[str, Any]:
     )
     warm = f.team(w, community, "b", kind="warm_delivery", grid=w.b.grid)
     services.roster_sync(actor=community, team=warm)
-    w._vol_b = {
+    return {
         "wish": wish,
         "done": done,
         "team": team,
@@ -50,7 +48,6 @@ def vol_b(w: Any) -> dict[str, Any]:
         "task": task,
         "care": KeyPersonCare.objects.get(person=person),
     }
-    return w._vol_b
 
 
 _pk = pk_of(vol_b)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from django.core.management import call_command
 
@@ -25,6 +26,15 @@ def _htmx_ready(page, selector: str) -> None:
     )
 
 
+def _proposal_for_text(page: Any) -> str:
+    """The intake page opened afresh, ``TEXT`` typed: the proposal's text once it shows."""
+    page.goto("/hotline/intake/")
+    page.fill("#id_text", TEXT)
+    proposal = page.locator("[data-testid=proposal]")
+    proposal.wait_for()
+    return proposal.inner_text()
+
+
 def test_agent_corrects_a_proposal_and_retraining_learns_it(
     world, page, login_as, screenshot, settings, tmp_path
 ):
@@ -36,13 +46,10 @@ def test_agent_corrects_a_proposal_and_retraining_learns_it(
     labour = world.a.orgs["human_resources"]
 
     login_as(page, agent)
-    page.goto("/hotline/intake/")
     # the text first, no phone yet: the proposal appears all the same
-    page.fill("#id_text", TEXT)
-    proposal = page.locator("[data-testid=proposal]")
-    proposal.wait_for()
-    assert f"{lamps.name}（建议）" in proposal.inner_text()
-    assert "职责清单" in proposal.inner_text()
+    proposal = _proposal_for_text(page)
+    assert f"{lamps.name}（建议）" in proposal
+    assert "职责清单" in proposal
     # changing the category refreshes the units
     _htmx_ready(page, "[data-testid=dept-type]")
     page.select_option("[data-testid=dept-type]", "human_resources")
@@ -69,10 +76,7 @@ def test_agent_corrects_a_proposal_and_retraining_learns_it(
     )
 
     call_command("train_router", stdout=io.StringIO())
-    page.goto("/hotline/intake/")
-    page.fill("#id_text", TEXT)
-    proposal = page.locator("[data-testid=proposal]")
-    proposal.wait_for()
-    assert f"{street_office.name}（建议）" in proposal.inner_text()
-    assert "纠正记录" in proposal.inner_text()
+    proposal = _proposal_for_text(page)
+    assert f"{street_office.name}（建议）" in proposal
+    assert "纠正记录" in proposal
     reset_router()

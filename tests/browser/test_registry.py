@@ -39,28 +39,9 @@ def test_import_with_errors_then_a_clean_file(world, page, login_as, screenshot,
     login_as(page, world.user(Role.COMMUNITY_STAFF, "a"))
     code = world.a.village.code
     bad = [
-        f.row(
-            household_no="IMP-1",
-            division_code=code,
-            grid="第一网格",
-            name="张三",
-            id_number=f.make_id(),
-            relationship="户主",
-        ),
-        f.row(
-            household_no="IMP-1",
-            division_code=code,
-            name="李四",
-            id_number="640104198001020011",
-            relationship="配偶",
-        ),
-        f.row(
-            household_no="IMP-2",
-            division_code=code,
-            name="王五",
-            id_number=f.make_id(),
-            relationship="朋友",
-        ),
+        f.member_row("IMP-1", code, "张三", f.make_id(), "户主", grid="第一网格"),
+        f.member_row("IMP-1", code, "李四", "640104198001020011", "配偶"),
+        f.member_row("IMP-2", code, "王五", f.make_id(), "朋友"),
     ]
     page.goto("/registry/imports/")
     page.set_input_files("#id_file", str(f.write_xlsx(tmp_path / "有错误.xlsx", bad)))
@@ -77,13 +58,7 @@ def test_import_with_errors_then_a_clean_file(world, page, login_as, screenshot,
 
     good = [
         bad[0],
-        f.row(
-            household_no="IMP-1",
-            division_code=code,
-            name="李四",
-            id_number=f.make_id(sex="F"),
-            relationship="配偶",
-        ),
+        f.member_row("IMP-1", code, "李四", f.make_id(sex="F"), "配偶"),
     ]
     page.goto("/registry/imports/")
     page.set_input_files("#id_file", str(f.write_xlsx(tmp_path / "正确.xlsx", good)))

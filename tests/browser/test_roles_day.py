@@ -32,15 +32,8 @@ def _landing(page, screenshot, name: str) -> str:
 
 def _filed(world):
     actors = bf.actors(world)
-    pols = bf.policies(world)
-    hh, person = bf.disabled_in_dibao(world.a, grade=1, name="马秀兰")
-    app = benefits_services.application_file(
-        actor=actors.community,
-        policy=pols["living"],
-        household=hh,
-        person=person,
-        reason="一级肢体残疾，家庭享受低保",
-        submit=True,
+    app = bf.filed_living_subsidy(
+        world, actors, world.a, reason="一级肢体残疾，家庭享受低保", grade=1, name="马秀兰"
     )
     return actors, app
 

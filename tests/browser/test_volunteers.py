@@ -42,14 +42,7 @@ def test_partner_claims_a_wish_and_volunteer_checks_in_on_a_phone(
 
     team = f.team(world, community, name="安秀社区志愿服务队")
     volunteer, profile = f.volunteer(world, community, team=team)
-    task = services.task_create(
-        actor=gw,
-        kind="medicine",
-        title="送降压药",
-        team=team,
-        person=person,
-        meeting_point="安秀社区服务站",
-    )
+    task = f.task(gw, team, person)
     login_as(page, volunteer)
     page.goto("/volunteers/my/tasks/")
     assert _fits_the_screen(page)

@@ -174,3 +174,15 @@ def run_to_recognised(
         actor=cast["township"], case=case, batch=batch, checklist=ALL_CRITERIA
     )
     return case, cast
+
+
+def save_plan(cast: dict[str, User], case: Any, goal: str, paired_unit: Organisation) -> Any:
+    """The community writes the plan (the township approves it later, MC-01), with the county's
+    leader as the responsible leader and ``paired_unit`` paired with the household."""
+    return services.plan_save(
+        actor=cast["community"],
+        case=case,
+        goal=goal,
+        leader=cast["leader"],
+        paired_unit=paired_unit,
+    )

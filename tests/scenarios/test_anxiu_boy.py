@@ -10,7 +10,7 @@ from lianxin.care.models import MeasureStatus, Stage
 from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from lianxin.directory.models import OrgKind
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 
 def test_the_boy_of_anxiu_through_all_six_stages(place, first_batch):
@@ -62,13 +62,8 @@ def test_the_boy_of_anxiu_through_all_six_stages(place, first_batch):
         "volunteers", "宁夏志愿者联合会", level="region", kind=OrgKind.SOCIAL_ORGANISATION
     )
     township = cast["township"]
-    services.plan_save(
-        actor=cast["community"],  # the community writes the plan, the township approves (MC-01)
-        case=case,
-        goal="孩子复学、健康成长，祖孙生活有保障",
-        leader=cast["leader"],
-        paired_unit=education,
-    )
+    # the community writes the plan, the township approves (MC-01)
+    save_plan(cast, case, "孩子复学、健康成长，祖孙生活有保障", education)
     activities = care_f.measure(
         township, case, "children", "网格员带孩子参加社区活动", committee, dt.date(2026, 4, 30)
     )

@@ -14,7 +14,7 @@ from lianxin.care.models import Stage
 from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
 from lianxin.directory.models import OrgKind
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 
 def test_du_lin_wife_and_daughter(place, first_batch):
@@ -56,13 +56,7 @@ def test_du_lin_wife_and_daughter(place, first_batch):
         committee = jinjiaxiang.org(
             "committee", "金家巷社区居委会", level="village", kind=OrgKind.COMMUNITY
         )
-        services.plan_save(
-            actor=cast["community"],
-            case=case,
-            goal="住进安全住房，基本生活有保障",
-            leader=cast["leader"],
-            paired_unit=civil,
-        )
+        save_plan(cast, case, "住进安全住房，基本生活有保障", civil)
         rental = care_f.measure(
             cast["township"], case, "housing", "公租房绿色通道申请", housing, dt.date(2026, 2, 5)
         )

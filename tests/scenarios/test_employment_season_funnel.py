@@ -14,19 +14,8 @@ from openpyxl import load_workbook
 from lianxin.areas.models import Division
 from lianxin.core.roles import Role
 from lianxin.employment import selectors, services
-from lianxin.employment.models import Route
+from lianxin.employment.demo import RETURNS
 from lianxin.employment.tests import factories as f
-
-# The counties' returns of 银川 (county code, route, type, posts developed, newly employed).
-RETURNS = [
-    ("640104", Route.FIRM, "肢体", 420, 338),
-    ("640105", Route.FIRM, "听力", 310, 251),
-    ("640106", Route.SUNSHINE, "肢体", 286, 240),
-    ("640106", Route.ASSISTED, "智力", 120, 96),
-    ("640121", Route.PUBLIC_WELFARE, "视力", 200, 160),
-    ("640122", Route.FIRM, "言语", 190, 150),
-    ("640181", Route.PUBLIC_WELFARE, "精神", 170, 131),
-]
 
 
 def test_season_funnel_reproduces_the_seed_figures(place, client):
@@ -87,6 +76,7 @@ def test_season_funnel_reproduces_the_seed_figures(place, client):
         "visited": 0, "willing": 0, "posts": 0, "helped": 0, "employed": 0,
     }  # fmt: skip
 
+    # the counties' returns of 银川 that the demo seeds (county, route, type, posts, employed)
     for county, route, dtype, posts_developed, employed in RETURNS:
         services.season_return_save(
             actor=city_staff,

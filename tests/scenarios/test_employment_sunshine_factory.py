@@ -23,7 +23,7 @@ from lianxin.employment.models import (
 )
 from lianxin.employment.tests import factories as f
 from lianxin.registry.selectors import current_household_of
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 
 def test_physically_disabled_man_placed_in_the_sunshine_factory_with_follow_ups(place, first_batch):
@@ -52,9 +52,7 @@ def test_physically_disabled_man_placed_in_the_sunshine_factory_with_follow_ups(
     )
     dpf = f.federation_org(jinjiaxiang)
     coach = f.federation_staff(jinjiaxiang)  # 就业指导老师 of the county's federation
-    care.plan_save(
-        actor=cast["community"], case=case, goal="稳定就业", leader=cast["leader"], paired_unit=dpf
-    )
+    save_plan(cast, case, "稳定就业", dpf)
     measure = care_f.measure(
         cast["community"], case, "employment", "推荐到阳光工厂就业", dpf, dt.date(2026, 12, 31)
     )

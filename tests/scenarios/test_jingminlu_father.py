@@ -8,7 +8,7 @@ import datetime as dt
 from lianxin.care import services
 from lianxin.care.models import Stage
 from lianxin.care.tests import factories as care_f
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 
 def test_jingminlu_father_daughter_and_housing(place, first_batch):
@@ -49,13 +49,7 @@ def test_jingminlu_father_daughter_and_housing(place, first_batch):
     assert case.grade_reasons[:2] == ["R1 儿童事实无人抚养", "R4 居住危房或无固定住所"]
     civil = jingminlu.org("civil_affairs", "原州区民政局", dept_type="civil_affairs")
     housing = jingminlu.org("housing", "原州区住房和城乡建设局", dept_type="housing_construction")
-    services.plan_save(
-        actor=cast["community"],
-        case=case,
-        goal="孩子有人抚养、全家住房安全",
-        leader=cast["leader"],
-        paired_unit=civil,
-    )
+    save_plan(cast, case, "孩子有人抚养、全家住房安全", civil)
     allowance = care_f.measure(
         cast["township"],
         case,

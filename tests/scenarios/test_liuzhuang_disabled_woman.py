@@ -9,7 +9,7 @@ from lianxin.care import services
 from lianxin.care.models import MeasureStatus, Stage
 from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 
 def test_liuzhuang_disabled_woman_gets_assistance_and_a_job(place, first_batch):
@@ -36,13 +36,7 @@ def test_liuzhuang_disabled_woman_gets_assistance_and_a_job(place, first_batch):
     assert case.grade == "yellow"
     civil = liuzhuang.org("civil_affairs", "中宁县民政局", dept_type="civil_affairs")
     hr = liuzhuang.org("human_resources", "中宁县人力资源和社会保障局", dept_type="human_resources")
-    services.plan_save(
-        actor=cast["community"],
-        case=case,
-        goal="解决临时困难，稳定就业增收",
-        leader=cast["leader"],
-        paired_unit=hr,
-    )
+    save_plan(cast, case, "解决临时困难，稳定就业增收", hr)
     relief = care_f.measure(
         cast["township"],
         case,

@@ -42,13 +42,7 @@ def test_the_districts_cards_are_issued_by_tier(world, client):
         for _ in range(n):
             f.household(world.a, assistance=(kind,))
     f.household(world.a, assistance=())  # no assistance: no card
-    lapsed = f.household(world.a, assistance=())
-    AssistanceStatus.objects.create(
-        household=lapsed,
-        assistance_type="低保",
-        started_on=dt.date(2023, 1, 1),
-        ended_on=dt.date(2025, 12, 31),
-    )
+    lapsed = f.lapsed_household(world.a, dt.date(2023, 1, 1), dt.date(2025, 12, 31))
     client.force_login(al.county)
     response = client.post(
         reverse("resources:card_issue"),

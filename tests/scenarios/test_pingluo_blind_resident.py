@@ -9,7 +9,7 @@ from lianxin.care import services
 from lianxin.care.models import Stage
 from lianxin.care.tests import factories as care_f
 from lianxin.core.roles import Role
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 ITEMS = ["改造厨房灶台", "安装推拉门", "卫生间安装扶手", "配发语音电饭煲"]
 
@@ -39,13 +39,7 @@ def test_pingluo_blind_resident_gets_an_accessible_home(place, first_batch):
     federation = pingluo.org(
         "disabled_federation", "平罗县残疾人联合会", dept_type="disabled_federation"
     )
-    services.plan_save(
-        actor=cast["community"],
-        case=case,
-        goal="居家生活安全便利",
-        leader=cast["leader"],
-        paired_unit=federation,
-    )
+    save_plan(cast, case, "居家生活安全便利", federation)
     measures = [
         care_f.measure(cast["township"], case, "disabled", title, federation, dt.date(2026, 7, 1))
         for title in ITEMS

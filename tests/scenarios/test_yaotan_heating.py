@@ -9,7 +9,7 @@ from lianxin.care import services
 from lianxin.care.models import MeasureStatus, Stage
 from lianxin.care.tests import factories as care_f
 from lianxin.directory.models import OrgKind
-from tests.scenarios.conftest import run_to_recognised
+from tests.scenarios.conftest import run_to_recognised, save_plan
 
 
 def test_yaotan_household_gets_electric_heating(place, first_batch):
@@ -40,13 +40,7 @@ def test_yaotan_household_gets_electric_heating(place, first_batch):
     assert "R3 采暖季无取暖" in case.grade_reasons
     partner = yaotan.org("partner", "宁夏某新能源爱心企业", level="city", kind=OrgKind.ENTERPRISE)
     township_org = yaotan.orgs["township"]
-    services.plan_save(
-        actor=cast["community"],
-        case=case,
-        goal="今冬温暖过冬",
-        leader=cast["leader"],
-        paired_unit=partner,
-    )
+    save_plan(cast, case, "今冬温暖过冬", partner)
     heating = care_f.measure(
         cast["township"],
         case,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from lianxin.core.roles import ADMIN_ROLES, NO_PII_ROLES, Role
-from lianxin.directory.models import Organisation, OrgKind
+from lianxin.directory.demo import demo_org
 from tests.access.registry import all_routes
 from tests.security.bodies import url_for, view_module
 from tests.security.seed import record_figure
@@ -63,16 +63,11 @@ def _refused(url: str, response: Any) -> bool:
 def _outsider(world: Any, label: str) -> Any:
     if label == "unit_staff_other_unit":
         county = world.b.county
-        org, _ = Organisation.objects.get_or_create(
-            code=f"{county.code}-security-other-unit",
-            defaults={
-                "name": f"{county.name}无关承办单位",
-                "kind": OrgKind.GOVERNMENT,
-                "dept_type": "education",
-                "level": county.level,
-                "area": county,
-                "is_handling_unit": True,
-            },
+        org = demo_org(
+            f"{county.code}-security-other-unit",
+            f"{county.name}无关承办单位",
+            county,
+            dept_type="education",
         )
         user = world.user(Role.UNIT_STAFF, "b")
         user.assignments.update(organisation=org)
@@ -84,6 +79,17 @@ def _outsider(world: Any, label: str) -> Any:
 
 def _resident_route(name: str, world: Any) -> bool:
     return view_module(url_for(name, ROUTES[name], world)).startswith(RESIDENT_APPS)
+
+
+def _resident_route_outsiders(name: str, world: Any, why: str) -> tuple[Any, str, list[str]]:
+    """The spec of route ``name``, its URL for site B's object and the outsiders it refuses
+    (every label but its allowed roles); the test is skipped, ``why``, off resident records."""
+    spec = ROUTES[name]
+    url = url_for(name, spec, world)
+    if not view_module(url).startswith(RESIDENT_APPS):
+        pytest.skip(why)
+    allowed = set(spec.extra.get("allowed_roles", ()))
+    return spec, url, [label for label in OUTSIDER_LABELS if label not in allowed]
 
 
 @pytest.mark.parametrize("name", sorted(n for n, s in ROUTES.items() if not s.public))
@@ -118,15 +124,11 @@ def test_other_area_every_role_changes_nothing(name, world, client):
 
 @pytest.mark.parametrize("name", sorted(n for n, s in ROUTES.items() if s.object_route))
 def test_other_organisation_grid_and_role_are_refused(name, world, client):
-    spec = ROUTES[name]
-    url = url_for(name, spec, world)
-    if not view_module(url).startswith(RESIDENT_APPS):
-        pytest.skip("not a resident record (divisions, grids, organisations are not personal)")
-    allowed = set(spec.extra.get("allowed_roles", ()))
+    spec, url, outsiders = _resident_route_outsiders(
+        name, world, "not a resident record (divisions, grids, organisations are not personal)"
+    )
     tried = 0
-    for label in OUTSIDER_LABELS:
-        if label in allowed:
-            continue
+    for label in outsiders:
         _refused_unchanged(client, _outsider(world, label), (name, label), url, spec, world)
         tried += 1
     assert tried > 0
@@ -134,15 +136,9 @@ def test_other_organisation_grid_and_role_are_refused(name, world, client):
 
 @pytest.mark.parametrize("name", sorted(n for n, s in ROUTES.items() if s.leak_marker))
 def test_lists_show_outsiders_nothing_of_residents(name, world, client):
-    spec = ROUTES[name]
-    url = url_for(name, spec, world)
-    if not view_module(url).startswith(RESIDENT_APPS):
-        pytest.skip("not a list of resident records")
+    spec, url, outsiders = _resident_route_outsiders(name, world, "not a list of resident records")
     marker = spec.leak_marker(world)
-    allowed = set(spec.extra.get("allowed_roles", ()))
-    for label in OUTSIDER_LABELS:
-        if label in allowed:
-            continue
+    for label in outsiders:
         client.force_login(_outsider(world, label))
         response = client.get(url, {"q": marker, "search": marker})
         body = response.content.decode(errors="replace").replace(f'value="{marker}"', "")

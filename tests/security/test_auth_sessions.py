@@ -7,25 +7,16 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, form_login
 from lianxin.accounts import services
 from lianxin.core.roles import Role
 
+pytestmark = pytest.mark.usefixtures("no_lockouts")
 
-@pytest.fixture(autouse=True)
-def _clear_axes(db):
-    from axes.utils import reset
-
-    reset()
-    cache.clear()
-
-
-def _login(client, username, password):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+_login = form_login
 
 
 def test_six_wrong_passwords_lock_the_account(world, client):

@@ -3,25 +3,15 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
-from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, form_login
 from lianxin.accounts import services
 from lianxin.core.errors import ApplicationError
 from lianxin.core.roles import Role
 
+pytestmark = pytest.mark.usefixtures("no_lockouts")
 
-@pytest.fixture(autouse=True)
-def _clear_axes(db):
-    from axes.utils import reset
-
-    reset()
-    cache.clear()
-
-
-def _login(client, username, password):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+_login = form_login
 
 
 def test_login_and_home_shows_assignment(world, client):

@@ -186,16 +186,12 @@ def test_the_map_never_draws_a_small_count_of_people_for_a_leader(world, cases):
 
 def test_kept_rates_equal_the_live_rates(world, cases):
     from lianxin.hotline import services as hotline
+    from lianxin.hotline.tests import factories as hotline_f
 
     agent = world.user(Role.HOTLINE_AGENT, "a")
     for n in range(3):
-        order, _ = hotline.workorder_intake(
-            actor=agent,
-            text=f"兴庆区胜利街路灯坏了{n + 2}天，晚上很黑",
-            caller_name="张女士",
-            caller_phone="13995112233",
-            area_code=world.a.village.code,
-            dept_type="municipal_engineering",
+        order, _ = hotline_f.intake(
+            world, agent, f"兴庆区胜利街路灯坏了{n + 2}天，晚上很黑", caller_name="张女士"
         )
         if n:
             hotline.workorder_dispatch(

@@ -15,6 +15,7 @@ from lianxin.benefits import demo, services
 from lianxin.benefits.models import FundingSource, Policy
 from lianxin.core import idnumber
 from lianxin.core.roles import Role
+from lianxin.directory.demo import demo_org
 from lianxin.directory.models import Organisation, OrgKind
 from lianxin.monitoring.models import Alert, Run
 from lianxin.registry.models import (
@@ -98,17 +99,14 @@ def source(name: str) -> FundingSource:
 
 
 def union_org(site: Any) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(
-        code=f"{site.county.code}-trade_union",
-        defaults={
-            "name": f"{site.county.name}总工会",
-            "kind": OrgKind.FEDERATION,
-            "dept_type": "trade_union",
-            "level": site.county.level,
-            "area": site.county,
-        },
+    return demo_org(
+        f"{site.county.code}-trade_union",
+        f"{site.county.name}总工会",
+        site.county,
+        kind=OrgKind.FEDERATION,
+        dept_type="trade_union",
+        handling_unit=False,
     )
-    return org
 
 
 @dataclass
@@ -135,18 +133,26 @@ def actors(world: Any, site: str = "a") -> Actors:
     )
 
 
-def approved_living_subsidy(world: Any, a: Actors, site: Any, **kwargs: Any) -> Any:
-    """A disabled person in a 低保 household with the living subsidy approved (maker-checker)."""
-    pols = policies(world)
+def filed_living_subsidy(
+    world: Any, a: Actors, site: Any, *, reason: str = "困难残疾人", **kwargs: Any
+) -> Any:
+    """A disabled person in a 低保 household (``kwargs``) and the community's submitted
+    application for the living subsidy."""
+    living = policies(world)["living"]
     hh, p = disabled_in_dibao(site, **kwargs)
-    app = services.application_file(
+    return services.application_file(
         actor=a.community,
-        policy=pols["living"],
+        policy=living,
         household=hh,
         person=p,
-        reason="困难残疾人",
+        reason=reason,
         submit=True,
     )
+
+
+def approved_living_subsidy(world: Any, a: Actors, site: Any, **kwargs: Any) -> Any:
+    """A disabled person in a 低保 household with the living subsidy approved (maker-checker)."""
+    app = filed_living_subsidy(world, a, site, **kwargs)
     app = services.application_review(actor=a.township, obj=app, note="材料齐全")
     app = services.application_approve(actor=a.county, obj=app)
     return app.entitlement

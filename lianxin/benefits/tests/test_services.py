@@ -28,12 +28,17 @@ def setup(world):
         yield world, f.actors(world), f.policies(world)
 
 
+def _file_living(a, pols, hh, p, **more):
+    """The community files ``p``'s application for the living subsidy."""
+    return services.application_file(
+        actor=a.community, policy=pols["living"], household=hh, person=p, **more
+    )
+
+
 def test_file_review_approve_creates_the_entitlement(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.a, grade=2)
-    app = services.application_file(
-        actor=a.community, policy=pols["living"], household=hh, person=p, reason="代办", submit=True
-    )
+    app = _file_living(a, pols, hh, p, reason="代办", submit=True)
     assert app.status == "submitted"
     assert app.standard_key == "2"
     app = services.application_review(actor=a.township, obj=app)
@@ -52,9 +57,7 @@ def test_file_review_approve_creates_the_entitlement(setup):
 def test_the_reviewer_cannot_approve(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.a)
-    app = services.application_file(
-        actor=a.community, policy=pols["living"], household=hh, person=p, submit=True
-    )
+    app = _file_living(a, pols, hh, p, submit=True)
     app = services.application_review(actor=a.county, obj=app)
     before = AuditEvent.objects.count()
     with pytest.raises(AccessDenied):
@@ -80,9 +83,7 @@ def test_the_filer_cannot_review(setup):
 def test_approval_refused_when_the_rule_is_not_met(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.a, dibao=False)
-    app = services.application_file(
-        actor=a.community, policy=pols["living"], household=hh, person=p, submit=True
-    )
+    app = _file_living(a, pols, hh, p, submit=True)
     app = services.application_review(actor=a.township, obj=app)
     with pytest.raises(ApplicationError) as exc:
         services.application_approve(actor=a.county, obj=app)
@@ -95,9 +96,7 @@ def test_approval_refused_when_the_rule_is_not_met(setup):
 def test_refusal_needs_a_reason(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.a)
-    app = services.application_file(
-        actor=a.community, policy=pols["living"], household=hh, person=p, submit=True
-    )
+    app = _file_living(a, pols, hh, p, submit=True)
     with pytest.raises(ApplicationError):
         services.application_refuse(actor=a.township, obj=app, reason="  ")
     app = services.application_refuse(actor=a.township, obj=app, reason="证件过期")
@@ -108,9 +107,9 @@ def test_refusal_needs_a_reason(setup):
 def test_one_open_application_per_beneficiary(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.a)
-    services.application_file(actor=a.community, policy=pols["living"], household=hh, person=p)
+    _file_living(a, pols, hh, p)
     with pytest.raises(Conflict):
-        services.application_file(actor=a.community, policy=pols["living"], household=hh, person=p)
+        _file_living(a, pols, hh, p)
     assert Application.objects.count() == 1
 
 
@@ -118,16 +117,14 @@ def test_staff_of_another_area_cannot_file(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.b)
     with pytest.raises(AccessDenied):
-        services.application_file(actor=a.community, policy=pols["living"], household=hh, person=p)
+        _file_living(a, pols, hh, p)
     assert Application.objects.count() == 0
 
 
 def test_documents_are_checked_by_content(setup):
     world, a, pols = setup
     hh, p = f.disabled_in_dibao(world.a)
-    app = services.application_file(
-        actor=a.community, policy=pols["living"], household=hh, person=p
-    )
+    app = _file_living(a, pols, hh, p)
     with pytest.raises(ApplicationError):
         services.application_add_document(
             actor=a.community,

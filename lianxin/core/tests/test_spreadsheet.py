@@ -22,6 +22,12 @@ def _open(path: Path):
     return table.layout, rows
 
 
+def _open_csv(tmp_path: Path, text: str):
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    return _open(path)
+
+
 def _keys(layout) -> dict[str, str]:
     return {layout.headers[i]: k for i, k in sorted(layout.keys.items())}
 
@@ -140,13 +146,11 @@ def test_two_row_merged_header_is_flattened(tmp_path):
 
 
 def test_two_row_header_in_csv_without_merges(tmp_path):
-    path = tmp_path / "r.csv"
-    path.write_text(
+    layout, rows = _open_csv(
+        tmp_path,
         "序号,户主姓名,家庭成员,,,备注\n,,姓名,身份证号,关系,\n"
         f"1,马建军,马建军,{layouts.PEOPLE[0].id_number},本人,\n",
-        encoding="utf-8",
     )
-    layout, rows = _open(path)
     assert layout.headers == ["序号", "户主姓名", "家庭成员/姓名", "身份证号", "关系", "备注"]
     assert _keys(layout) == {
         "户主姓名": "head_name",
@@ -177,31 +181,24 @@ def test_certificate_column_holding_dibao_numbers_is_not_the_id(tmp_path):
 
 
 def test_certificate_column_alone_holding_other_numbers_asks(tmp_path):
-    path = tmp_path / "r.csv"
-    path.write_text(
-        "姓名,证件号码,与户主关系\n马建军,宁低2024-0001,户主\n李秀英,宁低2024-0001,妻\n",
-        encoding="utf-8",
+    layout, _rows = _open_csv(
+        tmp_path, "姓名,证件号码,与户主关系\n马建军,宁低2024-0001,户主\n李秀英,宁低2024-0001,妻\n"
     )
-    layout, _rows = _open(path)
     assert layout.column_of("id_number") is None
     assert layout.questions == ["“证件号码”列看起来不是身份证号，请确认身份证号在哪一列"]
 
 
 def test_certificate_column_holding_id_numbers_is_the_id(tmp_path):
-    path = tmp_path / "r.csv"
     rows = "".join(f"{m.name},{m.id_number}\n" for m in layouts.PEOPLE)
-    path.write_text("姓名,证件号码\n" + rows, encoding="utf-8")
-    layout, _rows = _open(path)
+    layout, _rows = _open_csv(tmp_path, "姓名,证件号码\n" + rows)
     assert layout.header_of("id_number") == "证件号码"
     assert layout.weak == set()
     assert "“证件号码”列的内容是身份证号，已作为身份证号" in layout.notes
 
 
 def test_unnamed_column_of_id_numbers_is_recognised_by_its_values(tmp_path):
-    path = tmp_path / "r.csv"
     rows = "".join(f"{m.name},{m.id_number},男\n" for m in layouts.PEOPLE)
-    path.write_text("姓名,号码,性别\n" + rows, encoding="utf-8")
-    layout, _rows = _open(path)
+    layout, _rows = _open_csv(tmp_path, "姓名,号码,性别\n" + rows)
     assert layout.header_of("id_number") == "号码"
 
 

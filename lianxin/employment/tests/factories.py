@@ -7,9 +7,12 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from django.utils import timezone
+
 from lianxin.accounts.models import Assignment, User
 from lianxin.core import idnumber
 from lianxin.core.roles import Role
+from lianxin.directory.demo import demo_org
 from lianxin.directory.models import Organisation, OrgKind
 from lianxin.employment import services
 from lianxin.employment.models import Employer, EmployerKind, JobSeeker, Post, Route
@@ -80,18 +83,13 @@ def disabled_person(
 
 
 def federation_org(site: Any) -> Organisation:
-    org, _ = Organisation.objects.get_or_create(
-        code=f"{site.county.code}-disabled_federation",
-        defaults={
-            "name": f"{site.county.name}残疾人联合会",
-            "kind": OrgKind.FEDERATION,
-            "dept_type": "disabled_federation",
-            "level": site.county.level,
-            "area": site.county,
-            "is_handling_unit": True,
-        },
+    return demo_org(
+        f"{site.county.code}-disabled_federation",
+        f"{site.county.name}残疾人联合会",
+        site.county,
+        kind=OrgKind.FEDERATION,
+        dept_type="disabled_federation",
     )
-    return org
 
 
 def federation_staff(site: Any, username: str = "") -> User:
@@ -189,3 +187,13 @@ def sunshine_placement(
         started_on=started_on,
         **values,
     )
+
+
+def placed_worker(site: Any, days_ago: int) -> tuple[User, JobSeeker, Any]:
+    """A federation staff member of ``site``, a seeker and his placement in a new sunshine
+    factory that began ``days_ago`` days before today: (staff, seeker, placement)."""
+    staff = federation_staff(site)
+    worker = seeker(staff, disabled_person(site))
+    factory = employer(staff, site, kind=EmployerKind.SUNSHINE_FACTORY)
+    started_on = timezone.localdate() - dt.timedelta(days=days_ago)
+    return staff, worker, sunshine_placement(staff, worker, factory, started_on)

@@ -11,7 +11,6 @@ from lianxin.core.roles import Role
 from lianxin.core.workflow import walk
 from lianxin.employment import selectors, services
 from lianxin.employment.models import (
-    EmployerKind,
     JobSeeker,
     Match,
     MatchStatus,
@@ -233,11 +232,7 @@ def test_sunshine_route_needs_a_sunshine_factory(world):
 
 
 def test_placement_end_records_reason_and_person_seeks_again(world):
-    staff = f.federation_staff(world.a)
-    seeker = f.seeker(staff, f.disabled_person(world.a))
-    factory = f.employer(staff, world.a, kind=EmployerKind.SUNSHINE_FACTORY)
-    start = timezone.localdate() - dt.timedelta(days=40)
-    placement = f.sunshine_placement(staff, seeker, factory, start)
+    staff, seeker, placement = f.placed_worker(world.a, days_ago=40)
     placement = services.placement_end(
         actor=staff,
         obj=placement,
@@ -256,11 +251,8 @@ def test_placement_end_records_reason_and_person_seeks_again(world):
 
 
 def test_followup_once_per_milestone(world):
-    staff = f.federation_staff(world.a)
-    seeker = f.seeker(staff, f.disabled_person(world.a))
-    factory = f.employer(staff, world.a, kind=EmployerKind.SUNSHINE_FACTORY)
-    start = timezone.localdate() - dt.timedelta(days=100)
-    placement = f.sunshine_placement(staff, seeker, factory, start)
+    staff, seeker, placement = f.placed_worker(world.a, days_ago=100)
+    start = placement.started_on
     due = selectors.followups_due(user=staff)
     assert [(d.placement.pk, d.month, d.overdue) for d in due] == [(placement.pk, 1, True)]
     services.followup_record(

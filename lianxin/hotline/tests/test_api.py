@@ -43,20 +43,15 @@ def test_intake_idempotency_header(client, agent, world):
 
 def test_intake_errors_are_chinese_json(client, agent):
     client.force_login(agent)
-    response = client.post(
-        "/api/v1/hotline/workorders/",
-        {**INTAKE, "caller_phone": "123"},
-        content_type="application/json",
-    )
-    assert response.status_code == 400
-    assert "电话号码格式不正确" in response.json()["detail"]
-    response = client.post(
-        "/api/v1/hotline/workorders/",
-        {**INTAKE, "text": "我家门口路灯坏了很久"},
-        content_type="application/json",
-    )
-    assert response.status_code == 400
-    assert "无法确定诉求地点" in response.json()["detail"]
+    for change, message in (
+        ({"caller_phone": "123"}, "电话号码格式不正确"),
+        ({"text": "我家门口路灯坏了很久"}, "无法确定诉求地点"),
+    ):
+        response = client.post(
+            "/api/v1/hotline/workorders/", {**INTAKE, **change}, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert message in response.json()["detail"]
     assert WorkOrder.objects.count() == 0
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from lianxin.core.roles import Role
 from lianxin.hotline import services
 from lianxin.hotline.models import RoutingCorrection, Status, WorkOrder
+from lianxin.hotline.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -168,16 +169,7 @@ def test_public_submit_track_and_rate(client, world, agent):
     unit_user = world.user(Role.UNIT_STAFF, "a")
     services.workorder_accept(actor=unit_user, order=order)
     services.workorder_reply(actor=unit_user, order=order, text="已修复路灯")
-    client.post(
-        "/hotline/public/rate/",
-        {
-            "code": order.tracking_code,
-            "phone_last4": "2233",
-            "satisfaction": "satisfied",
-            "resolved": "1",
-        },
-    )
-    order.refresh_from_db()
+    order = f.rate_on_the_public_page(client, order)
     assert order.status == Status.CLOSED
     assert order.callbacks.get().by_citizen
 

@@ -9,6 +9,7 @@ from lianxin.core.models import AuditEvent
 from lianxin.core.roles import Role
 from lianxin.hotline import services
 from lianxin.hotline.models import Status, WorkOrder
+from lianxin.hotline.tests import factories as f
 
 BASE = "/open311/v2"
 
@@ -85,16 +86,7 @@ def test_rating_needs_the_phone_secret_and_happens_once(client, world, agent, ma
         == 2
     )
     # the citizen's own secret
-    client.post(
-        url,
-        {
-            "code": order.tracking_code,
-            "phone_last4": "2233",
-            "satisfaction": "satisfied",
-            "resolved": "1",
-        },
-    )
-    order.refresh_from_db()
+    order = f.rate_on_the_public_page(client, order)
     assert order.status == Status.CLOSED
     assert order.callbacks.get().by_citizen
     # a second rating is refused even with the secret

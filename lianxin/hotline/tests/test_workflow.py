@@ -287,15 +287,7 @@ def test_supervise_and_escalate(dispatched, agent, world, unit_user):
         services.workorder_supervise(
             actor=world.user(Role.VOLUNTEER, "a"), order=dispatched, note="x"
         )
-    city_unit = world.a.orgs["hotline"].__class__.objects.create(
-        code="6401-municipal_engineering",
-        name="银川市市政管理局",
-        kind="handling_unit",
-        dept_type="municipal_engineering",
-        level="city",
-        area=world.a.city,
-        is_handling_unit=True,
-    )
+    city_unit = hotline_f.city_municipal_unit(world)
     with pytest.raises(ApplicationError, match="更高层级"):
         services.workorder_escalate(
             actor=agent, order=dispatched, to_unit=world.a.orgs["traffic_police"], note="难以解决"

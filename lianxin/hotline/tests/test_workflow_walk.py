@@ -15,9 +15,9 @@ from django.urls import reverse
 from lianxin.accounts.models import Assignment
 from lianxin.core.errors import AccessDenied, ApplicationError
 from lianxin.core.roles import Role
-from lianxin.directory.models import Organisation
 from lianxin.hotline import services
 from lianxin.hotline.models import Status, WorkOrder
+from lianxin.hotline.tests import factories as hotline_f
 from lianxin.hotline.workflows import ACTION_NAMES, WORKORDER_WORKFLOW, perform
 
 pytestmark = pytest.mark.django_db
@@ -169,14 +169,7 @@ def _accepted(user: Any, pk: int, action: str, data: dict[str, Any], files: dict
 def test_page_shows_a_button_exactly_when_the_service_accepts(
     state, client, world, people, make_order
 ):
-    Organisation.objects.create(
-        code="6401-municipal_engineering",
-        name="银川市市政管理局",
-        dept_type="municipal_engineering",
-        level="city",
-        area=world.a.city,
-        is_handling_unit=True,
-    )
+    hotline_f.city_municipal_unit(world)
     order = _build(state, world, people, make_order)
     target = make_order(text="兴庆区胜利街的路灯不亮，已经好几天了")
     inputs = _inputs(world, target)

@@ -75,28 +75,19 @@ def _lianxin(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _monitor(sources: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``lianxin monitor`` in its own process, as of 2025-12-31."""
+    return _lianxin(
+        "monitor", "--sources", str(sources), "--as-of", "2025-12-31", "--out", str(out)
+    )
+
+
 def test_monitor_exit_codes(tmp_path):
     sources = write_sources(tmp_path / "in")
-    ok = _lianxin(
-        "monitor",
-        "--sources",
-        str(sources),
-        "--as-of",
-        "2025-12-31",
-        "--out",
-        str(tmp_path / "a.csv"),
-    )
+    ok = _monitor(sources, tmp_path / "a.csv")
     assert ok.returncode == 0, ok.stderr
     assert "预警共 1 条" in ok.stdout
     (sources / "deaths.csv").write_text("id_number,name\n", encoding="utf-8")
-    bad = _lianxin(
-        "monitor",
-        "--sources",
-        str(sources),
-        "--as-of",
-        "2025-12-31",
-        "--out",
-        str(tmp_path / "b.csv"),
-    )
+    bad = _monitor(sources, tmp_path / "b.csv")
     assert bad.returncode == 1
     assert "文件 deaths.csv（死亡人员名册）缺少必需的列：死亡日期。" in bad.stderr

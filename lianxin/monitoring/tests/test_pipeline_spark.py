@@ -31,6 +31,18 @@ def _load_generator() -> Any:
     return module
 
 
+def _run(engine: str, spark: Any, sources: Path, out: Path) -> PipelineResult:
+    """The pipeline on ``engine`` over ``sources``: alerts.csv and scores.csv in ``out``."""
+    return run_pipeline(
+        sources,
+        AS_OF,
+        out / "alerts.csv",
+        engine=engine,
+        spark_session=spark if engine == "spark" else None,
+        scores_out=out / "scores.csv",
+    )
+
+
 @pytest.fixture(scope="session")
 def spark() -> Any:
     if not AVAILABLE:
@@ -46,14 +58,7 @@ def both_engines(tmp_path_factory: pytest.TempPathFactory, spark: Any) -> dict[s
     results = {}
     for engine in ("duckdb", "spark"):
         out = tmp_path_factory.mktemp(engine)
-        results[engine] = run_pipeline(
-            sources,
-            AS_OF,
-            out / "alerts.csv",
-            engine=engine,
-            spark_session=spark if engine == "spark" else None,
-            scores_out=out / "scores.csv",
-        )
+        results[engine] = _run(engine, spark, sources, out)
     return results
 
 
@@ -115,14 +120,7 @@ def test_chinese_name_comparisons_agree_between_engines(tmp_path, spark):
     scores = {}
     for engine in ("duckdb", "spark"):
         out = tmp_path / engine
-        run_pipeline(
-            sources,
-            AS_OF,
-            out / "alerts.csv",
-            engine=engine,
-            spark_session=spark if engine == "spark" else None,
-            scores_out=out / "scores.csv",
-        )
+        _run(engine, spark, sources, out)
         scores[engine] = [
             (r["row"], r["resident_id_number"], round(float(r["match_weight"]), 9))
             for r in _rows(out / "scores.csv")

@@ -85,6 +85,13 @@ def county(world):
     return world.user(Role.COUNTY_STAFF, "a")
 
 
+def _confirm(worker, alert, note, outcome):
+    """The grid worker confirms ``alert`` on his visit, with ``note`` and ``outcome``."""
+    return services.alert_verify(
+        actor=worker, alert=alert, confirmed=True, note=note, outcome=outcome
+    )
+
+
 @pytest.fixture
 def finished_run(world, people, county, django_capture_on_commit_callbacks):
     upload_rosters(world, people, county)
@@ -140,13 +147,7 @@ def test_confirmed_entitlement_alert_sends_a_reminder(
     worker = world.user(Role.GRID_WORKER, "a")
     alert = Alert.objects.get(rule="nursing_subsidy_missing")
     with django_capture_on_commit_callbacks(execute=True):
-        services.alert_verify(
-            actor=worker,
-            alert=alert,
-            confirmed=True,
-            note="一级肢体残疾，未领护理补贴",
-            outcome=Alert.Outcome.ENTITLEMENT_CHANGE,
-        )
+        _confirm(worker, alert, "一级肢体残疾，未领护理补贴", Alert.Outcome.ENTITLEMENT_CHANGE)
     assert Reminder.objects.get(alert=alert).backend == "memory"
     alert.refresh_from_db()
     assert alert.reminder_sent_at is not None
@@ -161,13 +162,7 @@ def test_confirmed_entitlement_alert_sends_a_reminder(
 def test_confirmed_alert_becomes_a_care_discovery(finished_run, world):
     worker = world.user(Role.GRID_WORKER, "a")
     alert = Alert.objects.get(rule="elderly_living_alone")
-    services.alert_verify(
-        actor=worker,
-        alert=alert,
-        confirmed=True,
-        note="独居，行动不便",
-        outcome=Alert.Outcome.CARE_DISCOVERY,
-    )
+    _confirm(worker, alert, "独居，行动不便", Alert.Outcome.CARE_DISCOVERY)
     alert.refresh_from_db()
     assert alert.care_case_id is not None
     from lianxin.care.models import CareCase

@@ -89,6 +89,20 @@ def row(**values: Any) -> list[Any]:
     return [values.get(c.key) for c in COLUMNS]
 
 
+def member_row(
+    household_no: str, division_code: str, name: str, id_number: Any, relationship: str, **more: Any
+) -> list[Any]:
+    """``row`` of one member of household ``household_no`` in village ``division_code``."""
+    return row(
+        household_no=household_no,
+        division_code=division_code,
+        name=name,
+        id_number=id_number,
+        relationship=relationship,
+        **more,
+    )
+
+
 def write_xlsx(
     path: Path,
     rows: list[list[Any]],

@@ -261,29 +261,22 @@ def test_unknown_region_is_a_warning_not_an_error():
 def _rows(n_households=2):
     rows = []
     for h in range(n_households):
-        rows.append(
-            f.row(
-                household_no=f"H-{h}",
-                division_code=VILLAGE,
-                grid="第一网格",
-                address=f"{h}号楼",
-                name=f"户主{h}",
-                id_number=f.make_id(),
-                relationship="户主",
-                hardship_tags="低保",
+        for relationship, sex, more in (
+            ("户主", "M", {"hardship_tags": "低保"}),
+            ("配偶", "F", {}),
+        ):
+            rows.append(
+                f.row(
+                    household_no=f"H-{h}",
+                    division_code=VILLAGE,
+                    grid="第一网格",
+                    address=f"{h}号楼",
+                    name=f"{relationship}{h}",
+                    id_number=f.make_id(sex=sex),
+                    relationship=relationship,
+                    **more,
+                )
             )
-        )
-        rows.append(
-            f.row(
-                household_no=f"H-{h}",
-                division_code=VILLAGE,
-                grid="第一网格",
-                address=f"{h}号楼",
-                name=f"配偶{h}",
-                id_number=f.make_id(sex="F"),
-                relationship="配偶",
-            )
-        )
     return rows
 
 
@@ -385,11 +378,11 @@ def test_merged_cells_full_width_digits_lower_x_and_date_forms(world, tmp_path):
         f.row(
             household_no="640104001007-001",
             division_code=VILLAGE,
-            grid="第一网格",
-            address="3号楼",
             name="马德福",
             id_number=head.lower(),
             relationship="户主",
+            grid="第一网格",
+            address="3号楼",
             birth_date="1950年3月4日",
             sex="男",
         ),
@@ -423,26 +416,17 @@ def test_merged_cells_full_width_digits_lower_x_and_date_forms(world, tmp_path):
 def test_excel_serial_dates_and_csv_files(world, tmp_path):
     number = f.make_id("640104", dt.date(1980, 1, 2), "M")
     serial = (dt.date(1980, 1, 2) - dt.date(1899, 12, 30)).days
-    rows = [
-        f.row(
-            household_no="C1",
-            division_code=VILLAGE,
-            name="张三",
-            id_number=number,
-            relationship="户主",
-            birth_date=serial,
-        )
-    ]
+    rows = [f.member_row("C1", VILLAGE, "张三", number, "户主", birth_date=serial)]
     result = households_import(actor=None, path=f.write_xlsx(tmp_path / "c.xlsx", rows))
     assert result.errors == []
     assert result.written
     rows = [
-        f.row(
-            household_no="C2",
-            division_code=VILLAGE,
-            name="李四",
-            id_number=f.make_id(birth=dt.date(1990, 2, 3)),
-            relationship="户主",
+        f.member_row(
+            "C2",
+            VILLAGE,
+            "李四",
+            f.make_id(birth=dt.date(1990, 2, 3)),
+            "户主",
             birth_date="1990/2/3",
         )
     ]
@@ -497,24 +481,10 @@ def test_moving_a_person_to_another_household_by_import(world, tmp_path):
     path = f.write_xlsx(tmp_path / "a.xlsx", _rows(2))
     households_import(actor=None, path=path)
     wife = Person.objects.get(name="配偶0")
-    rows = [
-        f.row(
-            household_no="H-1",
-            division_code=VILLAGE,
-            name="配偶0",
-            id_number=wife.id_number,
-            relationship="其他",
-        )
-    ]
+    rows = [f.member_row("H-1", VILLAGE, "配偶0", wife.id_number, "其他")]
     rows.insert(
         0,
-        f.row(
-            household_no="H-1",
-            division_code=VILLAGE,
-            name="户主1",
-            id_number=Person.objects.get(name="户主1").id_number,
-            relationship="户主",
-        ),
+        f.member_row("H-1", VILLAGE, "户主1", Person.objects.get(name="户主1").id_number, "户主"),
     )
     households_import(actor=None, path=f.write_xlsx(tmp_path / "b.xlsx", rows))
     assert Membership.objects.get(person=wife, ended_on__isnull=True).household.number == "H-1"
@@ -539,16 +509,7 @@ def test_grid_workers_cannot_import(world, tmp_path):
 
 
 def test_new_grid_is_created(world, tmp_path):
-    rows = [
-        f.row(
-            household_no="G1",
-            division_code=VILLAGE,
-            grid="第九网格",
-            name="张三",
-            id_number=f.make_id(),
-            relationship="户主",
-        )
-    ]
+    rows = [f.member_row("G1", VILLAGE, "张三", f.make_id(), "户主", grid="第九网格")]
     households_import(actor=None, path=f.write_xlsx(tmp_path / "a.xlsx", rows))
     assert Household.objects.get(number="G1").grid.name == "第九网格"
 
@@ -736,15 +697,7 @@ def test_import_queues_homophones_for_review(world, tmp_path):
         grid=world.a.grid,
         members=[("王梅", f.make_id(birth=birth, sex="F"), "户主")],
     )
-    rows = [
-        f.row(
-            household_no="DUP-1",
-            division_code=VILLAGE,
-            name="王玫",
-            id_number=f.make_id(birth=birth, sex="F"),
-            relationship="户主",
-        )
-    ]
+    rows = [f.member_row("DUP-1", VILLAGE, "王玫", f.make_id(birth=birth, sex="F"), "户主")]
     households_import(actor=None, path=f.write_xlsx(tmp_path / "d.xlsx", rows))
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.person.name, candidate.other.name} == {"王梅", "王玫"}

@@ -230,21 +230,8 @@ def test_import_upload_preview_confirm(
     world, staff, client, tmp_path, django_capture_on_commit_callbacks
 ):
     rows = [
-        f.row(
-            household_no="U-1",
-            division_code=world.a.village.code,
-            grid="第一网格",
-            name="张三",
-            id_number=f.make_id(),
-            relationship="户主",
-        ),
-        f.row(
-            household_no="U-1",
-            division_code=world.a.village.code,
-            name="李四",
-            id_number=f.make_id(sex="F"),
-            relationship="配偶",
-        ),
+        f.member_row("U-1", world.a.village.code, "张三", f.make_id(), "户主", grid="第一网格"),
+        f.member_row("U-1", world.a.village.code, "李四", f.make_id(sex="F"), "配偶"),
     ]
     path = f.write_xlsx(tmp_path / "ok.xlsx", rows)
     client.force_login(staff)
@@ -269,15 +256,7 @@ def test_import_upload_preview_confirm(
 def test_import_with_errors_shows_rows_and_cannot_be_confirmed(
     world, staff, client, tmp_path, django_capture_on_commit_callbacks
 ):
-    rows = [
-        f.row(
-            household_no="U-1",
-            division_code=world.a.village.code,
-            name="张三",
-            id_number="640104198001020011",
-            relationship="户主",
-        )
-    ]
+    rows = [f.member_row("U-1", world.a.village.code, "张三", "640104198001020011", "户主")]
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, f.write_xlsx(tmp_path / "bad.xlsx", rows))

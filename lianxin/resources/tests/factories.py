@@ -46,6 +46,15 @@ def household(
     return hh
 
 
+def lapsed_household(site: Any, started: dt.date, ended: dt.date) -> Household:
+    """A household whose 低保 ran from ``started`` to ``ended`` and nothing since."""
+    hh = household(site, assistance=())
+    AssistanceStatus.objects.create(
+        household=hh, assistance_type="低保", started_on=started, ended_on=ended
+    )
+    return hh
+
+
 class Alliance:
     """Staff of one site and an approved merchant with its own staff user and one shop."""
 

@@ -127,13 +127,7 @@ def test_cards_go_by_tier_and_each_household_gets_one(world):
     both = f.household(world.a, assistance=("支出型困难", "低保边缘"))
     temporary = f.household(world.a, assistance=("临时救助",))
     f.household(world.a, assistance=())
-    ended = f.household(world.a, assistance=())
-    AssistanceStatus.objects.create(
-        household=ended,
-        assistance_type="低保",
-        started_on=dt.date(2024, 1, 1),
-        ended_on=dt.date(2025, 6, 30),
-    )
+    f.lapsed_household(world.a, dt.date(2024, 1, 1), dt.date(2025, 6, 30))
     result = services.cards_issue(actor=al.county, area_code=world.a.county.code)
     assert result.issued == {1: 1, 2: 1, 3: 0, 4: 1}
     tiers = dict(LoveCard.objects.values_list("household_id", "tier"))

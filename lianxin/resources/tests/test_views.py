@@ -34,20 +34,25 @@ def test_merchant_checks_a_card_and_sees_only_a_masked_name(client, alliance):
     assert "本月还可用<b>2</b>/2次" in body
 
 
-def test_merchant_redeems_on_the_page(client, alliance):
+def _redeem_on_the_page(client, alliance, item, market_price, price_paid, **more):
+    """The alliance's merchant, logged in, posts the redeem form: one ``item`` on the card."""
     client.force_login(alliance.merchant)
-    response = client.post(
+    return client.post(
         reverse("resources:redeem"),
         {
             "number": alliance.card.number,
             "offer": alliance.offer.pk,
-            "item": "感冒灵颗粒",
+            "item": item,
             "quantity": 1,
-            "market_price_fen": "18.50",
-            "price_paid_fen": "16.65",
+            "market_price_fen": market_price,
+            "price_paid_fen": price_paid,
         },
-        follow=True,
+        **more,
     )
+
+
+def test_merchant_redeems_on_the_page(client, alliance):
+    response = _redeem_on_the_page(client, alliance, "感冒灵颗粒", "18.50", "16.65", follow=True)
     body = response.content.decode()
     assert "核销成功：感冒灵颗粒，让利1.85元" in body
     r = Redemption.objects.get()
@@ -56,18 +61,7 @@ def test_merchant_redeems_on_the_page(client, alliance):
 
 
 def test_a_refused_redemption_shows_the_reason_and_writes_nothing(client, alliance):
-    client.force_login(alliance.merchant)
-    response = client.post(
-        reverse("resources:redeem"),
-        {
-            "number": alliance.card.number,
-            "offer": alliance.offer.pk,
-            "item": "药",
-            "quantity": 1,
-            "market_price_fen": "10",
-            "price_paid_fen": "9.50",
-        },
-    )
+    response = _redeem_on_the_page(client, alliance, "药", "10", "9.50")
     assert "按优惠应付不超过9.00元" in response.content.decode()
     assert Redemption.objects.count() == 0
 

@@ -108,3 +108,19 @@ def wish(actor: Any, person: Person, title: str, estimate_fen: int, **more: Any)
     return services.wish_create(
         actor=actor, title=title, estimate_fen=estimate_fen, person=person, publish=True, **more
     )
+
+
+def task(
+    actor: Any,
+    team: Any,
+    person: Person,
+    *,
+    kind: str = "medicine",
+    title: str = "送降压药",
+    meeting_point: str = "安秀社区服务站",
+    **more: Any,
+) -> Any:
+    """``services.task_create``: ``team`` takes blood-pressure pills to ``person`` from the
+    community's service station, unless the arguments say otherwise."""
+    fields = {"kind": kind, "title": title, "meeting_point": meeting_point}
+    return services.task_create(actor=actor, team=team, person=person, **fields, **more)

@@ -19,13 +19,8 @@ def data(world):
     wish, _ = f.wish(community, person, "加厚棉背心", 8000)
     team = f.team(world, community)
     vu, profile = f.volunteer(world, community, team=team)
-    task = services.task_create(
-        actor=community,
-        kind="company",
-        title="陪伴聊天",
-        team=team,
-        person=person,
-        meeting_point="社区服务站",
+    task = f.task(
+        community, team, person, kind="company", title="陪伴聊天", meeting_point="社区服务站"
     )
     return community, person, wish, team, vu, task
 

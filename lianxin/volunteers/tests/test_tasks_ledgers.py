@@ -31,14 +31,7 @@ def setup(world):
     u1, v1 = f.volunteer(world, community, team=team)
     u2, v2 = f.volunteer(world, community, team=team)
     person = f.elderly_woman(world.a)
-    task = services.task_create(
-        actor=grid_worker,
-        kind="medicine",
-        title="送降压药",
-        team=team,
-        person=person,
-        meeting_point="安秀社区服务站",
-    )
+    task = f.task(grid_worker, team, person)
     return community, grid_worker, team, (u1, v1), (u2, v2), task
 
 
