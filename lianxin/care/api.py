@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
+from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
@@ -460,11 +461,11 @@ class ReferralTransitionApi(APIView):
 
 
 @routes("batches/", "batch_list")
-class BatchListApi(ListAPIView):
+class BatchListApi(ScopedListApi):
     serializer_class = BatchOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.batch_list(user=self.request.user)
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.batch_list(user=user)
 
 
 class BatchProgressOutput(serializers.Serializer):

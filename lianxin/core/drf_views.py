@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.generics import ListAPIView
+from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -39,3 +39,15 @@ class ScopedListApi(ListAPIView):
         return self.rows(
             self.request.user, **{kw: params.get(name, "") for name, kw in self.filters.items()}
         )
+
+
+# One object the user may see: ``row(user, pk)`` (a selector's ``*_get_for_user``, which answers
+# 404 for what is out of the user's scope; ``lookup_field`` names another URL keyword, e.g.
+# ``code``), rendered by ``serializer_class`` with the request in its context. GET only: PUT, PATCH
+# and DELETE answer 405. (A comment, not a docstring: see ``ScopedListApi``.)
+class ScopedDetailApi(RetrieveAPIView):
+    def row(self, user: Any, pk: Any) -> Any:
+        raise NotImplementedError
+
+    def get_object(self) -> Any:
+        return self.row(self.request.user, self.kwargs[self.lookup_field])
