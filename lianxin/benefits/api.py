@@ -232,11 +232,10 @@ class EntitlementListApi(ListAPIView):
 @routes("entitlements/<int:pk>/", "entitlement_detail")
 class EntitlementDetailApi(ScopedDetailApi):
     serializer_class = EntitlementOutput
+    viewed_fields = ("entitlement",)
 
     def row(self, user: Any, pk: Any) -> Any:
-        e = selectors.entitlement_get_for_user(user=user, pk=pk)
-        audit.record_view(actor=user, target=e, fields=["entitlement"])
-        return e
+        return selectors.entitlement_get_for_user(user=user, pk=pk)
 
 
 @routes("ledger/", "ledger_list")

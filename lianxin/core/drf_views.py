@@ -3,13 +3,15 @@ generic views read ``DEFAULT_PAGINATION_CLASS`` (``drf.StandardPagination``) whe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from lianxin.core import audit
 
 
 # A paginated list of what the user may see: ``rows(user, **filters)`` (a selector scoped with
@@ -43,11 +45,18 @@ class ScopedListApi(ListAPIView):
 
 # One object the user may see: ``row(user, pk)`` (a selector's ``*_get_for_user``, which answers
 # 404 for what is out of the user's scope; ``lookup_field`` names another URL keyword, e.g.
-# ``code``), rendered by ``serializer_class`` with the request in its context. GET only: PUT, PATCH
-# and DELETE answer 405. (A comment, not a docstring: see ``ScopedListApi``.)
+# ``code``), rendered by ``serializer_class`` with the request in its context. ``viewed_fields``:
+# an audited read, recorded with those fields (``audit.record_view``). GET only: PUT, PATCH and
+# DELETE answer 405. (A comment, not a docstring: see ``ScopedListApi``.)
 class ScopedDetailApi(RetrieveAPIView):
+    viewed_fields: ClassVar[Sequence[str]] = ()
+
     def row(self, user: Any, pk: Any) -> Any:
         raise NotImplementedError
 
     def get_object(self) -> Any:
-        return self.row(self.request.user, self.kwargs[self.lookup_field])
+        user = self.request.user
+        obj = self.row(user, self.kwargs[self.lookup_field])
+        if self.viewed_fields:
+            audit.record_view(actor=user, target=obj, fields=self.viewed_fields)
+        return obj

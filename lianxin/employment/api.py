@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianxin.core import audit
 from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.errors import AccessDenied
 from lianxin.core.roles import AREA_STAFF_ROLES
@@ -146,11 +145,10 @@ class SeekerListApi(ScopedListApi):
 @routes("seekers/<int:pk>/", "seeker_detail")
 class SeekerDetailApi(ScopedDetailApi):
     serializer_class = SeekerOutput
+    viewed_fields = ("disability",)
 
     def row(self, user: Any, pk: Any) -> Any:
-        seeker = selectors.seeker_get_for_user(user=user, pk=pk)
-        audit.record_view(actor=user, target=seeker, fields=["disability"])
-        return seeker
+        return selectors.seeker_get_for_user(user=user, pk=pk)
 
 
 @routes("seekers/<int:pk>/posts/", "seeker_posts")
