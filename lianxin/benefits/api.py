@@ -212,20 +212,15 @@ class ApplicationTransitionApi(APIView):
 
 
 @routes("entitlements/", "entitlement_list")
-class EntitlementListApi(ListAPIView):
+class EntitlementListApi(ScopedListApi):
     serializer_class = EntitlementOutput
+    filters = {"status": "status", "policy": "policy"}
+    filter_types = {"policy": int}
 
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("policy", int)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        policy = params.get("policy", "")
+    def rows(self, user: Any, **filters: str) -> Any:
+        policy = filters["policy"]
         return selectors.entitlement_list(
-            user=self.request.user,
-            status=params.get("status", ""),
-            policy_id=policy if policy.isdigit() else "",
+            user=user, status=filters["status"], policy_id=policy if policy.isdigit() else ""
         )
 
 

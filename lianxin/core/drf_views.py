@@ -16,10 +16,12 @@ from lianxin.core import audit
 
 # A paginated list of what the user may see: ``rows(user, **filters)`` (a selector scoped with
 # ``for_user``), each of ``filters`` (query parameter → the selector's keyword) read from the query
-# string as text, ``""`` when absent; the parameters appear in the OpenAPI schema. (A comment, not
-# a docstring: drf-spectacular would print a base class's docstring as every list's description.)
+# string as text, ``""`` when absent; the parameters appear in the OpenAPI schema, as strings or
+# as ``filter_types`` says (``{"batch": int}``; ``rows`` converts). (A comment, not a docstring:
+# drf-spectacular would print a base class's docstring as every list's description.)
 class ScopedListApi(ListAPIView):
     filters: ClassVar[Mapping[str, str]] = {}
+    filter_types: ClassVar[Mapping[str, type]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -29,7 +31,9 @@ class ScopedListApi(ListAPIView):
         def get(self: ScopedListApi, request: Request, *args: Any, **kw: Any) -> Response:
             return ListAPIView.get(self, request, *args, **kw)
 
-        parameters = [OpenApiParameter(name, str) for name in cls.filters]
+        parameters = [
+            OpenApiParameter(name, cls.filter_types.get(name, str)) for name in cls.filters
+        ]
         # each subclass its own ``get``: drf-spectacular keeps the schema on the function
         setattr(cls, "get", extend_schema(parameters=parameters)(get))  # noqa: B010
 
