@@ -2,13 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.routes import ApiRoutes
 
 from . import selectors
@@ -42,12 +38,12 @@ class DivisionListApi(ScopedListApi):
 
 
 @routes("divisions/<str:code>/", "division_detail")
-class DivisionDetailApi(APIView):
-    @extend_schema(responses=DivisionOutput)
-    def get(self, request: Request, code: str) -> Response:
-        return Response(
-            DivisionOutput(selectors.division_get_for_user(user=request.user, code=code)).data
-        )
+class DivisionDetailApi(ScopedDetailApi):
+    serializer_class = DivisionOutput
+    lookup_field = "code"
+
+    def row(self, user: Any, code: Any) -> Any:
+        return selectors.division_get_for_user(user=user, code=code)
 
 
 @routes("grids/", "grid_list")
@@ -60,10 +56,11 @@ class GridListApi(ScopedListApi):
 
 
 @routes("grids/<int:pk>/", "grid_detail")
-class GridDetailApi(APIView):
-    @extend_schema(responses=GridOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(GridOutput(selectors.grid_get_for_user(user=request.user, pk=pk)).data)
+class GridDetailApi(ScopedDetailApi):
+    serializer_class = GridOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.grid_get_for_user(user=user, pk=pk)
 
 
 urlpatterns = routes.urlpatterns

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_page, paginate
 
 from . import selectors
 from .models import Level
@@ -49,9 +49,12 @@ def division_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def grid_index(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    context = {"search": search}
-    context.update(paginate(request, selectors.grid_list(user=request.user, search=search)))
-    return render(request, "areas/grid_index.html", context)
+    return list_page(
+        request,
+        "areas/grid_index.html",
+        selectors.grid_list(user=request.user, search=search),
+        search=search,
+    )
 
 
 @login_required

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 from lianxin.registry.selectors import household_get_for_user, masked_id_number
@@ -127,18 +127,19 @@ routes = ApiRoutes("benefits")
 
 
 @routes("policies/", "policy_list")
-class PolicyListApi(ListAPIView):
+class PolicyListApi(ScopedListApi):
     serializer_class = PolicyOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.policy_list(user=self.request.user)
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.policy_list(user=user)
 
 
 @routes("policies/<int:pk>/", "policy_detail")
-class PolicyDetailApi(APIView):
-    @extend_schema(responses=PolicyOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(PolicyOutput(selectors.policy_get_for_user(user=request.user, pk=pk)).data)
+class PolicyDetailApi(ScopedDetailApi):
+    serializer_class = PolicyOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.policy_get_for_user(user=user, pk=pk)
 
 
 def _application_payload(app: Any, user: Any) -> dict[str, Any]:
@@ -211,30 +212,25 @@ class ApplicationTransitionApi(APIView):
 
 
 @routes("entitlements/", "entitlement_list")
-class EntitlementListApi(ListAPIView):
+class EntitlementListApi(ScopedListApi):
     serializer_class = EntitlementOutput
+    filters = {"status": "status", "policy": "policy"}
+    filter_types = {"policy": int}
 
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("policy", int)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        policy = params.get("policy", "")
+    def rows(self, user: Any, **filters: str) -> Any:
+        policy = filters["policy"]
         return selectors.entitlement_list(
-            user=self.request.user,
-            status=params.get("status", ""),
-            policy_id=policy if policy.isdigit() else "",
+            user=user, status=filters["status"], policy_id=policy if policy.isdigit() else ""
         )
 
 
 @routes("entitlements/<int:pk>/", "entitlement_detail")
-class EntitlementDetailApi(APIView):
-    @extend_schema(responses=EntitlementOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        e = selectors.entitlement_get_for_user(user=request.user, pk=pk)
-        audit.record_view(actor=request.user, target=e, fields=["entitlement"])
-        return Response(EntitlementOutput(e).data)
+class EntitlementDetailApi(ScopedDetailApi):
+    serializer_class = EntitlementOutput
+    viewed_fields = ("entitlement",)
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.entitlement_get_for_user(user=user, pk=pk)
 
 
 @routes("ledger/", "ledger_list")
@@ -268,12 +264,13 @@ class LedgerListApi(ListAPIView):
 
 
 @routes("ledger/<int:pk>/", "ledger_detail")
-class LedgerDetailApi(APIView):
+class LedgerDetailApi(ScopedDetailApi):
     """One ledger entry. Read-only: PUT, PATCH and DELETE answer 405."""
 
-    @extend_schema(responses=LedgerOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(LedgerOutput(selectors.ledger_get_for_user(user=request.user, pk=pk)).data)
+    serializer_class = LedgerOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.ledger_get_for_user(user=user, pk=pk)
 
 
 urlpatterns = routes.urlpatterns

@@ -15,8 +15,8 @@ from django.db.models import Q
 
 from lianxin.areas.models import Division
 from lianxin.core.areascoped import AreaScoped
-from lianxin.core.model_mixins import fk, one_to_one, user_fk
-from lianxin.core.models import AppendOnlyError, BaseModel
+from lianxin.core.model_mixins import AppendOnly, fk, one_to_one, user_fk
+from lianxin.core.models import BaseModel
 from lianxin.directory.models import DeptType, Organisation
 from lianxin.registry.models import Household, Person
 
@@ -396,7 +396,7 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", "冲正"
 
 
-class LedgerEntry(AreaScoped, models.Model):
+class LedgerEntry(AreaScoped, AppendOnly):
     """One payment by one funding source (资金台账), append-only: never updated, never deleted
     (the queryset and the model refuse; on PostgreSQL a trigger refuses UPDATE and DELETE).
     A correction is a reversing entry (negative amount, ``reverses`` the original) booked in the
@@ -404,6 +404,8 @@ class LedgerEntry(AreaScoped, models.Model):
     later moves of the household."""
 
     area_source = ""
+    edit_refused = "资金台账只能追加，不能修改；更正请做冲正分录"
+    delete_refused = "资金台账只能追加，不能删除；更正请做冲正分录"
 
     booked_at = models.DateTimeField("入账时间")
     booked_by = user_fk("入账人", blank=False)
@@ -439,14 +441,6 @@ class LedgerEntry(AreaScoped, models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.get_kind_display()} {self.amount_fen / 100:.2f}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("资金台账只能追加，不能修改；更正请做冲正分录")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("资金台账只能追加，不能删除；更正请做冲正分录")
 
 
 # County level of the aggregates: a department's summary of any area at or above a county is a

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lianxin.core import inputs
+from lianxin.core.querysets import filter_given
 from lianxin.core.scoping import get_for_user_or_404, scope_of
 from lianxin.registry.models import Household, Person
 
@@ -97,10 +98,7 @@ def entitlement_list(
     *, user: Any, status: str = "", policy_id: str = "", due: bool = False
 ) -> QuerySet[Entitlement]:
     qs = Entitlement.objects.for_user(user).select_related("policy", "household", "person")
-    if status:
-        qs = qs.filter(status=status)
-    if policy_id:
-        qs = qs.filter(policy_id=policy_id)
+    qs = filter_given(qs, status=status, policy_id=policy_id)
     if due:
         qs = qs.filter(
             status=EntitlementStatus.ACTIVE,

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from lianxin.areas.models import Division
 from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
-from lianxin.core.pages import action_page, attempt
-from lianxin.core.pagination import paginate
+from lianxin.core.pages import action_page, attempt, attempt_form
+from lianxin.core.pagination import list_page, paginate
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
 from lianxin.core.workflow import Workflow
@@ -226,20 +226,15 @@ application_action = _action_page(
 @require_POST
 def application_document_add(request: HttpRequest, pk: int) -> HttpResponse:
     app = selectors.application_get_for_user(user=request.user, pk=pk)
-    form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请填写材料名称并选择文件")
-    else:
-        attempt(
-            request,
-            lambda: services.application_add_document(
-                actor=request.user,
-                application=app,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            ),
-            "材料已上传",
-        )
+    attempt_form(
+        request,
+        forms.DocumentForm(request.POST, request.FILES),
+        "请填写材料名称并选择文件",
+        lambda data: services.application_add_document(
+            actor=request.user, application=app, upload=data["file"], title=data["title"]
+        ),
+        "材料已上传",
+    )
     return redirect("benefits:application_detail", pk=app.pk)
 
 
@@ -346,11 +341,13 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entitlement_index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     due = request.GET.get("due") == "1"
-    page = paginate(request, selectors.entitlement_list(user=request.user, status=status, due=due))
-    return render(
+    return list_page(
         request,
         "benefits/entitlement_index.html",
-        {**page, "status": status, "due": due, "statuses": EntitlementStatus.choices},
+        selectors.entitlement_list(user=request.user, status=status, due=due),
+        status=status,
+        due=due,
+        statuses=EntitlementStatus.choices,
     )
 
 
@@ -391,15 +388,13 @@ entitlement_action = _action_page(
 @require_POST
 def stop_propose(request: HttpRequest, pk: int) -> HttpResponse:
     e = selectors.entitlement_get_for_user(user=request.user, pk=pk)
-    form = forms.StopForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写停发理由和日期")
-    else:
-        attempt(
-            request,
-            lambda: services.stop_propose(actor=request.user, entitlement=e, **form.cleaned_data),
-            "停发建议已提交，待第二人审批",
-        )
+    attempt_form(
+        request,
+        forms.StopForm(request.POST),
+        "请填写停发理由和日期",
+        lambda data: services.stop_propose(actor=request.user, entitlement=e, **data),
+        "停发建议已提交，待第二人审批",
+    )
     return redirect("benefits:entitlement_detail", pk=e.pk)
 
 
@@ -547,17 +542,15 @@ def ledger_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ledger_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.ledger_get_for_user(user=request.user, pk=pk)
-    form = forms.ReverseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写冲正原因")
-    else:
-        attempt(
-            request,
-            lambda: services.ledger_reverse(
-                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-            ),
-            "已做冲正分录",
-        )
+    attempt_form(
+        request,
+        forms.ReverseForm(request.POST),
+        "请填写冲正原因",
+        lambda data: services.ledger_reverse(
+            actor=request.user, entry=entry, reason=data["reason"]
+        ),
+        "已做冲正分录",
+    )
     return redirect("benefits:ledger_index")
 
 
@@ -644,9 +637,12 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A funding source's sub-ledger within the user's area and its totals."""
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     totals = selectors.source_totals(user=request.user, source=source)
-    page = paginate(request, selectors.ledger_list(user=request.user, source_id=str(source.pk)))
-    return render(
-        request, "benefits/source_detail.html", {**page, "source": source, "totals": totals}
+    return list_page(
+        request,
+        "benefits/source_detail.html",
+        selectors.ledger_list(user=request.user, source_id=str(source.pk)),
+        source=source,
+        totals=totals,
     )
 
 
@@ -820,20 +816,15 @@ union_action = _action_page(
 @require_POST
 def union_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     file = selectors.union_file_get_for_user(user=request.user, pk=pk)
-    form = forms.PlanItemForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写措施、责任人和期限")
-    else:
-        attempt(
-            request,
-            lambda: services.union_plan_add(
-                actor=request.user,
-                file=file,
-                year=form.cleaned_data["deadline"].year,
-                **form.cleaned_data,
-            ),
-            "已加入年度帮扶计划",
-        )
+    attempt_form(
+        request,
+        forms.PlanItemForm(request.POST),
+        "请填写措施、责任人和期限",
+        lambda data: services.union_plan_add(
+            actor=request.user, file=file, year=data["deadline"].year, **data
+        ),
+        "已加入年度帮扶计划",
+    )
     return redirect("benefits:union_detail", pk=file.pk)
 
 

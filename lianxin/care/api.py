@@ -8,14 +8,14 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import audit
+from lianxin.core.drf_views import ScopedListApi
 from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import Workflow, actions_payload
 from lianxin.registry.selectors import household_get_for_user
@@ -326,28 +326,18 @@ routes = ApiRoutes("care")
 
 
 @routes("cases/", "case_list")
-class CaseListApi(ListAPIView):
+class CaseListApi(ScopedListApi):
     serializer_class = CaseOutput
+    filters = {"stage": "stage", "grade": "grade", "q": "search", "batch": "batch"}
+    filter_types = {"batch": int}
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("stage", str),
-            OpenApiParameter("grade", str),
-            OpenApiParameter("q", str),
-            OpenApiParameter("batch", int),
-        ]
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        batch = params.get("batch", "")
+    def rows(self, user: Any, **filters: str) -> Any:
+        batch = filters["batch"]
         return selectors.case_list(
-            user=self.request.user,
-            stage=params.get("stage", ""),
-            grade=params.get("grade", ""),
-            search=params.get("q", ""),
+            user=user,
+            stage=filters["stage"],
+            grade=filters["grade"],
+            search=filters["search"],
             batch_id=int(batch) if batch.isdigit() else None,
         )
 
@@ -393,19 +383,14 @@ class CaseTransitionApi(APIView):
 
 
 @routes("measures/", "measure_list")
-class MeasureListApi(ListAPIView):
+class MeasureListApi(ScopedListApi):
     serializer_class = MeasureOutput
+    filters = {"overdue": "overdue", "status": "status"}
+    filter_types = {"overdue": bool}
 
-    @extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter("status", str)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
+    def rows(self, user: Any, **filters: str) -> Any:
         return selectors.measure_queue(
-            user=self.request.user,
-            overdue_only=params.get("overdue") in ("1", "true"),
-            status=params.get("status", ""),
+            user=user, overdue_only=filters["overdue"] in ("1", "true"), status=filters["status"]
         ).prefetch_related("proofs")
 
 
@@ -426,21 +411,18 @@ class MeasureTransitionApi(APIView):
 
 
 @routes("referrals/", "referral_list")
-class ReferralListApi(ListAPIView):
+class ReferralListApi(ScopedListApi):
     """The referrals handed to the user's area (community and township staff)."""
 
     serializer_class = ReferralOutput
+    filters = {"status": "status"}
 
-    @extend_schema(parameters=[OpenApiParameter("status", str)])
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        wanted = self.request.query_params.get("status", models.ReferralStatus.PENDING)
+    def rows(self, user: Any, **filters: str) -> Any:
+        wanted = filters["status"]
         status_ = (
             wanted if wanted in models.ReferralStatus.values else models.ReferralStatus.PENDING
         )
-        return selectors.referral_queue(user=self.request.user, status=status_)
+        return selectors.referral_queue(user=user, status=status_)
 
 
 @routes("referrals/<int:pk>/<slug:action>/", "referral_transition")
@@ -460,11 +442,11 @@ class ReferralTransitionApi(APIView):
 
 
 @routes("batches/", "batch_list")
-class BatchListApi(ListAPIView):
+class BatchListApi(ScopedListApi):
     serializer_class = BatchOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.batch_list(user=self.request.user)
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.batch_list(user=user)
 
 
 class BatchProgressOutput(serializers.Serializer):

@@ -26,6 +26,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = [("", "请选择"), ("1", "是"), ("0", "否")]
 
 
+def notes(label: str) -> forms.CharField:
+    """An optional free text in a two-row box (the investigation's and the decisions' notes)."""
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 def searchable(form: forms.Form, *names: str) -> None:
     """Long pickers (units, leaders) get a type-to-filter box (static/core/searchable.js)."""
     for name in names:
@@ -49,9 +54,7 @@ class InvestigationForm(forms.Form):
     """The phone form: every field optional here (drafts); services says what is missing."""
 
     visited_on = forms.DateField(label="入户日期", required=False, widget=DATE)
-    residents = forms.CharField(
-        label="共同生活人员", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    residents = notes("共同生活人员")
     resident_count = forms.IntegerField(
         label="共同生活人数", required=False, min_value=0, max_value=50
     )
@@ -61,35 +64,23 @@ class InvestigationForm(forms.Form):
     monthly_expenses_yuan = forms.DecimalField(
         label="家庭月支出（元）", required=False, min_value=0, decimal_places=2, max_digits=12
     )
-    income_notes = forms.CharField(
-        label="收支说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    income_notes = notes("收支说明")
     housing = forms.ChoiceField(
         label="住房情况", required=False, choices=[("", "请选择"), *Housing.choices]
     )
-    housing_notes = forms.CharField(
-        label="住房说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    housing_notes = notes("住房说明")
     has_severe_illness = forms.BooleanField(label="有重病成员", required=False)
     illness_assisted = forms.BooleanField(label="重病已获医疗救助", required=False)
-    health_notes = forms.CharField(
-        label="健康状况", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    health_notes = notes("健康状况")
     has_disabled_member = forms.BooleanField(label="有残疾成员", required=False)
-    disability_notes = forms.CharField(
-        label="残疾情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    disability_notes = notes("残疾情况")
     has_school_age_child = forms.BooleanField(label="有在学或学龄儿童", required=False)
     child_out_of_school = forms.BooleanField(label="有失学辍学儿童", required=False)
-    schooling_notes = forms.CharField(
-        label="就学情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    schooling_notes = notes("就学情况")
     child_without_carer = forms.BooleanField(label="儿童无人照料（事实无人抚养）", required=False)
     disabled_adult_without_carer = forms.BooleanField(label="残疾成年人无人照料", required=False)
     elderly_alone = forms.BooleanField(label="老人独居或仅由高龄老人照料", required=False)
-    care_notes = forms.CharField(
-        label="照料情况", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    care_notes = notes("照料情况")
     heating = forms.ChoiceField(
         label="取暖情况", required=False, choices=[("", "请选择"), *Heating.choices]
     )
@@ -133,9 +124,7 @@ class CaseForm(forms.Form):
 
 class ReviewForm(CaseForm):
     held_on = forms.DateField(label="评议日期", required=False, widget=DATE)
-    participants = forms.CharField(
-        label="参加人员", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    participants = notes("参加人员")
     opinion = forms.CharField(
         label="评议意见", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -149,9 +138,7 @@ class ReviewForm(CaseForm):
 
 class RecogniseForm(CaseForm):
     batch = forms.TypedChoiceField(label="批次", coerce=int, required=False, empty_value=None)
-    note = forms.CharField(
-        label="认定说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = notes("认定说明")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,9 +166,7 @@ class RejectForm(CaseForm):
 
 
 class PlanForm(CaseForm):
-    goal = forms.CharField(
-        label="帮扶目标", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    goal = notes("帮扶目标")
     leader = forms.TypedChoiceField(label="包抓领导", coerce=int, required=False, empty_value=None)
     paired_unit = forms.TypedChoiceField(
         label="结对单位", coerce=int, required=False, empty_value=None
@@ -320,9 +305,7 @@ class EvidenceForm(forms.Form):
     """落实确认: a written note, photos or documents (the service checks their type by content
     and requires one of them)."""
 
-    evidence = forms.CharField(
-        label="落实佐证", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    evidence = notes("落实佐证")
     proofs = MultipleFileField(
         label="佐证照片或文件（JPEG、PNG、WebP、PDF，可多选）",
         required=False,
@@ -347,7 +330,7 @@ class EscalationForm(forms.Form):
     kind = forms.ChoiceField(
         label="方式", choices=[("", "请选择"), *Escalation.Kind.choices], required=False
     )
-    reason = forms.CharField(label="原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = notes("原因")
 
 
 class LinkForm(forms.Form):
@@ -379,9 +362,7 @@ class MinutesForm(forms.Form):
 
 class DecisionForm(MeasureForm):
     escalation = forms.IntegerField(widget=forms.HiddenInput)
-    decision = forms.CharField(
-        label="会议决定", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    decision = notes("会议决定")
 
     def clean(self) -> dict[str, Any]:
         raw = dict(self.cleaned_data)

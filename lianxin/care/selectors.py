@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from lianxin.core.querysets import filter_given
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import NOTHING, get_for_user_or_404, prefix_q, scope_of
 
@@ -51,12 +52,7 @@ def case_list(
     open_only: bool = False,
 ) -> QuerySet[CareCase]:
     qs = CareCase.objects.for_user(user)
-    if stage:
-        qs = qs.filter(stage=stage)
-    if grade:
-        qs = qs.filter(grade=grade)
-    if batch_id:
-        qs = qs.filter(batch_id=batch_id)
+    qs = filter_given(qs, stage=stage, grade=grade, batch_id=batch_id)
     if open_only:
         qs = qs.open()
     if search:

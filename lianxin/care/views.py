@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_filters, list_page
 from lianxin.core.scoping import scope_of
 from lianxin.core.workflow import FormInvalid, Outcome, Workflow
 from lianxin.registry.models import Household
@@ -64,7 +64,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 def _case_list(request: HttpRequest) -> tuple[dict[str, str], Any]:
-    filters = {k: request.GET.get(k, "").strip() for k in ("stage", "grade", "q", "batch")}
+    filters = list_filters(request, "stage", "grade", "q", "batch")
     return filters, selectors.case_list(
         user=request.user,
         stage=filters["stage"],
@@ -130,21 +130,15 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def case_index(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "").strip() for k in ("stage", "grade", "q", "batch")}
-    qs = selectors.case_list(
-        user=request.user,
-        stage=filters["stage"],
-        grade=filters["grade"],
-        search=filters["q"],
-        batch_id=int(filters["batch"]) if filters["batch"].isdigit() else None,
+    filters, qs = _case_list(request)
+    return list_page(
+        request,
+        "care/case_index.html",
+        qs,
+        filters=filters,
+        stages=Stage.choices,
+        grades=Grade.choices,
     )
-    context: dict[str, Any] = {
-        "filters": filters,
-        "stages": Stage.choices,
-        "grades": Grade.choices,
-    }
-    context.update(paginate(request, qs))
-    return render(request, "care/case_index.html", context)
 
 
 @login_required
@@ -182,24 +176,28 @@ def _measure_list(request: HttpRequest) -> tuple[dict[str, Any], Any]:
 @login_required
 def measure_queue(request: HttpRequest) -> HttpResponse:
     filters, qs = _measure_list(request)
-    context: dict[str, Any] = {
+    return list_page(
+        request,
+        "care/measure_queue.html",
+        qs,
         **filters,
-        "statuses": MeasureStatus.choices,
-        "actions": CareAction.choices,
-        "today": timezone.localdate(),
-    }
-    context.update(paginate(request, qs))
-    context["measure_workflow"] = MEASURE_WORKFLOW
-    return render(request, "care/measure_queue.html", context)
+        statuses=MeasureStatus.choices,
+        actions=CareAction.choices,
+        today=timezone.localdate(),
+        measure_workflow=MEASURE_WORKFLOW,
+    )
 
 
 @login_required
 def leader_households(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"aggregates": selectors.area_aggregates(user=request.user)}
-    context.update(paginate(request, selectors.leader_cases(user=request.user)))
-    context["grade_labels"] = dict(Grade.choices)
-    context["stage_labels"] = dict(Stage.choices)
-    return render(request, "care/leader_households.html", context)
+    return list_page(
+        request,
+        "care/leader_households.html",
+        selectors.leader_cases(user=request.user),
+        aggregates=selectors.area_aggregates(user=request.user),
+        grade_labels=dict(Grade.choices),
+        stage_labels=dict(Stage.choices),
+    )
 
 
 # --- discovery and investigation --------------------------------------------------------------
@@ -258,6 +256,15 @@ def discover(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_photo(request: HttpRequest, case: Any, form: forms.InvestigationForm) -> None:
+    """The photo the investigation form carries, if any."""
+    photo = form.cleaned_data.get("photo")
+    if photo:
+        services.investigation_add_photo(
+            actor=request.user, case=case, upload=photo, caption=form.cleaned_data["photo_caption"]
+        )
+
+
 @login_required
 def investigate(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, pk=pk)
@@ -268,28 +275,14 @@ def investigate(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 submit = request.POST.get("submit") == "1"
                 if submit:
-                    photo = form.cleaned_data.get("photo")
-                    if photo:
-                        services.investigation_add_photo(
-                            actor=request.user,
-                            case=case,
-                            upload=photo,
-                            caption=form.cleaned_data["photo_caption"],
-                        )
+                    _add_photo(request, case, form)
                     services.case_investigate(
                         actor=request.user, case=case, data=form.service_data()
                     )
                     messages.success(request, "入户调查已提交")
                     return redirect("care:case_detail", pk=case.pk)
                 services.investigation_save(actor=request.user, case=case, data=form.service_data())
-                photo = form.cleaned_data.get("photo")
-                if photo:
-                    services.investigation_add_photo(
-                        actor=request.user,
-                        case=case,
-                        upload=photo,
-                        caption=form.cleaned_data["photo_caption"],
-                    )
+                _add_photo(request, case, form)
                 messages.success(request, "草稿已保存")
                 return redirect("care:investigate", pk=case.pk)
             except ApplicationError as exc:
@@ -588,9 +581,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batch_index(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {}
-    context.update(paginate(request, selectors.batch_list(user=request.user)))
-    return render(request, "care/batch_index.html", context)
+    return list_page(request, "care/batch_index.html", selectors.batch_list(user=request.user))
 
 
 @login_required
@@ -625,11 +616,12 @@ def _meeting_areas(user: Any) -> list[tuple[str, str]]:
 
 @login_required
 def meeting_index(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {
-        "open_escalations": selectors.open_escalations(user=request.user)[:100]
-    }
-    context.update(paginate(request, selectors.meeting_list(user=request.user)))
-    return render(request, "care/meeting_index.html", context)
+    return list_page(
+        request,
+        "care/meeting_index.html",
+        selectors.meeting_list(user=request.user),
+        open_escalations=selectors.open_escalations(user=request.user)[:100],
+    )
 
 
 @login_required

@@ -117,3 +117,48 @@ def area_index(name: str, **then: str) -> models.Index:
         name=name,
         opclasses=["varchar_pattern_ops", *then.values()],
     )
+
+
+class AppendOnlyError(Exception):
+    """A change or a deletion of a row of an append-only table (audit log, ledgers)."""
+
+
+class AppendOnly(models.Model):
+    """A table whose rows are written once and never changed or deleted: saving a stored row
+    raises ``append_only_error(edit_refused)``, deleting one ``append_only_error(delete_refused)``
+    (the Chinese messages users see). A row is stored once it has its automatic key, or, where
+    the code assigns the key, once it has been saved or loaded. No fields: no schema change."""
+
+    append_only_error: type[Exception] = AppendOnlyError
+    edit_refused = "只能追加，不能修改"
+    delete_refused = "只能追加，不能删除"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._is_stored():
+            raise self.append_only_error(self.edit_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise self.append_only_error(self.delete_refused)
+
+    def _is_stored(self) -> bool:
+        if isinstance(self._meta.pk, models.AutoField):  # also the Big/Small AutoFields
+            return self.pk is not None
+        return not self._state.adding
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    """The queryset of an ``AppendOnly`` table: ``update`` and ``delete`` raise ``AppendOnlyError``
+    with ``edit_refused`` and ``delete_refused``."""
+
+    edit_refused = "只能追加，不能修改"
+    delete_refused = "只能追加，不能删除"
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(self.edit_refused)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(self.delete_refused)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from lianxin.core.model_mixins import user_fk
+from lianxin.core.model_mixins import AppendOnly, AppendOnlyQuerySet, user_fk
+from lianxin.core.model_mixins import AppendOnlyError as AppendOnlyError  # where callers import it
+
+AUDIT_EDIT_REFUSED = "审计日志只能追加，不能修改"
+AUDIT_DELETE_REFUSED = "审计日志只能追加，不能删除"
 
 
 class BaseModel(models.Model):
@@ -26,22 +29,15 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class AppendOnlyError(Exception):
-    pass
-
-
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("审计日志只能追加，不能修改")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("审计日志只能追加，不能删除")
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    edit_refused = AUDIT_EDIT_REFUSED
+    delete_refused = AUDIT_DELETE_REFUSED
 
     def for_target(self, target: models.Model) -> AuditEventQuerySet:
         return self.filter(target_type=target._meta.label, target_id=str(target.pk))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """One audited action: a change, a view of sensitive data, a refusal. ``hash`` is the row's
     own keyed digest (HMAC with a key of AUDIT_CHAIN_KEYS), written without any lock; the order
     and completeness of the log are in the link chain (``AuditLink``), so tampering is detected
@@ -79,6 +75,9 @@ class AuditEvent(models.Model):
     #: by ``verify`` only before the first keyed row)
     key_id = models.CharField("链密钥", max_length=16, blank=True, default="")
 
+    edit_refused = AUDIT_EDIT_REFUSED
+    delete_refused = AUDIT_DELETE_REFUSED
+
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
@@ -89,14 +88,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("审计日志只能追加，不能删除")
 
     def content_digest(self) -> str:
         payload = json.dumps(
@@ -127,15 +118,12 @@ class AuditEvent(models.Model):
         return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-class AuditLinkQuerySet(models.QuerySet["AuditLink"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("审计日志只能追加，不能修改")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("审计日志只能追加，不能删除")
+class AuditLinkQuerySet(AppendOnlyQuerySet["AuditLink"]):
+    edit_refused = AUDIT_EDIT_REFUSED
+    delete_refused = AUDIT_DELETE_REFUSED
 
 
-class AuditLink(models.Model):
+class AuditLink(AppendOnly):
     """One link of the audit chain: the ``seq``-th committed AuditEvent, in the order the
     chainer (``audit.chain``, one at a time under the chain lock) found them committed.
     ``link`` is the HMAC of the previous link, ``seq``, the event's id and its digest, so a
@@ -156,6 +144,9 @@ class AuditLink(models.Model):
     key_id = models.CharField("链密钥", max_length=16)
     linked_at = models.DateTimeField("入链时间", default=timezone.now)
 
+    edit_refused = AUDIT_EDIT_REFUSED
+    delete_refused = AUDIT_DELETE_REFUSED
+
     objects = AuditLinkQuerySet.as_manager()
 
     class Meta:
@@ -165,14 +156,6 @@ class AuditLink(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} → {self.event_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("审计日志只能追加，不能删除")
 
 
 class ColumnName(BaseModel):

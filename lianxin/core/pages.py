@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -63,6 +64,22 @@ def attempt(request: HttpRequest, call: Callable[[], Any], done: str = "") -> bo
     if done:
         messages.success(request, done)
     return True
+
+
+def attempt_form(
+    request: HttpRequest,
+    form: Form,
+    invalid: str,
+    call: Callable[[dict[str, Any]], Any],
+    done: str = "",
+) -> bool:
+    """A page's POST form and its service call: an invalid form becomes the page's error message
+    ``invalid``; a valid one runs ``call(form.cleaned_data)`` through :func:`attempt`. Whether it
+    succeeded."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return False
+    return attempt(request, lambda: call(form.cleaned_data), done)
 
 
 def told(done: str | None = None) -> Perform:

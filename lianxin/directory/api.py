@@ -2,13 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.routes import ApiRoutes
 
 from . import selectors
@@ -42,12 +38,11 @@ class OrganisationListApi(ScopedListApi):
 
 
 @routes("organisations/<int:pk>/", "organisation_detail")
-class OrganisationDetailApi(APIView):
-    @extend_schema(responses=OrganisationOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(
-            OrganisationOutput(selectors.organisation_get_for_user(user=request.user, pk=pk)).data
-        )
+class OrganisationDetailApi(ScopedDetailApi):
+    serializer_class = OrganisationOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.organisation_get_for_user(user=user, pk=pk)
 
 
 urlpatterns = routes.urlpatterns

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lianxin.areas.models import Level
+from lianxin.core.querysets import filter_given
 from lianxin.core.scoping import ancestors_of, get_for_user_or_404
 
 from .models import Organisation
@@ -33,14 +34,9 @@ def organisation_list(
     if search:
         term = search.strip()
         qs = qs.filter(Q(name__contains=term) | Q(code__startswith=term))
-    if dept_type:
-        qs = qs.filter(dept_type=dept_type)
-    if level:
-        qs = qs.filter(level=level)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
+    qs = filter_given(
+        qs, dept_type=dept_type, level=level, kind=kind, area_code__startswith=area_code
+    )
     return qs.select_related("area").order_by("area_code", "name")
 
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lianxin.areas.models import Level
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_filters, list_page
 
 from . import selectors
 from .models import DeptType, OrgKind
@@ -13,23 +13,21 @@ from .models import DeptType, OrgKind
 
 @login_required
 def organisation_index(request: HttpRequest) -> HttpResponse:
-    filters = {
-        k: request.GET.get(k, "").strip()
-        for k in ("search", "dept_type", "level", "kind", "area_code")
-    }
-    context = {
-        "filters": filters,
-        "dept_types": DeptType.choices,
-        "levels": Level.choices[:4],
-        "kinds": OrgKind.choices,
-    }
-    context.update(paginate(request, selectors.organisation_list(user=request.user, **filters)))
+    filters = list_filters(request, "search", "dept_type", "level", "kind", "area_code")
     template = (
         "directory/partials/organisation_rows.html"
         if getattr(request, "htmx", False)
         else "directory/organisation_index.html"
     )
-    return render(request, template, context)
+    return list_page(
+        request,
+        template,
+        selectors.organisation_list(user=request.user, **filters),
+        filters=filters,
+        dept_types=DeptType.choices,
+        levels=Level.choices[:4],
+        kinds=OrgKind.choices,
+    )
 
 
 @login_required

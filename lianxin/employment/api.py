@@ -12,8 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianxin.core import audit
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.errors import AccessDenied
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.routes import ApiRoutes
@@ -144,12 +143,12 @@ class SeekerListApi(ScopedListApi):
 
 
 @routes("seekers/<int:pk>/", "seeker_detail")
-class SeekerDetailApi(APIView):
-    @extend_schema(responses=SeekerOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        seeker = selectors.seeker_get_for_user(user=request.user, pk=pk)
-        audit.record_view(actor=request.user, target=seeker, fields=["disability"])
-        return Response(SeekerOutput(seeker).data)
+class SeekerDetailApi(ScopedDetailApi):
+    serializer_class = SeekerOutput
+    viewed_fields = ("disability",)
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.seeker_get_for_user(user=user, pk=pk)
 
 
 @routes("seekers/<int:pk>/posts/", "seeker_posts")

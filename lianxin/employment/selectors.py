@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from lianxin.areas.models import Division
+from lianxin.core.querysets import filter_given
 from lianxin.core.scoping import get_for_user_or_404, scope_of
 
 from . import matching
@@ -96,10 +97,7 @@ def employer_list(
     *, user: Any, kind: str = "", outreach: str = "", search: str = ""
 ) -> QuerySet[Employer]:
     qs = Employer.objects.for_user(user).select_related("organisation")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if outreach:
-        qs = qs.filter(outreach_status=outreach)
+    qs = filter_given(qs, kind=kind, outreach_status=outreach)
     if search:
         qs = qs.filter(organisation__name__contains=search.strip()[:60])
     return qs.annotate(
@@ -112,10 +110,7 @@ def employer_list(
 
 def post_list(*, user: Any, status: str = "", route: str = "", search: str = "") -> QuerySet[Post]:
     qs = Post.objects.for_user(user).select_related("employer__organisation", "workshop")
-    if status:
-        qs = qs.filter(status=status)
-    if route:
-        qs = qs.filter(route=route)
+    qs = filter_given(qs, status=status, route=route)
     if search:
         qs = qs.filter(
             Q(title__contains=search.strip()[:60])
@@ -133,10 +128,7 @@ def match_list(*, user: Any, status: str = "") -> QuerySet[Match]:
 
 def placement_list(*, user: Any, status: str = "", route: str = "") -> QuerySet[Placement]:
     qs = Placement.objects.for_user(user).select_related("seeker", "employer__organisation", "post")
-    if status:
-        qs = qs.filter(status=status)
-    if route:
-        qs = qs.filter(route=route)
+    qs = filter_given(qs, status=status, route=route)
     return qs.order_by("-started_on", "-pk")
 
 

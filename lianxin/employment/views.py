@@ -20,7 +20,7 @@ from lianxin.core import audit, idnumber, limits, phone
 from lianxin.core.errors import ApplicationError
 from lianxin.core.idnumber import MaskTier
 from lianxin.core.pages import action_page, attempt, told
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_filters, list_page, paginate
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
 from lianxin.registry import selectors as registry_selectors
@@ -157,12 +157,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def seeker_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    q = request.GET.get("q", "").strip()
-    qs = selectors.seeker_list(user=request.user, status=status, search=q)
-    ctx = paginate(request, qs)
-    ctx.update({"status": status, "q": q, "statuses": SeekerStatus.choices})
-    return render(request, "employment/seeker_list.html", ctx)
+    f = list_filters(request, "status", "q")
+    return list_page(
+        request,
+        "employment/seeker_list.html",
+        selectors.seeker_list(user=request.user, status=f["status"], search=f["q"]),
+        **f,
+        statuses=SeekerStatus.choices,
+    )
 
 
 @login_required
@@ -343,22 +345,18 @@ def seeker_place(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def employer_list(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    outreach = request.GET.get("outreach", "")
-    q = request.GET.get("q", "").strip()
-    qs = selectors.employer_list(user=request.user, kind=kind, outreach=outreach, search=q)
-    ctx = paginate(request, qs)
-    ctx.update(
-        {
-            "kind": kind,
-            "outreach": outreach,
-            "q": q,
-            "kinds": EmployerKind.choices,
-            "outreaches": OutreachStatus.choices,
-            "is_staff": _is_staff(request.user),
-        }
+    f = list_filters(request, "kind", "outreach", "q")
+    return list_page(
+        request,
+        "employment/employer_list.html",
+        selectors.employer_list(
+            user=request.user, kind=f["kind"], outreach=f["outreach"], search=f["q"]
+        ),
+        **f,
+        kinds=EmployerKind.choices,
+        outreaches=OutreachStatus.choices,
+        is_staff=_is_staff(request.user),
     )
-    return render(request, "employment/employer_list.html", ctx)
 
 
 @login_required
@@ -492,21 +490,15 @@ def post_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    route = request.GET.get("route", "")
-    q = request.GET.get("q", "").strip()
-    qs = selectors.post_list(user=request.user, status=status, route=route, search=q)
-    ctx = paginate(request, qs)
-    ctx.update(
-        {
-            "status": status,
-            "route": route,
-            "q": q,
-            "statuses": PostStatus.choices,
-            "routes": Route.choices,
-        }
+    f = list_filters(request, "status", "route", "q")
+    return list_page(
+        request,
+        "employment/post_list.html",
+        selectors.post_list(user=request.user, status=f["status"], route=f["route"], search=f["q"]),
+        **f,
+        statuses=PostStatus.choices,
+        routes=Route.choices,
     )
-    return render(request, "employment/post_list.html", ctx)
 
 
 @login_required
@@ -756,8 +748,9 @@ def followups_due(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def season_list(request: HttpRequest) -> HttpResponse:
-    ctx = paginate(request, selectors.season_list(user=request.user))
-    return render(request, "employment/season_list.html", ctx)
+    return list_page(
+        request, "employment/season_list.html", selectors.season_list(user=request.user)
+    )
 
 
 def _funnel_rows(figures: dict[str, int]) -> list[tuple[str, int, str]]:

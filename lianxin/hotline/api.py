@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lianxin.core import phone
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.errors import AccessDenied, ApplicationError
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
@@ -130,12 +130,11 @@ class WorkOrderListApi(ScopedListApi):
         )
 
 
-class WorkOrderDetailApi(APIView):
-    @extend_schema(responses=WorkOrderOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(
-            WorkOrderOutput(selectors.workorder_get_for_user(user=request.user, pk=pk)).data
-        )
+class WorkOrderDetailApi(ScopedDetailApi):
+    serializer_class = WorkOrderOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.workorder_get_for_user(user=user, pk=pk)
 
 
 def _schema_field(field: Any) -> serializers.Field:

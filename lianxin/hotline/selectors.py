@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from lianxin.areas.models import Division
+from lianxin.core.querysets import filter_given
 from lianxin.core.roles import Role
 from lianxin.core.scoping import get_for_user_or_404, scope_of
 from lianxin.directory.models import Organisation
@@ -185,10 +186,7 @@ def workorder_list(
         qs = qs.open()
     elif status:
         qs = qs.filter(status=status)
-    if dept_type:
-        qs = qs.filter(dept_type=dept_type)
-    if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
+    qs = filter_given(qs, dept_type=dept_type, area_code__startswith=area_code)
     if search:
         term = search.strip()
         qs = qs.filter(Q(tracking_code=term.upper()) | Q(text__contains=term))

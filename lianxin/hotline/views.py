@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.core import limits, phone
 from lianxin.core.errors import ApplicationError
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_filters, list_page
 from lianxin.core.redaction import redact
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import get_for_user_or_404, scope_of
@@ -249,14 +249,12 @@ def _list_page(
     template: str = "hotline/order_list.html",
     **extra: Any,
 ) -> HttpResponse:
-    context = {"title": title, "now": timezone.now(), **extra}
-    context.update(paginate(request, qs, per_page=30))
-    return render(request, template, context)
+    return list_page(request, template, qs, per_page=30, title=title, now=timezone.now(), **extra)
 
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "").strip() for k in ("status", "dept_type", "search")}
+    filters = list_filters(request, "status", "dept_type", "search")
     qs = selectors.workorder_list(user=request.user, **filters)
     return _list_page(
         request,
@@ -432,9 +430,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
     qs = _ledger_qs(request.user)
     if status in LedgerStatus.values:
         qs = qs.filter(status=status)
-    context = {"status": status, "statuses": LedgerStatus.choices, "dept_names": DEPT_NAMES}
-    context.update(paginate(request, qs.order_by("-order_count", "pk"), per_page=30))
-    return render(request, "hotline/ledger.html", context)
+    return list_page(
+        request,
+        "hotline/ledger.html",
+        qs.order_by("-order_count", "pk"),
+        per_page=30,
+        status=status,
+        statuses=LedgerStatus.choices,
+        dept_names=DEPT_NAMES,
+    )
 
 
 @login_required

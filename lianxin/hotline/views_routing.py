@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lianxin.core.errors import ApplicationError
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_filters, paginate
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
 from lianxin.directory.models import DeptType
@@ -87,7 +87,7 @@ def _require_manage(user: Any) -> None:
 @login_required
 def duty_list(request: HttpRequest) -> HttpResponse:
     _require_view(request.user)
-    filters = {k: request.GET.get(k, "").strip() for k in ("search", "dept_type", "active")}
+    filters = list_filters(request, "search", "dept_type", "active")
     qs = dutylist.entry_list(**filters)
     trial = request.GET.get("try", "").strip()[:500]
     context: dict[str, Any] = {

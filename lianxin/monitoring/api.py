@@ -6,12 +6,11 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
 
@@ -57,18 +56,19 @@ routes = ApiRoutes("monitoring")
 
 
 @routes("runs/", "run_list")
-class RunListApi(ListAPIView):
+class RunListApi(ScopedListApi):
     serializer_class = RunOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.run_list(user=self.request.user)
+    def rows(self, user: Any, **filters: str) -> Any:
+        return selectors.run_list(user=user)
 
 
 @routes("runs/<int:pk>/", "run_detail")
-class RunDetailApi(APIView):
-    @extend_schema(responses=RunOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(RunOutput(selectors.run_get_for_user(user=request.user, pk=pk)).data)
+class RunDetailApi(ScopedDetailApi):
+    serializer_class = RunOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.run_get_for_user(user=user, pk=pk)
 
 
 @routes("alerts/", "alert_list")
@@ -81,11 +81,11 @@ class AlertListApi(ScopedListApi):
 
 
 @routes("alerts/<int:pk>/", "alert_detail")
-class AlertDetailApi(APIView):
-    @extend_schema(responses=AlertOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        alert = selectors.alert_get_for_user(user=request.user, pk=pk)
-        return Response(AlertOutput(alert, context={"request": request}).data)
+class AlertDetailApi(ScopedDetailApi):
+    serializer_class = AlertOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.alert_get_for_user(user=user, pk=pk)
 
 
 @routes("alerts/<int:pk>/verify/", "alert_verify")

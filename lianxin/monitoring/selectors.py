@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from lianxin.core.models import ColumnName
+from lianxin.core.querysets import filter_given
 from lianxin.core.scoping import get_for_user_or_404
 
 from .models import Alert, ReviewItem, RosterImport, RuleSetting, Run
@@ -69,12 +70,7 @@ def alert_list(
     *, user: Any, status: str = "", rule: str = "", run_id: int | None = None
 ) -> QuerySet[Alert]:
     qs = Alert.objects.for_user(user).select_related("person", "grid", "run")
-    if status:
-        qs = qs.filter(status=status)
-    if rule:
-        qs = qs.filter(rule=rule)
-    if run_id:
-        qs = qs.filter(run_id=run_id)
+    qs = filter_given(qs, status=status, rule=rule, run_id=run_id)
     return qs.order_by("status", "-id")
 
 

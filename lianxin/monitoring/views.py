@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.areas.models import Division
 from lianxin.core.errors import ApplicationError
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_page, paginate
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
 from lianxin.registry.selectors import masked_id_number, person_get_for_user
@@ -286,15 +286,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     rule = request.GET.get("rule", "")
-    qs = selectors.alert_list(user=request.user, status=status, rule=rule)
-    context = {
-        "status": status,
-        "rule": rule,
-        "rules": RULES,
-        "rule_titles": RULE_TITLES,
-        **paginate(request, qs),
-    }
-    return render(request, "monitoring/alert_list.html", context)
+    return list_page(
+        request,
+        "monitoring/alert_list.html",
+        selectors.alert_list(user=request.user, status=status, rule=rule),
+        status=status,
+        rule=rule,
+        rules=RULES,
+        rule_titles=RULE_TITLES,
+    )
 
 
 @login_required

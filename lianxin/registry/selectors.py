@@ -13,6 +13,7 @@ from lianxin.areas.models import Division, Grid, Level
 from lianxin.core import audit, idnumber, phone
 from lianxin.core.idnumber import MaskTier
 from lianxin.core.models import AuditEvent
+from lianxin.core.querysets import filter_given
 from lianxin.core.roles import NO_PII_ROLES, Role
 from lianxin.core.scoping import get_for_user_or_404, prefix_q, scope_of
 
@@ -274,10 +275,7 @@ def household_list(
     household number. Filters through members resolve to household ids with index-backed
     subqueries (tags by (tag, valid_to, area_code); persons by id_hash or name)."""
     qs = Household.objects.for_user(user).filter(is_active=True)
-    if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
-    if grid_id:
-        qs = qs.filter(grid_id=grid_id)
+    qs = filter_given(qs, area_code__startswith=area_code, grid_id=grid_id)
     if tag:
         tagged = VulnerabilityTag.objects.for_user(user).filter(tag=tag, valid_to__isnull=True)
         if area_code:
@@ -326,10 +324,7 @@ def person_list(
     *, user: Any, search: str = "", area_code: str = "", grid_id: int | None = None
 ) -> QuerySet[Person]:
     qs = Person.objects.for_user(user).current()
-    if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
-    if grid_id:
-        qs = qs.filter(grid_id=grid_id)
+    qs = filter_given(qs, area_code__startswith=area_code, grid_id=grid_id)
     search = search.strip()
     if search:
         if _looks_like_id(search):
@@ -395,10 +390,7 @@ def key_persons(
     if tag:
         tags = tags.filter(tag=tag)
     qs = Person.objects.for_user(user).current().filter(status="alive").filter(Exists(tags))
-    if grid_id:
-        qs = qs.filter(grid_id=grid_id)
-    if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
+    qs = filter_given(qs, grid_id=grid_id, area_code__startswith=area_code)
     return qs.select_related("division", "grid").order_by("area_code", "grid_id", "id")
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lianxin.areas.models import Division, Level
+from lianxin.core.querysets import filter_given
 from lianxin.core.roles import Role
 from lianxin.core.scoping import get_for_user_or_404, prefix_q, scope_of
 from lianxin.registry.models import Household
@@ -64,10 +65,7 @@ def masked_name(name: str) -> str:
 
 def partner_list(*, user: Any, status: str = "", search: str = "", kind: str = "") -> QuerySet:
     qs = Partner.objects.for_user(user).select_related("organisation", "area")
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, status=status, kind=kind)
     if search.strip():
         qs = qs.filter(organisation__name__contains=search.strip())
     return qs.order_by("status", "area_code", "organisation__name")
@@ -152,12 +150,7 @@ def card_list(
     *, user: Any, status: str = "", tier: str = "", search: str = "", area_code: str = ""
 ) -> QuerySet:
     qs = LoveCard.objects.for_user(user).select_related("household", "household__division")
-    if status:
-        qs = qs.filter(status=status)
-    if tier:
-        qs = qs.filter(tier=tier)
-    if area_code:
-        qs = qs.filter(area_code__startswith=area_code)
+    qs = filter_given(qs, status=status, tier=tier, area_code__startswith=area_code)
     search = normalise_card_number(search) if search.strip().replace(" ", "").isdigit() else ""
     if search:
         qs = qs.filter(number__startswith=search)

@@ -19,7 +19,7 @@ from lianxin.areas.models import Division, Level
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError
 from lianxin.core.pages import action_page, attempt, told
-from lianxin.core.pagination import paginate
+from lianxin.core.pagination import list_filters, list_page, paginate
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
 from lianxin.registry import selectors as registry_selectors
@@ -66,18 +66,18 @@ def _month(text: str) -> dt.date | None:
 def index(request: HttpRequest) -> HttpResponse:
     if selectors.user_is_partner(request.user) and not _staff(request.user):
         return redirect("resources:my_partner")
-    filters = {k: request.GET.get(k, "").strip() for k in ("status", "kind", "q")}
-    qs = selectors.partner_list(
-        user=request.user, status=filters["status"], kind=filters["kind"], search=filters["q"]
+    filters = list_filters(request, "status", "kind", "q")
+    return list_page(
+        request,
+        "resources/index.html",
+        selectors.partner_list(
+            user=request.user, status=filters["status"], kind=filters["kind"], search=filters["q"]
+        ),
+        filters=filters,
+        statuses=PartnerStatus.choices,
+        can_apply=bool(selectors.area_choices(user=request.user)),
+        raised=selectors.value_raised_by_partner(user=request.user)[:20],
     )
-    context = {
-        "filters": filters,
-        "statuses": PartnerStatus.choices,
-        "can_apply": bool(selectors.area_choices(user=request.user)),
-        "raised": selectors.value_raised_by_partner(user=request.user)[:20],
-    }
-    context.update(paginate(request, qs))
-    return render(request, "resources/index.html", context)
 
 
 def _apply_areas(user: Any) -> list[Division]:
@@ -251,20 +251,20 @@ def redemption_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def card_index(request: HttpRequest) -> HttpResponse:
     _require_staff(request.user)
-    filters = {k: request.GET.get(k, "").strip() for k in ("status", "tier", "q")}
-    qs = selectors.card_list(
-        user=request.user, status=filters["status"], tier=filters["tier"], search=filters["q"]
-    )
+    filters = list_filters(request, "status", "tier", "q")
     areas = selectors.area_choices(user=request.user)
-    context = {
-        "filters": filters,
-        "statuses": CardStatus.choices,
-        "tiers": CardTier.choices,
-        "tally": selectors.card_tally(user=request.user),
-        "issue_form": forms.IssueForm(areas=areas) if areas else None,
-    }
-    context.update(paginate(request, qs))
-    return render(request, "resources/card_index.html", context)
+    return list_page(
+        request,
+        "resources/card_index.html",
+        selectors.card_list(
+            user=request.user, status=filters["status"], tier=filters["tier"], search=filters["q"]
+        ),
+        filters=filters,
+        statuses=CardStatus.choices,
+        tiers=CardTier.choices,
+        tally=selectors.card_tally(user=request.user),
+        issue_form=forms.IssueForm(areas=areas) if areas else None,
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianxin.core.drf_views import ScopedListApi
+from lianxin.core.drf_views import ScopedDetailApi, ScopedListApi
 from lianxin.core.errors import AccessDenied
 from lianxin.core.routes import ApiRoutes
 from lianxin.core.workflow import actions_payload
@@ -56,11 +56,11 @@ class WishListApi(ScopedListApi):
 
 
 @routes("wishes/<int:pk>/", "wish_detail")
-class WishDetailApi(APIView):
-    @extend_schema(responses=WishOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        wish = selectors.wish_get_for_user(user=request.user, pk=pk)
-        return Response(WishOutput(wish, context={"request": request}).data)
+class WishDetailApi(ScopedDetailApi):
+    serializer_class = WishOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.wish_get_for_user(user=user, pk=pk)
 
 
 class ActionInput(serializers.Serializer):
@@ -174,11 +174,11 @@ class TaskListApi(ScopedListApi):
 
 
 @routes("volunteers/tasks/<int:pk>/", "volunteer_task_detail")
-class TaskDetailApi(APIView):
-    @extend_schema(responses=TaskOutput)
-    def get(self, request: Request, pk: int) -> Response:
-        task = selectors.task_get_for_user(user=request.user, pk=pk)
-        return Response(TaskOutput(task, context={"request": request}).data)
+class TaskDetailApi(ScopedDetailApi):
+    serializer_class = TaskOutput
+
+    def row(self, user: Any, pk: Any) -> Any:
+        return selectors.task_get_for_user(user=user, pk=pk)
 
 
 @routes("volunteers/tasks/<int:pk>/<slug:action>/", "volunteer_task_transition")

@@ -17,7 +17,7 @@ from django.db.models import Q
 from lianxin.areas.models import Building, Division, Grid
 from lianxin.core.areascoped import AreaScoped
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.model_mixins import fk, one_to_one, user_fk
+from lianxin.core.model_mixins import AppendOnly, fk, one_to_one, user_fk
 from lianxin.core.models import BaseModel
 from lianxin.directory.models import Organisation
 
@@ -334,29 +334,19 @@ class ServiceTask(AreaScoped, BaseModel):
 # The two ledgers (append-only) and the balance kept by the services
 
 
-class _AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyLedgerError("台账只能追加，不能修改；更正请记冲正分录")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AppendOnlyLedgerError("台账只能追加，不能删除")
-
-
 class HoursKind(models.TextChoices):
     SERVICE = "service", "服务时长"
     CORRECTION = "correction", "冲正"
 
 
-class _LedgerEntry(AreaScoped, _AppendOnly):
+class _LedgerEntry(AreaScoped, AppendOnly):
     """What an entry of either ledger records besides its amount: the volunteer, the task it
     comes from, the entry it reverses, a note, when and by whom it was booked."""
 
     area_source = "volunteer"
+    append_only_error = AppendOnlyLedgerError
+    edit_refused = "台账只能追加，不能修改；更正请记冲正分录"
+    delete_refused = "台账只能追加，不能删除"
 
     volunteer = fk(VolunteerProfile, "志愿者")
     task = fk(ServiceTask, "服务任务", null=True)

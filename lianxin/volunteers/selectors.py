@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from lianxin.core.querysets import filter_given
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import get_for_user_or_404, prefix_q, scope_of
 
@@ -67,10 +68,7 @@ def wish_list(
         qs = qs.only(*WALL_FIELDS)
     else:  # the staff's list shows who claimed each wish (Wish.claimant_name): one query
         qs = qs.select_related("claimant_org", "claimant_user")
-    if status:
-        qs = qs.filter(status=status)
-    if category:
-        qs = qs.filter(category=category)
+    qs = filter_given(qs, status=status, category=category)
     if search:
         qs = qs.filter(Q(title__contains=search.strip()) | Q(number=search.strip()))
     return qs.order_by("-published_at", "-id")
@@ -183,10 +181,7 @@ def profile_get_for_user(*, user: Any, pk: int) -> VolunteerProfile:
 
 def task_list(*, user: Any, status: str = "", kind: str = "") -> QuerySet[ServiceTask]:
     qs = ServiceTask.objects.for_user(user).select_related("team", "volunteer")
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, status=status, kind=kind)
     return qs.order_by("-created_at", "-id")
 
 
@@ -249,10 +244,7 @@ def roster(
     qs = KeyPersonCare.objects.for_user(user).select_related(
         "person", "team", "volunteer", "grid", "building"
     )
-    if team_id:
-        qs = qs.filter(team_id=team_id)
-    if grid_id:
-        qs = qs.filter(grid_id=grid_id)
+    qs = filter_given(qs, team_id=team_id, grid_id=grid_id)
     return qs.order_by("area_code", "grid_id", "building_id", "person__name")
 
 
