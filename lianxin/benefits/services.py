@@ -451,15 +451,18 @@ def application_approve(
             "review_note": obj.review_note,
         },
     )
-    entitlement = _entitlement_create(
+    entitlement = _entitlement_save(
+        new_entitlement(
+            actor=actor,
+            policy=policy,
+            household=app.household,
+            person=app.person,
+            amount_fen=amount,
+            standard_key=app.standard_key,
+            start_on=month_start(today),
+            application=app,
+        ),
         actor=actor,
-        policy=policy,
-        household=app.household,
-        person=app.person,
-        amount_fen=amount,
-        standard_key=app.standard_key,
-        start_on=month_start(today),
-        application=app,
     )
     return audited(
         app,
@@ -469,19 +472,21 @@ def application_approve(
     )
 
 
-def _entitlement_create(
+def new_entitlement(
     *,
     actor: Any,
     policy: Policy,
     household: Household,
     person: Person | None,
     amount_fen: int,
-    standard_key: str = "",
     start_on: dt.date,
+    standard_key: str = "",
     application: Application | None = None,
     import_key: str = "",
 ) -> Entitlement:
-    entitlement = Entitlement(
+    """An entitlement of ``policy``, not saved yet: the policy's frequency and end, the first
+    re-verification a policy period after ``start_on``."""
+    return Entitlement(
         policy=policy,
         household=household,
         person=person,
@@ -495,6 +500,11 @@ def _entitlement_create(
         import_key=import_key,
         created_by=actor,
     )
+
+
+def _entitlement_save(entitlement: Entitlement, *, actor: Any) -> Entitlement:
+    """Save a :func:`new_entitlement` and audit it; Conflict when the person or household
+    already has the policy."""
     try:
         with transaction.atomic():
             entitlement.save()
@@ -504,7 +514,11 @@ def _entitlement_create(
         entitlement,
         actor=actor,
         action="benefits.entitlement.create",
-        changes={"policy": policy.code, "amount_fen": amount_fen, "start_on": start_on},
+        changes={
+            "policy": entitlement.policy.code,
+            "amount_fen": entitlement.amount_fen,
+            "start_on": entitlement.start_on,
+        },
     )
 
 
@@ -756,13 +770,16 @@ def grant_award(
         standards.amount_for(policy, requested_fen=total)
     if person is not None and not _current_member(household, person):
         raise ApplicationError("资助对象不是该住户的现有成员")
-    entitlement = _entitlement_create(
+    entitlement = _entitlement_save(
+        new_entitlement(
+            actor=actor,
+            policy=policy,
+            household=household,
+            person=person,
+            amount_fen=total,
+            start_on=month_start(_today()),
+        ),
         actor=actor,
-        policy=policy,
-        household=household,
-        person=person,
-        amount_fen=total,
-        start_on=month_start(_today()),
     )
     for source, fen in shares:
         EntitlementShare.objects.create(
@@ -1220,14 +1237,17 @@ def union_file_assist(
     else:
         person = obj.worker if policy.subject == Subject.PERSON else None
         amount = standards.amount_for(policy, key=standard_key, requested_fen=_fen(amount_yuan))
-        entitlement = _entitlement_create(
+        entitlement = _entitlement_save(
+            new_entitlement(
+                actor=actor,
+                policy=policy,
+                household=obj.household,
+                person=person,
+                amount_fen=amount,
+                standard_key=standard_key,
+                start_on=month_start(_today()),
+            ),
             actor=actor,
-            policy=policy,
-            household=obj.household,
-            person=person,
-            amount_fen=amount,
-            standard_key=standard_key,
-            start_on=month_start(_today()),
         )
     today = _today()
     updates: dict[str, Any] = {}
