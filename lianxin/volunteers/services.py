@@ -149,12 +149,14 @@ def public_line_for(*, person: Any, public_kind: str = "") -> str:
     return "，".join(parts)
 
 
-def _measure_implemented(*, actor: Any, measure: Any, evidence: str, target: Any) -> bool:
-    """Mark the care measure implemented through care's service. When the actor cannot (the
-    measure belongs to another unit, the plan is not approved yet), the wish or task still
-    closes and the refusal is audited; the responsible unit then confirms it in care."""
-    if measure is None:
+def _measure_implemented(*, actor: Any, target: Wish | ServiceTask, evidence: str) -> bool:
+    """Mark the care measure that the wish or task ``target`` serves (if any) implemented through
+    care's service. When the actor cannot (the measure belongs to another unit, the plan is not
+    approved yet), the wish or task still closes and the refusal is audited; the responsible
+    unit then confirms it in care."""
+    if not target.care_measure_id:
         return False
+    measure = target.care_measure
     try:
         with transaction.atomic():
             care_services.measure_implement(actor=actor, measure=measure, evidence=evidence)
@@ -428,14 +430,12 @@ def wish_confirm(
     audit.record(
         actor=actor, action="volunteers.wish.confirm", target=wish, changes={"by": confirmed_by}
     )
-    if wish.care_measure_id:
-        _measure_implemented(
-            actor=actor,
-            measure=wish.care_measure,
-            evidence=f"微心愿{wish.number}「{wish.title}」由{wish.claimant_name or '认领方'}送达，"
-            f"{ConfirmedBy(confirmed_by).label}",
-            target=wish,
-        )
+    _measure_implemented(
+        actor=actor,
+        target=wish,
+        evidence=f"微心愿{wish.number}「{wish.title}」由{wish.claimant_name or '认领方'}送达，"
+        f"{ConfirmedBy(confirmed_by).label}",
+    )
     return wish
 
 
@@ -763,13 +763,11 @@ def task_confirm(
         target=task,
         changes={"by": confirmed_by, "points": points},
     )
-    if task.care_measure_id:
-        _measure_implemented(
-            actor=actor,
-            measure=task.care_measure,
-            evidence=f"志愿服务{task.number}「{task.title}」已完成，服务{task.minutes}分钟，{ConfirmedBy(confirmed_by).label}",
-            target=task,
-        )
+    _measure_implemented(
+        actor=actor,
+        target=task,
+        evidence=f"志愿服务{task.number}「{task.title}」已完成，服务{task.minutes}分钟，{ConfirmedBy(confirmed_by).label}",
+    )
     return task
 
 
