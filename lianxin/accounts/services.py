@@ -14,6 +14,7 @@ from lianxin.areas.models import Division, Grid
 from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
 from lianxin.core.roles import Role
+from lianxin.core.servicekit import audited
 from lianxin.directory.models import Organisation
 
 from .models import Assignment, User
@@ -31,10 +32,7 @@ def user_create(*, actor: Any, username: str, password: str, display_name: str =
         raise ApplicationError("；".join(exc.messages)) from exc
     user.set_password(password)
     user.save()
-    audit.record(
-        actor=actor, action="accounts.user.create", target=user, changes={"username": username}
-    )
-    return user
+    return audited(user, actor=actor, action="accounts.user.create", changes={"username": username})
 
 
 @transaction.atomic

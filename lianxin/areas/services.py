@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
+from lianxin.core.servicekit import audited
 
 from .models import LEVEL_BY_LENGTH, Building, Division, Grid, Level
 from .selectors import divisions_csv_rows, short_name
@@ -49,8 +49,7 @@ def grid_create(*, actor: Any, division: Division, name: str) -> Grid:
         division=division, name=name, created_by=actor if getattr(actor, "pk", None) else None
     )
     grid.save()
-    audit.record(actor=actor, action="areas.grid.create", target=grid, changes={"name": name})
-    return grid
+    return audited(grid, actor=actor, action="areas.grid.create", changes={"name": name})
 
 
 @transaction.atomic
@@ -82,7 +81,4 @@ def building_create(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     building.save()
-    audit.record(
-        actor=actor, action="areas.building.create", target=building, changes={"name": name}
-    )
-    return building
+    return audited(building, actor=actor, action="areas.building.create", changes={"name": name})

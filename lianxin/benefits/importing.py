@@ -211,23 +211,19 @@ def entitlements_import(*, actor: Any, policy: Policy, upload: Any, confirm: boo
 
 @transaction.atomic
 def _write(*, actor: Any, policy: Policy, items: list[_Planned], report: ImportReport) -> None:
-    from .services import add_months
+    from .services import new_entitlement
 
     for item in items:
-        entitlement = Entitlement(
+        new_entitlement(
+            actor=actor,
             policy=policy,
             household=item.household,
             person=item.person,
             amount_fen=item.amount_fen,
-            frequency=policy.frequency,
             standard_key=item.standard_key,
             start_on=item.start_on,
-            end_on=policy.valid_to,
-            reverify_due_on=add_months(item.start_on, policy.reverify_months),
             import_key="roster",
-            created_by=actor,
-        )
-        entitlement.save()
+        ).save()
     report.created = len(items)
     report.written = True
     audit.record(

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
-from lianxin.core.servicekit import advance_audited, required_text
+from lianxin.core.servicekit import (
+    DOCUMENT_SIGNATURES,
+    advance_audited,
+    audited,
+    file_kind,
+    required_text,
+)
 from lianxin.registry.models import Household, Membership, Person
 
 from . import eligibility, standards
@@ -159,10 +165,9 @@ def policy_create(
         PolicyFunding.objects.create(
             policy=policy, source=source, share_permille=permille, created_by=actor
         )
-    audit.record(
-        actor=actor, action="benefits.policy.create", target=policy, changes={"code": policy.code}
+    return audited(
+        policy, actor=actor, action="benefits.policy.create", changes={"code": policy.code}
     )
-    return policy
 
 
 # --- eligibility of one person or household --------------------------------------------------
@@ -305,30 +310,17 @@ def application_submit(*, actor: Any, obj: Application) -> Application:
     """A draft goes to review; a range standard needs the amount asked for."""
     if obj.policy.standard_kind == "range" and obj.requested_fen is None:
         raise ApplicationError("请填写申请金额后再提交")
-    app = APPLICATION_WORKFLOW.advance(
-        obj, "submit", actor=actor, updates={"submitted_at": timezone.now()}
+    return advance_audited(
+        APPLICATION_WORKFLOW,
+        obj,
+        "submit",
+        actor=actor,
+        action="benefits.application.submit",
+        updates={"submitted_at": timezone.now()},
     )
-    audit.record(actor=actor, action="benefits.application.submit", target=app)
-    return app
 
 
-DOCUMENT_SIGNATURES = {
-    b"%PDF-": ("application/pdf", "pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-}
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _document_kind(upload: Any) -> tuple[str, str] | None:
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, kind in DOCUMENT_SIGNATURES.items():
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ("image/webp", "webp")
-    return None
 
 
 @transaction.atomic
@@ -348,7 +340,7 @@ def application_add_document(
         raise ApplicationError("请填写材料名称")
     if upload.size is None or upload.size > DOCUMENT_MAX_BYTES:
         raise ApplicationError("材料文件不能超过 10 MB")
-    kind = _document_kind(upload)
+    kind = file_kind(upload, DOCUMENT_SIGNATURES)
     if kind is None:
         raise ApplicationError("只能上传 PDF、JPEG、PNG 或 WebP 格式的材料")
     digest = hashlib.sha256()
@@ -377,45 +369,46 @@ def application_add_document(
 
 @transaction.atomic
 def application_withdraw(*, actor: Any, obj: Application, reason: str) -> Application:
-    app = APPLICATION_WORKFLOW.advance(
-        obj, "withdraw", actor=actor, updates={"refusal_reason": reason.strip()[:300]}
+    return advance_audited(
+        APPLICATION_WORKFLOW,
+        obj,
+        "withdraw",
+        actor=actor,
+        action="benefits.application.withdraw",
+        updates={"refusal_reason": reason.strip()[:300]},
+        changes={"reason": reason},
     )
-    audit.record(
-        actor=actor, action="benefits.application.withdraw", target=app, changes={"reason": reason}
-    )
-    return app
 
 
 @transaction.atomic
 def application_review(*, actor: Any, obj: Application, note: str = "") -> Application:
     """The township or the department checks the file; not by whoever filed it."""
-    app = APPLICATION_WORKFLOW.advance(
+    return advance_audited(
+        APPLICATION_WORKFLOW,
         obj,
         "review",
         actor=actor,
+        action="benefits.application.review",
         updates={
             "reviewed_by": actor,
             "reviewed_at": timezone.now(),
             "review_note": (note or "").strip()[:300],
         },
     )
-    audit.record(actor=actor, action="benefits.application.review", target=app)
-    return app
 
 
 @transaction.atomic
 def application_refuse(*, actor: Any, obj: Application, reason: str) -> Application:
     reason = required_text(reason, "请填写不予批准的理由")
-    app = APPLICATION_WORKFLOW.advance(
+    return advance_audited(
+        APPLICATION_WORKFLOW,
         obj,
         "refuse",
         actor=actor,
+        action="benefits.application.refuse",
         updates={"decided_by": actor, "decided_at": timezone.now(), "refusal_reason": reason[:300]},
+        changes={"reason": reason},
     )
-    audit.record(
-        actor=actor, action="benefits.application.refuse", target=app, changes={"reason": reason}
-    )
-    return app
 
 
 @transaction.atomic
@@ -458,38 +451,42 @@ def application_approve(
             "review_note": obj.review_note,
         },
     )
-    entitlement = _entitlement_create(
+    entitlement = _entitlement_save(
+        new_entitlement(
+            actor=actor,
+            policy=policy,
+            household=app.household,
+            person=app.person,
+            amount_fen=amount,
+            standard_key=app.standard_key,
+            start_on=month_start(today),
+            application=app,
+        ),
         actor=actor,
-        policy=policy,
-        household=app.household,
-        person=app.person,
-        amount_fen=amount,
-        standard_key=app.standard_key,
-        start_on=month_start(today),
-        application=app,
     )
-    audit.record(
+    return audited(
+        app,
         actor=actor,
         action="benefits.application.approve",
-        target=app,
         changes={"amount_fen": amount, "entitlement": entitlement.pk, "note": note},
     )
-    return app
 
 
-def _entitlement_create(
+def new_entitlement(
     *,
     actor: Any,
     policy: Policy,
     household: Household,
     person: Person | None,
     amount_fen: int,
-    standard_key: str = "",
     start_on: dt.date,
+    standard_key: str = "",
     application: Application | None = None,
     import_key: str = "",
 ) -> Entitlement:
-    entitlement = Entitlement(
+    """An entitlement of ``policy``, not saved yet: the policy's frequency and end, the first
+    re-verification a policy period after ``start_on``."""
+    return Entitlement(
         policy=policy,
         household=household,
         person=person,
@@ -503,18 +500,26 @@ def _entitlement_create(
         import_key=import_key,
         created_by=actor,
     )
+
+
+def _entitlement_save(entitlement: Entitlement, *, actor: Any) -> Entitlement:
+    """Save a :func:`new_entitlement` and audit it; Conflict when the person or household
+    already has the policy."""
     try:
         with transaction.atomic():
             entitlement.save()
     except IntegrityError as exc:
         raise Conflict("该对象已在享受该待遇") from exc
-    audit.record(
+    return audited(
+        entitlement,
         actor=actor,
         action="benefits.entitlement.create",
-        target=entitlement,
-        changes={"policy": policy.code, "amount_fen": amount_fen, "start_on": start_on},
+        changes={
+            "policy": entitlement.policy.code,
+            "amount_fen": entitlement.amount_fen,
+            "start_on": entitlement.start_on,
+        },
     )
-    return entitlement
 
 
 # --- monitoring alerts -----------------------------------------------------------------------
@@ -592,13 +597,12 @@ def stop_propose(
         created_by=actor,
     )
     _save_once(stop, "该待遇已有待审批的停发建议")
-    audit.record(
+    return audited(
+        stop,
         actor=actor,
         action="benefits.stop.propose",
-        target=stop,
         changes={"reason": reason, "end_on": end_on},
     )
-    return stop
 
 
 @transaction.atomic
@@ -664,31 +668,29 @@ def stop_approve(*, actor: Any, obj: StopProposal, note: str = "") -> StopPropos
         _reverse(actor=actor, entry=entry, note=f"停发冲正：{stop.reason}"[:200]).pk
         for entry in overpaid
     ]
-    audit.record(
+    return audited(
+        stop,
         actor=actor,
         action="benefits.stop.approve",
-        target=stop,
         changes={"entitlement": entitlement.pk, "end_on": stop.end_on, "reversals": reversed_ids},
     )
-    return stop
 
 
 @transaction.atomic
 def stop_dismiss(*, actor: Any, obj: StopProposal, reason: str) -> StopProposal:
-    stop = STOP_WORKFLOW.advance(
+    return advance_audited(
+        STOP_WORKFLOW,
         obj,
         "dismiss",
         actor=actor,
+        action="benefits.stop.dismiss",
         updates={
             "decided_by": actor,
             "decided_at": timezone.now(),
             "decision_note": reason.strip()[:300],
         },
+        changes={"reason": reason},
     )
-    audit.record(
-        actor=actor, action="benefits.stop.dismiss", target=stop, changes={"reason": reason}
-    )
-    return stop
 
 
 # --- entitlements ----------------------------------------------------------------------------
@@ -697,41 +699,46 @@ def stop_dismiss(*, actor: Any, obj: StopProposal, reason: str) -> StopProposal:
 @transaction.atomic
 def entitlement_suspend(*, actor: Any, obj: Entitlement, reason: str) -> Entitlement:
     reason = required_text(reason, "请填写暂停原因")
-    e = ENTITLEMENT_WORKFLOW.advance(
-        obj, "suspend", actor=actor, updates={"status_reason": reason[:300]}
+    return advance_audited(
+        ENTITLEMENT_WORKFLOW,
+        obj,
+        "suspend",
+        actor=actor,
+        action="benefits.entitlement.suspend",
+        updates={"status_reason": reason[:300]},
+        changes={"reason": reason},
     )
-    audit.record(
-        actor=actor, action="benefits.entitlement.suspend", target=e, changes={"reason": reason}
-    )
-    return e
 
 
 @transaction.atomic
 def entitlement_resume(*, actor: Any, obj: Entitlement, note: str = "") -> Entitlement:
-    e = ENTITLEMENT_WORKFLOW.advance(obj, "resume", actor=actor, updates={"status_reason": ""})
-    audit.record(
-        actor=actor, action="benefits.entitlement.resume", target=e, changes={"note": note}
+    return advance_audited(
+        ENTITLEMENT_WORKFLOW,
+        obj,
+        "resume",
+        actor=actor,
+        action="benefits.entitlement.resume",
+        updates={"status_reason": ""},
+        changes={"note": note},
     )
-    return e
 
 
 @transaction.atomic
 def entitlement_reverify(*, actor: Any, obj: Entitlement, note: str = "") -> Entitlement:
     """The yearly re-verification (年度复核): the next one is due a policy period later."""
     today = _today()
-    e = ENTITLEMENT_WORKFLOW.advance(
+    return advance_audited(
+        ENTITLEMENT_WORKFLOW,
         obj,
         "reverify",
         actor=actor,
+        action="benefits.entitlement.reverify",
         updates={
             "last_verified_on": today,
             "reverify_due_on": add_months(today, obj.policy.reverify_months),
         },
+        changes={"note": note},
     )
-    audit.record(
-        actor=actor, action="benefits.entitlement.reverify", target=e, changes={"note": note}
-    )
-    return e
 
 
 @transaction.atomic
@@ -763,25 +770,27 @@ def grant_award(
         standards.amount_for(policy, requested_fen=total)
     if person is not None and not _current_member(household, person):
         raise ApplicationError("资助对象不是该住户的现有成员")
-    entitlement = _entitlement_create(
+    entitlement = _entitlement_save(
+        new_entitlement(
+            actor=actor,
+            policy=policy,
+            household=household,
+            person=person,
+            amount_fen=total,
+            start_on=month_start(_today()),
+        ),
         actor=actor,
-        policy=policy,
-        household=household,
-        person=person,
-        amount_fen=total,
-        start_on=month_start(_today()),
     )
     for source, fen in shares:
         EntitlementShare.objects.create(
             entitlement=entitlement, source=source, amount_fen=fen, created_by=actor
         )
-    audit.record(
+    return audited(
+        entitlement,
         actor=actor,
         action="benefits.grant.award",
-        target=entitlement,
         changes={"total_fen": total, "shares": {s.name: fen for s, fen in shares}, "note": note},
     )
-    return entitlement
 
 
 # --- payment runs and the ledger -------------------------------------------------------------
@@ -864,30 +873,30 @@ def payment_run_prepare(*, actor: Any, policy: Policy, area: Any, month: dt.date
             for e, fen in lines
         ]
     )
-    audit.record(
+    return audited(
+        run,
         actor=actor,
         action="benefits.run.prepare",
-        target=run,
         changes={"lines": run.line_count, "total_fen": run.total_fen, "month": month},
     )
-    return run
 
 
 @transaction.atomic
 def payment_run_approve(*, actor: Any, obj: PaymentRun) -> PaymentRun:
     """A second person of the department approves the payroll (not who prepared it)."""
-    run = RUN_WORKFLOW.advance(
-        obj, "approve", actor=actor, updates={"approved_by": actor, "approved_at": timezone.now()}
+    return advance_audited(
+        RUN_WORKFLOW,
+        obj,
+        "approve",
+        actor=actor,
+        action="benefits.run.approve",
+        updates={"approved_by": actor, "approved_at": timezone.now()},
     )
-    audit.record(actor=actor, action="benefits.run.approve", target=run)
-    return run
 
 
 @transaction.atomic
 def payment_run_cancel(*, actor: Any, obj: PaymentRun) -> PaymentRun:
-    run = RUN_WORKFLOW.advance(obj, "cancel", actor=actor)
-    audit.record(actor=actor, action="benefits.run.cancel", target=run)
-    return run
+    return advance_audited(RUN_WORKFLOW, obj, "cancel", actor=actor, action="benefits.run.cancel")
 
 
 def _shares_of(
@@ -1035,13 +1044,12 @@ def payment_run_book(*, actor: Any, obj: PaymentRun) -> PaymentRun:
                 check=False,
                 updates={"end_on": _today(), "status_reason": "一次性待遇已发放"},
             )
-    audit.record(
+    return audited(
+        run,
         actor=actor,
         action="benefits.run.book",
-        target=run,
         changes={"entries": len(entries), "total_fen": sum(x.amount_fen for x in entries)},
     )
-    return run
 
 
 def _reverse(*, actor: Any, entry: LedgerEntry, note: str) -> LedgerEntry:
@@ -1082,13 +1090,12 @@ def ledger_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntr
     _require(is_department(actor, entry.department_type, entry.area_code), "只有主管部门可以冲正")
     reason = required_text(reason, "请填写冲正原因")
     reversal = _reverse(actor=actor, entry=entry, note=f"冲正：{reason}")
-    audit.record(
+    return audited(
+        reversal,
         actor=actor,
         action="benefits.ledger.reverse",
-        target=reversal,
         changes={"reverses": entry.pk, "reason": reason},
     )
-    return reversal
 
 
 @transaction.atomic
@@ -1129,13 +1136,12 @@ def month_close(*, actor: Any, department_type: str, county: Any, month: dt.date
         f"{department_type}-{county.code}-{month:%Y%m}.xlsx", ContentFile(content), save=False
     )
     record.save()
-    audit.record(
+    return audited(
+        record,
         actor=actor,
         action="benefits.month.close",
-        target=record,
         changes={"rows": count, "total_fen": total, "sha256": record.sha256},
     )
-    return record
 
 
 # --- the trade union's files -----------------------------------------------------------------
@@ -1189,13 +1195,12 @@ def union_file_open(
             file.save()
     except IntegrityError as exc:
         raise Conflict("该住户已有困难职工档案") from exc
-    audit.record(
+    return audited(
+        file,
         actor=actor,
         action="benefits.union_file.open",
-        target=file,
         changes={"class": difficulty_class, "causes": causes},
     )
-    return file
 
 
 def _org_ids(actor: Any) -> frozenset[int]:
@@ -1232,14 +1237,17 @@ def union_file_assist(
     else:
         person = obj.worker if policy.subject == Subject.PERSON else None
         amount = standards.amount_for(policy, key=standard_key, requested_fen=_fen(amount_yuan))
-        entitlement = _entitlement_create(
+        entitlement = _entitlement_save(
+            new_entitlement(
+                actor=actor,
+                policy=policy,
+                household=obj.household,
+                person=person,
+                amount_fen=amount,
+                standard_key=standard_key,
+                start_on=month_start(_today()),
+            ),
             actor=actor,
-            policy=policy,
-            household=obj.household,
-            person=person,
-            amount_fen=amount,
-            standard_key=standard_key,
-            start_on=month_start(_today()),
         )
     today = _today()
     updates: dict[str, Any] = {}

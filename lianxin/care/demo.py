@@ -161,14 +161,19 @@ def cast_for(village: Division, grid: Grid | None) -> Cast:
 # --- the cases --------------------------------------------------------------------------------
 
 
+# An organisation of a case: a dept_type (that unit nearest the village, Cast.unit) or a function
+# of the cast (Cast.committee, Cast.township_office, a named partner).
+OrgOf = str | Callable[[Cast], Organisation]
+
+
 @dataclass
 class MeasureSpec:
     action: str
     title: str
-    unit: Callable[[Cast], Organisation]
+    unit: OrgOf
     deadline: dt.date
     budget_fen: int | None = None
-    paired: Callable[[Cast], Organisation] | None = None
+    paired: OrgOf | None = None
     implemented: str = ""  # evidence; empty: still open
     delivery: tuple[str, str, str] | None = None
 
@@ -181,7 +186,7 @@ class CaseSpec:
     description: str
     investigation: dict[str, Any]
     goal: str
-    paired: Callable[[Cast], Organisation]
+    paired: OrgOf
     measures: list[MeasureSpec]
     followup: str = ""
     close: str = ""  # outcome of the evaluation that closes the case
@@ -210,19 +215,13 @@ def _partner(c: Cast) -> Organisation:
     )
 
 
+# fmt: off
 REAL_CASES = [
     CaseSpec(
-        "640104001007-001",
-        1,
-        "grid_visit",
-        "父亲病故、母亲离家，13岁男孩由年过七旬的祖父母抚养，已辍学在家",
+        "640104001007-001", 1, "grid_visit", "父亲病故、母亲离家，13岁男孩由年过七旬的祖父母抚养，已辍学在家",
         {
-            "visited_on": dt.date(2025, 3, 4),
-            "residents": "祖父（73岁）、祖母（71岁）、孙子（13岁）",
-            "resident_count": 3,
-            "monthly_income_fen": 180_000,
-            "monthly_expenses_fen": 210_000,
-            "income_notes": "祖父母养老金",
+            "visited_on": dt.date(2025, 3, 4), "residents": "祖父（73岁）、祖母（71岁）、孙子（13岁）", "resident_count": 3,
+            "monthly_income_fen": 180_000, "monthly_expenses_fen": 210_000, "income_notes": "祖父母养老金",
             "housing": "own_safe",
             "health_notes": "祖父母年老体弱，患慢性病",
             "has_school_age_child": True,
@@ -230,152 +229,70 @@ REAL_CASES = [
             "schooling_notes": "辍学在家，喜欢武术",
             "elderly_alone": True,
             "care_notes": "仅由70岁以上祖父母照料",
-            "heating": "adequate",
-            "needs": "复学、学习用品、课余陪伴",
+            "heating": "adequate", "needs": "复学、学习用品、课余陪伴",
         },
-        "孩子复学、健康成长，祖孙生活有保障",
-        lambda c: c.unit("education"),
+        "孩子复学、健康成长，祖孙生活有保障", "education",
         [
-            MeasureSpec(
-                "children",
-                "网格员带孩子参加社区活动",
-                lambda c: c.committee(),
-                dt.date(2025, 4, 30),
-                implemented="每周参加社区四点半课堂和周末活动",
-            ),
-            MeasureSpec(
-                "education",
-                "凤凰北街与兴庆区教育局协调进入武术学校就读，每学期减免学费2000元",
-                lambda c: c.unit("education"),
-                dt.date(2025, 4, 1),
-                budget_fen=200_000,
-                implemented="武术学校学费减免协议：每学期减免2000元",
-            ),
-            MeasureSpec(
-                "education",
-                "自治区政府办公厅和志愿服务联合会送去学习用品",
-                _region_office,
-                dt.date(2025, 4, 15),
-                paired=_volunteer_federation,
-                implemented="书包、文具、校服已送到家中",
-            ),
+            MeasureSpec("children", "网格员带孩子参加社区活动", Cast.committee, dt.date(2025, 4, 30), implemented="每周参加社区四点半课堂和周末活动"),
+            MeasureSpec("education", "凤凰北街与兴庆区教育局协调进入武术学校就读，每学期减免学费2000元", "education", dt.date(2025, 4, 1), budget_fen=200_000, implemented="武术学校学费减免协议：每学期减免2000元"),
+            MeasureSpec("education", "自治区政府办公厅和志愿服务联合会送去学习用品", _region_office, dt.date(2025, 4, 15), paired=_volunteer_federation, implemented="书包、文具、校服已送到家中"),
         ],
         followup="孩子已到武术学校报到，适应良好",
         close="孩子在校表现良好，祖孙生活稳定",
     ),
     CaseSpec(
-        "640521103208-001",
-        1,
-        "grid_visit",
-        "肢体残疾妇女，无稳定收入",
+        "640521103208-001", 1, "grid_visit", "肢体残疾妇女，无稳定收入",
         {
-            "visited_on": dt.date(2025, 4, 8),
-            "residents": "本人",
-            "resident_count": 1,
-            "monthly_income_fen": 30_000,
-            "housing": "own_safe",
+            "visited_on": dt.date(2025, 4, 8), "residents": "本人", "resident_count": 1,
+            "monthly_income_fen": 30_000, "housing": "own_safe",
             "health_notes": "肢体残疾二级",
             "has_disabled_member": True,
             "disability_notes": "肢体残疾二级，可从事轻体力劳动",
-            "heating": "adequate",
-            "needs": "生活救助、就业",
+            "heating": "adequate", "needs": "生活救助、就业",
         },
-        "解决临时困难，稳定就业增收",
-        lambda c: c.unit("human_resources"),
+        "解决临时困难，稳定就业增收", "human_resources",
         [
-            MeasureSpec(
-                "basic_living",
-                "发放临时救助金4140元",
-                lambda c: c.unit("civil_affairs"),
-                dt.date(2025, 5, 15),
-                budget_fen=414_000,
-                implemented="临时救助4140元已发放",
-            ),
-            MeasureSpec(
-                "employment",
-                "安排公益性岗位",
-                lambda c: c.unit("human_resources"),
-                dt.date(2025, 6, 1),
-                implemented="已上岗村保洁公益性岗位",
-            ),
+            MeasureSpec("basic_living", "发放临时救助金4140元", "civil_affairs", dt.date(2025, 5, 15), budget_fen=414_000, implemented="临时救助4140元已发放"),
+            MeasureSpec("employment", "安排公益性岗位", "human_resources", dt.date(2025, 6, 1), implemented="已上岗村保洁公益性岗位"),
         ],
         followup="已上岗，收入稳定",
     ),
     CaseSpec(
-        "640502108214-001",
-        1,
-        "data_comparison",
-        "老两口冬季无力购买燃煤，家中无取暖",
+        "640502108214-001", 1, "data_comparison", "老两口冬季无力购买燃煤，家中无取暖",
         {
-            "visited_on": dt.date(2024, 12, 3),
-            "residents": "老两口",
-            "resident_count": 2,
-            "monthly_income_fen": 150_000,
-            "housing": "own_safe",
+            "visited_on": dt.date(2024, 12, 3), "residents": "老两口", "resident_count": 2,
+            "monthly_income_fen": 150_000, "housing": "own_safe",
             "health_notes": "年老体弱",
             "elderly_alone": True,
             "care_notes": "子女在外务工",
-            "heating": "none",
-            "needs": "冬季取暖",
+            "heating": "none", "needs": "冬季取暖",
         },
-        "温暖过冬",
-        _partner,
+        "温暖过冬", _partner,
         [
-            MeasureSpec(
-                "heating",
-                "煤改电取暖设备，由爱心企业免费安装",
-                lambda c: c.township_office(),
-                dt.date(2024, 12, 20),
-                budget_fen=0,
-                paired=_partner,
-                implemented="电暖设备已安装调试",
-            )
+            MeasureSpec("heating", "煤改电取暖设备，由爱心企业免费安装", Cast.township_office, dt.date(2024, 12, 20), budget_fen=0, paired=_partner, implemented="电暖设备已安装调试"),
         ],
         followup="室温达到18度",
     ),
     CaseSpec(
-        "640221100001-001",
-        1,
-        "grid_visit",
-        "视力残疾一级，独自生活，家中设施不便",
+        "640221100001-001", 1, "grid_visit", "视力残疾一级，独自生活，家中设施不便",
         {
-            "visited_on": dt.date(2025, 5, 6),
-            "residents": "本人",
-            "resident_count": 1,
-            "monthly_income_fen": 90_000,
-            "housing": "own_safe",
+            "visited_on": dt.date(2025, 5, 6), "residents": "本人", "resident_count": 1,
+            "monthly_income_fen": 90_000, "housing": "own_safe",
             "housing_notes": "厨房、卫生间存在安全隐患",
             "health_notes": "双目失明",
             "has_disabled_member": True,
             "disability_notes": "视力残疾一级",
-            "heating": "adequate",
-            "needs": "无障碍改造",
+            "heating": "adequate", "needs": "无障碍改造",
         },
-        "居家生活安全便利",
-        lambda c: c.unit("disabled_federation"),
-        [
-            MeasureSpec(
-                "disabled",
-                title,
-                lambda c: c.unit("disabled_federation"),
-                dt.date(2025, 7, 1),
-                implemented=f"{title}已完成",
-            )
-            for title in ("改造厨房灶台", "安装推拉门", "卫生间安装扶手", "配发语音电饭煲")
-        ],
+        "居家生活安全便利", "disabled_federation",
+        [MeasureSpec("disabled", title, "disabled_federation", dt.date(2025, 7, 1), implemented=f"{title}已完成") for title in ("改造厨房灶台", "安装推拉门", "卫生间安装扶手", "配发语音电饭煲")],
         followup="改造完成，本人能独立做饭",
     ),
     CaseSpec(
-        "640402002006-001",
-        1,
-        "grid_visit",
-        "妻子智力残疾，女儿无人抚养，租住危房",
+        "640402002006-001", 1, "grid_visit", "妻子智力残疾，女儿无人抚养，租住危房",
         {
-            "visited_on": dt.date(2025, 4, 15),
-            "residents": "父亲、母亲（智力残疾）、女儿",
-            "resident_count": 3,
-            "monthly_income_fen": 120_000,
-            "housing": "dangerous",
+            "visited_on": dt.date(2025, 4, 15), "residents": "父亲、母亲（智力残疾）、女儿", "resident_count": 3,
+            "monthly_income_fen": 120_000, "housing": "dangerous",
             "health_notes": "父亲身体较差",
             "has_disabled_member": True,
             "disability_notes": "母亲智力残疾二级",
@@ -383,83 +300,41 @@ REAL_CASES = [
             "schooling_notes": "女儿就读小学",
             "child_without_carer": True,
             "care_notes": "女儿事实无人抚养",
-            "heating": "adequate",
-            "needs": "儿童保障、住房",
+            "heating": "adequate", "needs": "儿童保障、住房",
         },
-        "孩子有人抚养、全家住房安全",
-        lambda c: c.unit("civil_affairs"),
+        "孩子有人抚养、全家住房安全", "civil_affairs",
         [
-            MeasureSpec(
-                "children",
-                "认定为事实无人抚养儿童，每月发放基本生活费1200元",
-                lambda c: c.unit("civil_affairs"),
-                dt.date(2025, 5, 31),
-                budget_fen=120_000,
-                implemented="已认定，按月发放1200元",
-                delivery=(
-                    "benefits.entitlement",
-                    "demo-640402002006-001",
-                    "事实无人抚养儿童基本生活费",
-                ),
-            ),
-            MeasureSpec(
-                "housing",
-                "安排廉租住房",
-                lambda c: c.unit("housing_construction"),
-                dt.date(2025, 8, 31),
-                implemented="已入住廉租房",
-            ),
+            MeasureSpec("children", "认定为事实无人抚养儿童，每月发放基本生活费1200元", "civil_affairs", dt.date(2025, 5, 31), budget_fen=120_000, implemented="已认定，按月发放1200元", delivery=("benefits.entitlement", "demo-640402002006-001", "事实无人抚养儿童基本生活费")),
+            MeasureSpec("housing", "安排廉租住房", "housing_construction", dt.date(2025, 8, 31), implemented="已入住廉租房"),
         ],
         followup="已搬入廉租房，孩子按时上学",
     ),
     CaseSpec(
-        "640106002001-001",
-        2,
-        "proxy_application",
-        "杜琳母女在危险出租屋居住十年，冬季无取暖",
+        "640106002001-001", 2, "proxy_application", "杜琳母女在危险出租屋居住十年，冬季无取暖",
         {
-            "visited_on": dt.date(2025, 11, 10),
-            "residents": "母亲、女儿",
-            "resident_count": 2,
-            "monthly_income_fen": 100_000,
-            "housing": "dangerous",
+            "visited_on": dt.date(2025, 11, 10), "residents": "母亲、女儿", "resident_count": 2,
+            "monthly_income_fen": 100_000, "housing": "dangerous",
             "housing_notes": "出租屋墙体开裂",
             "health_notes": "身体健康",
             "has_school_age_child": True,
             "schooling_notes": "女儿就读初中",
-            "heating": "none",
-            "needs": "安全住房、基本生活、学习条件",
+            "heating": "none", "needs": "安全住房、基本生活、学习条件",
         },
-        "住进安全住房，基本生活有保障",
-        lambda c: c.unit("civil_affairs"),
+        "住进安全住房，基本生活有保障", "civil_affairs",
         [
-            MeasureSpec(
-                "housing",
-                "公租房绿色通道申请（一个月内办结）",
-                lambda c: c.unit("housing_construction"),
-                dt.date(2025, 12, 10),
-                implemented="公租房已配租入住",
-            ),
-            MeasureSpec(
-                "basic_living",
-                "申请最低生活保障",
-                lambda c: c.unit("civil_affairs"),
-                dt.date(2026, 1, 31),
-                implemented="已纳入低保",
-            ),
-            MeasureSpec(
-                "education",
-                "链接爱心人士捐赠学习台灯",
-                lambda c: c.committee(),
-                dt.date(2025, 12, 31),
-                implemented="台灯已送到",
-                delivery=("volunteers.microwish", "demo-640106002001-001", "微心愿：学习台灯"),
-            ),
+            MeasureSpec("housing", "公租房绿色通道申请（一个月内办结）", "housing_construction", dt.date(2025, 12, 10), implemented="公租房已配租入住"),
+            MeasureSpec("basic_living", "申请最低生活保障", "civil_affairs", dt.date(2026, 1, 31), implemented="已纳入低保"),
+            MeasureSpec("education", "链接爱心人士捐赠学习台灯", Cast.committee, dt.date(2025, 12, 31), implemented="台灯已送到", delivery=("volunteers.microwish", "demo-640106002001-001", "微心愿：学习台灯")),
         ],
         followup="已入住公租房，有暖气",
         applicant="金家巷社区工作者（代办）",
     ),
 ]
+# fmt: on
+
+
+def _org(of: OrgOf, cast: Cast) -> Organisation:
+    return cast.unit(of) if isinstance(of, str) else of(cast)
 
 
 def _run(spec: CaseSpec, household: Household, batches: dict[int, Batch]) -> CareCase:
@@ -491,7 +366,7 @@ def _run(spec: CaseSpec, household: Household, batches: dict[int, Batch]) -> Car
         case=case,
         goal=spec.goal,
         leader=who["leader"],
-        paired_unit=spec.paired(cast),
+        paired_unit=_org(spec.paired, cast),
     )
     measures = []
     for m in spec.measures:
@@ -504,8 +379,8 @@ def _run(spec: CaseSpec, household: Household, batches: dict[int, Batch]) -> Car
                     case=case,
                     action=m.action,
                     title=m.title,
-                    responsible_unit=m.unit(cast),
-                    paired_unit=m.paired(cast) if m.paired else None,
+                    responsible_unit=_org(m.unit, cast),
+                    paired_unit=_org(m.paired, cast) if m.paired else None,
                     deadline=m.deadline,
                     budget_fen=m.budget_fen,
                     delivery_type=delivery[0],

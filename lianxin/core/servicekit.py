@@ -10,6 +10,11 @@ the side effects after)::
             WISH_WORKFLOW, obj, "publish", actor=actor, action="volunteers.wish.publish",
             updates={"published_at": timezone.now()},
         )
+
+A service that creates or changes one object without a transition ends with :func:`audited`,
+which records the audit row and returns the object::
+
+    return audited(wish, actor=actor, action="volunteers.wish.create", changes={"title": title})
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from django.db import models
+
 from . import audit
 from .errors import ApplicationError
 from .workflow import Workflow
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 
 def advance_audited(
@@ -42,6 +50,13 @@ def advance_audited(
     return moved
 
 
+def audited(obj: M, *, actor: Any, action: str, changes: dict[str, Any] | None = None) -> M:
+    """Record ``action`` on ``obj`` (:func:`audit.record`) and return ``obj``: the ending of a
+    service that creates or changes one object, ``return audited(obj, actor=..., action=...)``."""
+    audit.record(actor=actor, action=action, target=obj, changes=changes)
+    return obj
+
+
 def required_text(value: str | None, message: str, *, min_length: int = 1) -> str:
     """``value`` stripped; ApplicationError(``message``) when shorter than ``min_length``."""
     text = (value or "").strip()
@@ -60,3 +75,27 @@ def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+PHOTO_SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
+}
+DOCUMENT_SIGNATURES = {**PHOTO_SIGNATURES, b"%PDF-": ("application/pdf", "pdf")}
+
+
+def file_kind(
+    upload: Any, signatures: Mapping[bytes, tuple[str, str]] = PHOTO_SIGNATURES
+) -> tuple[str, str] | None:
+    """(content type, suffix) of an upload by its first bytes, never its name: JPEG, PNG or WebP
+    (and PDF with ``DOCUMENT_SIGNATURES``); None for anything else."""
+    head = upload.read(16)
+    upload.seek(0)
+    for magic, kind in signatures.items():
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ("image/webp", "webp")
+    return None

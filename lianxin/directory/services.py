@@ -10,8 +10,8 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from lianxin.areas.models import Division, Level
-from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
+from lianxin.core.servicekit import audited
 
 from .models import DeptType, Organisation, OrgKind
 
@@ -64,10 +64,9 @@ def organisation_create(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     org.save()
-    audit.record(
-        actor=actor, action="directory.organisation.create", target=org, changes={"name": org.name}
+    return audited(
+        org, actor=actor, action="directory.organisation.create", changes={"name": org.name}
     )
-    return org
 
 
 # --- the Ningxia demo directory ------------------------------------------------------------

@@ -15,7 +15,7 @@ The same parts give the reasons shown in Chinese (:func:`explain`), for the rows
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,22 +32,21 @@ WEIGHTS = {"fit": 30.0, "skills": 25.0, "hours": 15.0, "pay": 15.0, "commute": 1
 EARTH_KM = 6371.0
 
 
-def skill_mask(skills: Iterable[str]) -> int:
+def _bits(values: Iterable[str], index: dict[str, int]) -> int:
     mask = 0
-    for s in skills or ():
-        i = SKILL_INDEX.get(s)
+    for value in values or ():
+        i = index.get(value)
         if i is not None:
             mask |= 1 << i
     return mask
+
+
+def skill_mask(skills: Iterable[str]) -> int:
+    return _bits(skills, SKILL_INDEX)
 
 
 def type_mask(types: Iterable[str]) -> int:
-    mask = 0
-    for t in types or ():
-        i = TYPE_INDEX.get(t)
-        if i is not None:
-            mask |= 1 << i
-    return mask
+    return _bits(types, TYPE_INDEX)
 
 
 def grade_mask(grades: Iterable[int]) -> int:
@@ -114,72 +113,56 @@ def _f(value: Any) -> float:
     return float("nan") if value is None else float(value)
 
 
-SEEKER_FIELDS = (
-    "pk", "disability_type", "disability_grade", "skills", "max_daily_minutes",
-    "expected_pay_fen", "latitude", "longitude", "max_commute_km", "needs_accessible", "area_code",
-)  # fmt: skip
-POST_FIELDS = (
-    "pk", "suitable_types", "suitable_grades", "skills", "daily_minutes", "monthly_pay_fen",
-    "latitude", "longitude", "accessible", "area_code",
-)  # fmt: skip
+def _or0(value: Any) -> Any:
+    return value or 0
+
+
+# (field read, array of the dataclass, its dtype, how a value becomes an element)
+Column = tuple[str, str, Any, Callable[[Any], Any]]
+SEEKER_COLUMNS: tuple[Column, ...] = (
+    ("pk", "ids", np.int64, int),
+    ("disability_type", "type_idx", np.int8, lambda t: TYPE_INDEX.get(t or "", -1)),
+    ("disability_grade", "grade", np.int8, _or0),
+    ("skills", "skills", np.uint32, skill_mask),
+    ("max_daily_minutes", "minutes", np.float32, _or0),
+    ("expected_pay_fen", "pay", np.float64, _or0),
+    ("latitude", "lat", np.float64, _f),
+    ("longitude", "lon", np.float64, _f),
+    ("max_commute_km", "km", np.float32, _or0),
+    ("needs_accessible", "needs_accessible", bool, bool),
+    ("area_code", "county", np.int64, _county),
+)
+POST_COLUMNS: tuple[Column, ...] = (
+    ("pk", "ids", np.int64, int),
+    ("suitable_types", "type_mask", np.uint16, type_mask),
+    ("suitable_grades", "grade_mask", np.uint8, grade_mask),
+    ("skills", "skills", np.uint32, skill_mask),
+    ("daily_minutes", "minutes", np.float32, _or0),
+    ("monthly_pay_fen", "pay", np.float64, _or0),
+    ("latitude", "lat", np.float64, _f),
+    ("longitude", "lon", np.float64, _f),
+    ("accessible", "accessible", bool, bool),
+    ("area_code", "county", np.int64, _county),
+)
+SEEKER_FIELDS = tuple(column[0] for column in SEEKER_COLUMNS)
+POST_FIELDS = tuple(column[0] for column in POST_COLUMNS)
+
+
+def _arrays(rows: list[tuple[Any, ...]], columns: tuple[Column, ...]) -> dict[str, np.ndarray]:
+    """One array per column of ``rows`` (tuples in the order of ``columns``)."""
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return {
+        name: np.array([convert(v) for v in column], dtype)
+        for (_, name, dtype, convert), column in zip(columns, values, strict=True)
+    }
 
 
 def seekers_from_rows(rows: list[tuple[Any, ...]]) -> Seekers:
-    n = len(rows)
-    s = Seekers(
-        ids=np.empty(n, np.int64),
-        type_idx=np.empty(n, np.int8),
-        grade=np.empty(n, np.int8),
-        skills=np.empty(n, np.uint32),
-        minutes=np.empty(n, np.float32),
-        pay=np.empty(n, np.float64),
-        lat=np.empty(n, np.float64),
-        lon=np.empty(n, np.float64),
-        km=np.empty(n, np.float32),
-        needs_accessible=np.empty(n, bool),
-        county=np.empty(n, np.int64),
-    )
-    for i, (pk, dtype, grade, skills, minutes, pay, lat, lon, km, acc, area) in enumerate(rows):
-        s.ids[i] = pk
-        s.type_idx[i] = TYPE_INDEX.get(dtype or "", -1)
-        s.grade[i] = grade or 0
-        s.skills[i] = skill_mask(skills)
-        s.minutes[i] = minutes or 0
-        s.pay[i] = pay or 0
-        s.lat[i] = _f(lat)
-        s.lon[i] = _f(lon)
-        s.km[i] = km or 0
-        s.needs_accessible[i] = bool(acc)
-        s.county[i] = _county(area)
-    return s
+    return Seekers(**_arrays(rows, SEEKER_COLUMNS))
 
 
 def posts_from_rows(rows: list[tuple[Any, ...]]) -> Posts:
-    n = len(rows)
-    p = Posts(
-        ids=np.empty(n, np.int64),
-        type_mask=np.empty(n, np.uint16),
-        grade_mask=np.empty(n, np.uint8),
-        skills=np.empty(n, np.uint32),
-        minutes=np.empty(n, np.float32),
-        pay=np.empty(n, np.float64),
-        lat=np.empty(n, np.float64),
-        lon=np.empty(n, np.float64),
-        accessible=np.empty(n, bool),
-        county=np.empty(n, np.int64),
-    )
-    for i, (pk, types, grades, skills, minutes, pay, lat, lon, acc, area) in enumerate(rows):
-        p.ids[i] = pk
-        p.type_mask[i] = type_mask(types)
-        p.grade_mask[i] = grade_mask(grades)
-        p.skills[i] = skill_mask(skills)
-        p.minutes[i] = minutes or 0
-        p.pay[i] = pay or 0
-        p.lat[i] = _f(lat)
-        p.lon[i] = _f(lon)
-        p.accessible[i] = bool(acc)
-        p.county[i] = _county(area)
-    return p
+    return Posts(**_arrays(rows, POST_COLUMNS))
 
 
 def load_seekers(qs: Any) -> Seekers:

@@ -21,6 +21,7 @@ from lianxin.core import audit, idnumber, inputs, phone
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
+from lianxin.core.servicekit import audited
 from lianxin.directory import services as directory_services
 from lianxin.directory.models import Organisation, OrgKind
 from lianxin.registry import selectors as registry_selectors
@@ -197,8 +198,7 @@ def seeker_submit_public(
         status=SeekerStatus.SUBMITTED,
         **fields,
     )
-    audit.record(actor=actor, action="employment.seeker.submit_public", target=seeker)
-    return seeker
+    return audited(seeker, actor=actor, action="employment.seeker.submit_public")
 
 
 def _division_by_name(text: str) -> Division:
@@ -249,10 +249,9 @@ def seeker_register(
     seeker.verified_at = timezone.now()
     seeker.verified_by = actor
     seeker.save()
-    audit.record(
-        actor=actor, action="employment.seeker.register", target=seeker, changes={"source": source}
+    return audited(
+        seeker, actor=actor, action="employment.seeker.register", changes={"source": source}
     )
-    return seeker
 
 
 @transaction.atomic
@@ -266,13 +265,12 @@ def seeker_update_intention(
         setattr(seeker, key, value)
     seeker.updated_by = actor
     seeker.save(update_fields=[*fields, "updated_by", "updated_at"])
-    audit.record(
+    return audited(
+        seeker,
         actor=actor,
         action="employment.seeker.update",
-        target=seeker,
         changes=audit.diff(seeker, before, fields),
     )
-    return seeker
 
 
 @transaction.atomic
@@ -296,13 +294,12 @@ def seeker_verify(*, actor: Any, obj: JobSeeker) -> JobSeeker:
     seeker = SEEKER_WORKFLOW.advance(
         seeker, "verify", actor=actor, updates={"verified_at": timezone.now(), "verified_by": actor}
     )
-    audit.record(
+    return audited(
+        seeker,
         actor=actor,
         action="employment.seeker.verify",
-        target=seeker,
         changes={"status": [SeekerStatus.SUBMITTED, seeker.status], "person": person.pk},
     )
-    return seeker
 
 
 def _simple(action: str, name: str, *, reason_field: bool = True) -> Any:
@@ -314,13 +311,12 @@ def _simple(action: str, name: str, *, reason_field: bool = True) -> Any:
         before = obj.status
         updates = {"verify_note": reason} if reason_field else {}
         seeker = SEEKER_WORKFLOW.advance(obj, name, actor=actor, updates=updates)
-        audit.record(
+        return audited(
+            seeker,
             actor=actor,
             action=action,
-            target=seeker,
             changes={"status": [before, seeker.status], **({"reason": reason} if reason else {})},
         )
-        return seeker
 
     return service
 
@@ -361,8 +357,7 @@ def assessment_record(
         summary=_text(summary, 200),
         created_by=actor,
     )
-    audit.record(actor=actor, action="employment.assessment.record", target=assessment)
-    return assessment
+    return audited(assessment, actor=actor, action="employment.assessment.record")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,8 +412,7 @@ def employer_register(
         partner_factory=partner_factory,
         created_by=actor,
     )
-    audit.record(actor=actor, action="employment.employer.register", target=employer)
-    return employer
+    return audited(employer, actor=actor, action="employment.employer.register")
 
 
 @transaction.atomic
@@ -455,13 +449,12 @@ def outreach_record(
     if not willing and before != OutreachStatus.WILLING and _text(notes).startswith("暂无"):
         employer.outreach_status = OutreachStatus.DECLINED
     employer.save(update_fields=["outreach_status", "updated_at"])
-    audit.record(
+    return audited(
+        visit,
         actor=actor,
         action="employment.outreach.record",
-        target=visit,
         changes={"willing": bool(willing), "outreach_status": [before, employer.outreach_status]},
     )
-    return visit
 
 
 @transaction.atomic
@@ -488,8 +481,7 @@ def plan_declare(
         notes=_text(notes, 2000),
         created_by=actor,
     )
-    audit.record(actor=actor, action="employment.plan.declare", target=plan)
-    return plan
+    return audited(plan, actor=actor, action="employment.plan.declare")
 
 
 @transaction.atomic
@@ -582,8 +574,7 @@ def post_create(
     if not post.address:
         post.address = employer.address
     post.save()
-    audit.record(actor=actor, action="employment.post.create", target=post)
-    return post
+    return audited(post, actor=actor, action="employment.post.create")
 
 
 @transaction.atomic
@@ -598,13 +589,9 @@ def post_close(*, actor: Any, post: Post, reason: str = "") -> Post:
     if not changed:
         raise ApplicationError("岗位已不在招聘中")
     post.status = PostStatus.CLOSED
-    audit.record(
-        actor=actor,
-        action="employment.post.close",
-        target=post,
-        changes={"reason": _text(reason, 200)},
+    return audited(
+        post, actor=actor, action="employment.post.close", changes={"reason": _text(reason, 200)}
     )
-    return post
 
 
 # ---------------------------------------------------------------------------------------------
@@ -649,10 +636,9 @@ def match_propose(
             )
     except IntegrityError as exc:
         raise Conflict("已向该求职者推荐过这个岗位") from exc
-    audit.record(
-        actor=actor, action="employment.match.propose", target=match, changes={"score": match.score}
+    return audited(
+        match, actor=actor, action="employment.match.propose", changes={"score": match.score}
     )
-    return match
 
 
 def _lock_match(match: Match) -> Match:
@@ -672,13 +658,12 @@ def match_answer(*, actor: Any, obj: Match, name: str = "") -> Match:
     now = timezone.now()
     stamp = "seeker_decision_at" if name.startswith("seeker") else "employer_decision_at"
     match = MATCH_WORKFLOW.advance(match, name, actor=actor, updates={stamp: now})
-    audit.record(
+    return audited(
+        match,
         actor=actor,
         action=f"employment.match.{name}",
-        target=match,
         changes={"status": [before, match.status]},
     )
-    return match
 
 
 def _answer_name(actor: Any, match: Match) -> str:
@@ -708,13 +693,12 @@ def match_decline(*, actor: Any, obj: Match, reason: str, side: str = "") -> Mat
     match = MATCH_WORKFLOW.advance(
         match, name, actor=actor, updates={"declined_by": side, "decline_reason": reason}
     )
-    audit.record(
+    return audited(
+        match,
         actor=actor,
         action=f"employment.match.{name}",
-        target=match,
         changes={"status": [before, match.status], "reason": reason},
     )
-    return match
 
 
 @transaction.atomic
@@ -727,13 +711,12 @@ def match_withdraw(*, actor: Any, obj: Match, reason: str) -> Match:
     match = MATCH_WORKFLOW.advance(
         match, "withdraw", actor=actor, updates={"decline_reason": reason, "declined_by": "staff"}
     )
-    audit.record(
+    return audited(
+        match,
         actor=actor,
         action="employment.match.withdraw",
-        target=match,
         changes={"status": [before, match.status], "reason": reason},
     )
-    return match
 
 
 @transaction.atomic
@@ -884,13 +867,12 @@ def placement_create(
             Post.objects.filter(pk=post.pk, status=PostStatus.OPEN).update(status=PostStatus.FILLED)
     placement.care_note = _implement_care_measure(actor, placement)
     placement.save(update_fields=["care_measure_id", "care_note", "updated_at"])
-    audit.record(
+    return audited(
+        placement,
         actor=actor,
         action="employment.placement.create",
-        target=placement,
         changes={"route": route, "employer": employer.name, "care": placement.care_note},
     )
-    return placement
 
 
 @transaction.atomic
@@ -922,13 +904,12 @@ def placement_end(
         Post.objects.filter(pk=placement.post_id, status=PostStatus.FILLED).update(
             status=PostStatus.OPEN
         )
-    audit.record(
+    return audited(
+        placement,
         actor=actor,
         action="employment.placement.end",
-        target=placement,
         changes={"status": [PlacementStatus.ACTIVE, PlacementStatus.ENDED], "reason": end_reason},
     )
-    return placement
 
 
 def followup_due_on(placement: Placement, month: int) -> dt.date:
@@ -986,13 +967,12 @@ def followup_record(
     followup.care_followup_id = _write_back_to_care(actor, placement, followup)
     if followup.care_followup_id:
         followup.save(update_fields=["care_followup_id", "updated_at"])
-    audit.record(
+    return audited(
+        followup,
         actor=actor,
         action="employment.followup.record",
-        target=followup,
         changes={"month": month, "still_employed": bool(still_employed)},
     )
-    return followup
 
 
 def _write_back_to_care(
@@ -1044,8 +1024,7 @@ def season_create(
         name=_text(name, 60), area=area, starts_on=starts_on, ends_on=ends_on, notes=_text(notes),
         created_by=actor,
     )  # fmt: skip
-    audit.record(actor=actor, action="employment.season.create", target=season)
-    return season
+    return audited(season, actor=actor, action="employment.season.create")
 
 
 @transaction.atomic
@@ -1078,10 +1057,9 @@ def season_return_save(
             "updated_by": actor,
         },
     )
-    audit.record(
+    return audited(
+        row,
         actor=actor,
         action="employment.season.return",
-        target=row,
         changes={"posts_developed": posts_developed, "newly_employed": newly_employed},
     )
-    return row

@@ -22,6 +22,7 @@ from lianxin.core.errors import AccessDenied, ApplicationError, InvalidTransitio
 from lianxin.core.models import ColumnName
 from lianxin.core.roles import Role
 from lianxin.core.scoping import scope_of
+from lianxin.core.servicekit import audited
 from lianxin.core.tasks import enqueue_on_commit
 from lianxin.directory.models import Organisation
 from lianxin.registry import selectors as registry_selectors
@@ -214,13 +215,9 @@ def roster_map_columns(
             "created_by": actor,
         },
     )
-    audit.record(
-        actor=actor,
-        action="monitoring.roster.map",
-        target=item,
-        changes={"column_map": item.column_map},
+    return audited(
+        item, actor=actor, action="monitoring.roster.map", changes={"column_map": item.column_map}
     )
-    return item
 
 
 def _stage(*, actor: Any, item: RosterImport) -> None:
@@ -321,11 +318,12 @@ def _column_name_change(
         note=note[:200],
         created_by=actor,
     )
-    audit.record(
-        actor=actor, action="core.column_name.add" if active else "core.column_name.retire", target=entry,
+    return audited(
+        entry,
+        actor=actor,
+        action="core.column_name.add" if active else "core.column_name.retire",
         changes={"column": column, "name": name, "weak": weak, "revision": revision},
-    )  # fmt: skip
-    return entry
+    )
 
 
 @transaction.atomic
@@ -733,13 +731,9 @@ def review_resolve(
     item.decided_by = actor
     item.note = note[:200]
     item.save()
-    audit.record(
-        actor=actor,
-        action="monitoring.review.resolve",
-        target=item,
-        changes={"status": item.status},
+    return audited(
+        item, actor=actor, action="monitoring.review.resolve", changes={"status": item.status}
     )
-    return item
 
 
 @transaction.atomic
@@ -765,10 +759,9 @@ def rule_settings_update(
     setting.match_threshold = match_threshold
     setting.updated_by = actor
     setting.save()
-    audit.record(
+    return audited(
+        setting,
         actor=actor,
         action="monitoring.rules.update",
-        target=setting,
         changes=audit.diff(setting, before, before),
     )
-    return setting

@@ -179,16 +179,18 @@ def _user(username: str) -> User | None:
 
 
 def _partner(
-    *,
-    applicant: Any,
-    approver: Any,
+    staff: tuple[Any, Any],
     name: str,
     kind: str,
     area: Division,
     text: str,
+    *,
     points: bool = False,
     approve: bool = True,
 ) -> Partner:
+    """The partner ``name`` (its pledge ``text``), applied for by ``staff``'s first user and
+    approved by the second unless ``approve`` is false; an existing one is left as it is."""
+    applicant, approver = staff
     existing = Partner.objects.filter(organisation__name=name).first()
     if existing is not None:
         return existing
@@ -227,6 +229,7 @@ def load(ctx: DemoContext) -> None:
     village_b = Division.objects.get(code=VILLAGE_B)
     _centres(COUNTY_A, CENTRE_A, rng)
     _centres(COUNTY_B, CENTRE_B, rng)
+    staff_a = (city_staff, county_staff)  # who applies for a partner of 兴庆区, who approves
 
     # -- the 14 enterprises and their goods (120,000 yuan) --------------------------------
     store, _ = Location.objects.get_or_create(
@@ -241,14 +244,7 @@ def load(ctx: DemoContext) -> None:
     )
     today = services.today()
     for index, (name, goods, value_fen) in enumerate(ENTERPRISES):
-        partner = _partner(
-            applicant=city_staff,
-            approver=county_staff,
-            name=name,
-            kind=PartnerKind.ENTERPRISE,
-            area=county_a,
-            text=f"捐赠{goods}",
-        )
+        partner = _partner(staff_a, name, PartnerKind.ENTERPRISE, county_a, f"捐赠{goods}")
         if not StockLot.objects.filter(partner=partner).exists():
             quantity = 20 + index * 5
             services.stock_receive(
@@ -266,14 +262,9 @@ def load(ctx: DemoContext) -> None:
     pharmacy = None
     for row in MERCHANTS:
         name, category, title, kind, pct, fixed, market, visit, month, shop_kind, north, east = row
+        takes_points = category in ("medicine", "grain_oil", "vegetables")
         partner = _partner(
-            applicant=city_staff,
-            approver=county_staff,
-            name=name,
-            kind=PartnerKind.MERCHANT,
-            area=county_a,
-            text=title,
-            points=category in ("medicine", "grain_oil", "vegetables"),
+            staff_a, name, PartnerKind.MERCHANT, county_a, title, points=takes_points
         )
         if not Location.objects.filter(partner=partner).exists():
             lat, lon = _offset(CENTRE_A, north, east)
@@ -305,21 +296,15 @@ def load(ctx: DemoContext) -> None:
             )
         pharmacy = pharmacy or partner
     _partner(
-        applicant=city_staff,
-        approver=county_staff,
-        name="兴庆区惠民超市",
-        kind=PartnerKind.MERCHANT,
-        area=county_a,
-        text="申请加入：米面油九五折",
+        staff_a,
+        "兴庆区惠民超市",
+        PartnerKind.MERCHANT,
+        county_a,
+        "申请加入：米面油九五折",
         approve=False,
     )
     merchant_b = _partner(
-        applicant=city_b,
-        approver=county_b,
-        name="中宁县宁安堂药店",
-        kind=PartnerKind.MERCHANT,
-        area=county_bd,
-        text="常用药品九折",
+        (city_b, county_b), "中宁县宁安堂药店", PartnerKind.MERCHANT, county_bd, "常用药品九折"
     )
     if not Offer.objects.filter(partner=merchant_b).exists():
         services.offer_create(

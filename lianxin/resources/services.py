@@ -21,6 +21,7 @@ from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
+from lianxin.core.servicekit import audited
 from lianxin.directory import services as directory_services
 from lianxin.directory.models import Organisation, OrgKind
 from lianxin.registry import selectors as registry_selectors
@@ -180,13 +181,12 @@ def partner_apply(
         accepts_points=bool(accepts_points),
         created_by=_by(actor),
     )
-    audit.record(
+    return audited(
+        partner,
         actor=actor,
         action="resources.partner.apply",
-        target=partner,
         changes={"organisation": organisation.name, "kind": kind, "area": area.code},
     )
-    return partner
 
 
 def _decide(actor: Any, partner: Partner, name: str, note: str, action: str) -> Partner:
@@ -196,13 +196,12 @@ def _decide(actor: Any, partner: Partner, name: str, note: str, action: str) -> 
         actor=actor,
         updates={"decided_at": timezone.now(), "decided_by": actor, "decision_note": note[:300]},
     )
-    audit.record(
+    return audited(
+        partner,
         actor=actor,
         action=f"resources.partner.{action}",
-        target=partner,
         changes={"status": partner.status, "note": note[:300]},
     )
-    return partner
 
 
 @transaction.atomic
@@ -267,13 +266,12 @@ def location_add(
         longitude=_coordinate(longitude, 104.0, 107.8, "经度"),
         created_by=_by(actor),
     )
-    audit.record(
+    return audited(
+        location,
         actor=actor,
         action="resources.location.add",
-        target=location,
         changes={"name": location.name, "kind": kind},
     )
-    return location
 
 
 @transaction.atomic
@@ -359,8 +357,7 @@ def offer_create(
         created_by=_by(actor),
     )
     changes = {"title": offer.title, "category": category, "rule": offer.rule_text}
-    audit.record(actor=actor, action="resources.offer.create", target=offer, changes=changes)
-    return offer
+    return audited(offer, actor=actor, action="resources.offer.create", changes=changes)
 
 
 @transaction.atomic
@@ -374,8 +371,7 @@ def offer_withdraw(*, actor: Any, offer: Offer) -> Offer:
     ):
         raise InvalidTransition("该优惠已撤下")
     offer.is_active = False
-    audit.record(actor=actor, action="resources.offer.withdraw", target=offer)
-    return offer
+    return audited(offer, actor=actor, action="resources.offer.withdraw")
 
 
 # --- love cards ----------------------------------------------------------------------------------
@@ -776,8 +772,7 @@ GoodsT = TypeVar("GoodsT", Pledge, StockLot)
 def _goods_event(actor: Any, action: str, goods: GoodsT, quantity: int) -> GoodsT:
     """The audit row of goods pledged or received: what, how many, worth how much."""
     changes = {"item": goods.item, "quantity": quantity, "value_fen": goods.value_fen}
-    audit.record(actor=actor, action=action, target=goods, changes=changes)
-    return goods
+    return audited(goods, actor=actor, action=action, changes=changes)
 
 
 @transaction.atomic
@@ -938,13 +933,12 @@ def box_create(*, actor: Any, location: Location, custodian: Any, code: str = ""
     box = MedicineBox.objects.create(
         code=code, location=location, custodian=custodian, created_by=_by(actor)
     )
-    audit.record(
+    return audited(
+        box,
         actor=actor,
         action="resources.box.create",
-        target=box,
         changes={"location": location.name, "custodian": getattr(custodian, "username", "")},
     )
-    return box
 
 
 def _movement(actor: Any, item: BoxItem, kind: str, quantity: int, box: MedicineBox) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -117,12 +118,12 @@ def _wish_rows(
     specs: list[tuple[str, str, int]],
     count: int,
     status: str,
-    firms: list[Organisation],
-    persons: list[Person] | None,
-    institution: str,
     prefix: str,
-    public_kind: str,
     rng: random.Random,
+    firms: Sequence[Organisation] = (),
+    persons: list[Person] | None = None,
+    institution: str = "",
+    public_kind: str = "",
     values: list[int] | None = None,
 ) -> int:
     """Wishes in their final state, written in bulk (the demo's history, not a live workflow)."""
@@ -217,7 +218,6 @@ def load(ctx: DemoContext) -> None:
         status=WishStatus.CONFIRMED,
         firms=firms,
         persons=kids,
-        institution="",
         prefix="XYDEMO-AX",
         public_kind="困境儿童",
         rng=rng,
@@ -230,11 +230,8 @@ def load(ctx: DemoContext) -> None:
         specs=[("加厚棉背心一件", "clothing", 8000), ("棉鞋", "clothing", 6000)],
         count=6,
         status=WishStatus.PUBLISHED,
-        firms=[],
         persons=list(Person.objects.filter(division=anxiu).order_by("-id")[:6]),
-        institution="",
         prefix="XYDEMO-WALL",
-        public_kind="",
         rng=rng,
     )
     home_village = Division.objects.filter(code=JINGMINLU).first() or anxiu
@@ -244,8 +241,6 @@ def load(ctx: DemoContext) -> None:
         specs=HOME_WISHES,
         count=46,
         status=WishStatus.PUBLISHED,
-        firms=[],
-        persons=None,
         institution="固原市儿童福利院",
         prefix="XYDEMO-FLY",
         public_kind="福利院儿童",
@@ -264,7 +259,6 @@ def load(ctx: DemoContext) -> None:
         status=WishStatus.CONFIRMED,
         firms=partners,
         persons=list(Person.objects.filter(division=street_village).order_by("id")[:23]),
-        institution="",
         prefix="XYDEMO-JF",
         public_kind="困难群众",
         rng=rng,

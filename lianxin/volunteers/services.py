@@ -24,7 +24,7 @@ from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, Conflict, InvalidTransition
 from lianxin.core.roles import Role
 from lianxin.core.scoping import ancestors_of, scope_of
-from lianxin.core.servicekit import advance_audited
+from lianxin.core.servicekit import advance_audited, audited, file_kind
 from lianxin.registry import selectors as registry_selectors
 
 from .models import (
@@ -55,10 +55,6 @@ from .models import (
 from .querysets import WALL_ROLES
 from .workflows import TASK_WORKFLOW, WISH_WORKFLOW, area_staff, covers, frontline
 
-PHOTO_SIGNATURES = {
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-}
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 MAX_ESTIMATE_FEN = 100_000_00  # a micro-wish is small: at most 100,000 yuan is a typing error
 DEFAULT_CLAIM_DAYS = 14
@@ -112,23 +108,12 @@ def _receipt_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def _photo_kind(upload: UploadedFile) -> tuple[str, str] | None:
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, kind in PHOTO_SIGNATURES.items():
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ("image/webp", "webp")
-    return None
-
-
 def _check_photo(upload: UploadedFile | None) -> tuple[str, str]:
     if upload is None:
         raise ApplicationError("网格员代为确认时须上传送达照片")
     if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
         raise ApplicationError("照片不能超过 8 MB")
-    kind = _photo_kind(upload)
+    kind = file_kind(upload)
     if kind is None:
         raise ApplicationError("只能上传 JPEG、PNG 或 WebP 格式的照片")
     return kind
@@ -164,12 +149,14 @@ def public_line_for(*, person: Any, public_kind: str = "") -> str:
     return "，".join(parts)
 
 
-def _measure_implemented(*, actor: Any, measure: Any, evidence: str, target: Any) -> bool:
-    """Mark the care measure implemented through care's service. When the actor cannot (the
-    measure belongs to another unit, the plan is not approved yet), the wish or task still
-    closes and the refusal is audited; the responsible unit then confirms it in care."""
-    if measure is None:
+def _measure_implemented(*, actor: Any, target: Wish | ServiceTask, evidence: str) -> bool:
+    """Mark the care measure that the wish or task ``target`` serves (if any) implemented through
+    care's service. When the actor cannot (the measure belongs to another unit, the plan is not
+    approved yet), the wish or task still closes and the refusal is audited; the responsible
+    unit then confirms it in care."""
+    if not target.care_measure_id:
         return False
+    measure = target.care_measure
     try:
         with transaction.atomic():
             care_services.measure_implement(actor=actor, measure=measure, evidence=evidence)
@@ -348,13 +335,12 @@ def wish_claim(*, actor: Any, obj: Wish, note: str = "") -> Wish:
             )
     except IntegrityError as exc:  # the partial unique index: one active claim per wish
         raise Conflict("该心愿已被认领，每个心愿只能认领一次") from exc
-    audit.record(
+    return audited(
+        wish,
         actor=actor,
         action="volunteers.wish.claim",
-        target=wish,
         changes={"claimant_org": getattr(org, "pk", None), "due": due.isoformat()},
     )
-    return wish
 
 
 def _end_claim(wish: Wish, outcome: str) -> None:
@@ -444,14 +430,12 @@ def wish_confirm(
     audit.record(
         actor=actor, action="volunteers.wish.confirm", target=wish, changes={"by": confirmed_by}
     )
-    if wish.care_measure_id:
-        _measure_implemented(
-            actor=actor,
-            measure=wish.care_measure,
-            evidence=f"微心愿{wish.number}「{wish.title}」由{wish.claimant_name or '认领方'}送达，"
-            f"{ConfirmedBy(confirmed_by).label}",
-            target=wish,
-        )
+    _measure_implemented(
+        actor=actor,
+        target=wish,
+        evidence=f"微心愿{wish.number}「{wish.title}」由{wish.claimant_name or '认领方'}送达，"
+        f"{ConfirmedBy(confirmed_by).label}",
+    )
     return wish
 
 
@@ -505,8 +489,7 @@ def team_create(
         task_kinds=list(task_kinds or []),
         created_by=actor,
     )
-    audit.record(actor=actor, action="volunteers.team.create", target=team, changes={"kind": kind})
-    return team
+    return audited(team, actor=actor, action="volunteers.team.create", changes={"kind": kind})
 
 
 def _volunteer_code(area_code: str) -> str:
@@ -554,8 +537,7 @@ def volunteer_register(
         created_by=actor,
     )
     Balance.objects.create(volunteer=profile)
-    audit.record(actor=actor, action="volunteers.volunteer.register", target=profile)
-    return profile
+    return audited(profile, actor=actor, action="volunteers.volunteer.register")
 
 
 @transaction.atomic
@@ -675,8 +657,7 @@ def task_take(*, actor: Any, obj: ServiceTask) -> ServiceTask:
         )
     except InvalidTransition as exc:
         raise Conflict("该任务已被其他志愿者接单") from exc
-    audit.record(actor=actor, action="volunteers.task.take", target=task)
-    return task
+    return audited(task, actor=actor, action="volunteers.task.take")
 
 
 @transaction.atomic
@@ -782,13 +763,11 @@ def task_confirm(
         target=task,
         changes={"by": confirmed_by, "points": points},
     )
-    if task.care_measure_id:
-        _measure_implemented(
-            actor=actor,
-            measure=task.care_measure,
-            evidence=f"志愿服务{task.number}「{task.title}」已完成，服务{task.minutes}分钟，{ConfirmedBy(confirmed_by).label}",
-            target=task,
-        )
+    _measure_implemented(
+        actor=actor,
+        target=task,
+        evidence=f"志愿服务{task.number}「{task.title}」已完成，服务{task.minutes}分钟，{ConfirmedBy(confirmed_by).label}",
+    )
     return task
 
 
@@ -1091,13 +1070,9 @@ def fourones_record(
         fields.append("volunteer")
     care.updated_by = actor
     care.save(update_fields=fields)
-    audit.record(
-        actor=actor,
-        action=f"volunteers.fourones.{item}",
-        target=care,
-        changes={field: [before, on]},
+    return audited(
+        care, actor=actor, action=f"volunteers.fourones.{item}", changes={field: [before, on]}
     )
-    return care
 
 
 @transaction.atomic

@@ -10,28 +10,11 @@ from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 
-PHOTO_SIGNATURES = {
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-}
-DOCUMENT_SIGNATURES = {**PHOTO_SIGNATURES, b"%PDF-": ("application/pdf", "pdf")}
+from lianxin.core.servicekit import DOCUMENT_SIGNATURES, PHOTO_SIGNATURES, file_kind
+
+__all__ = ["DOCUMENT_SIGNATURES", "PHOTO_SIGNATURES", "file_kind", "same_file"]
 
 Stored = TypeVar("Stored")
-
-
-def file_kind(
-    upload: UploadedFile, signatures: dict[bytes, tuple[str, str]] = PHOTO_SIGNATURES
-) -> tuple[str, str] | None:
-    """(content type, suffix) by the file's first bytes: JPEG, PNG or WebP (and PDF when the
-    signatures allow it); None for anything else."""
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, kind in signatures.items():
-        if head.startswith(magic):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ("image/webp", "webp")
-    return None
 
 
 def _digest(chunks: Any) -> str:

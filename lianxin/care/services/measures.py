@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from lianxin.core import audit
 from lianxin.core.errors import ApplicationError
+from lianxin.core.servicekit import audited
 from lianxin.directory.models import Organisation
 
 from ..models import (
@@ -136,13 +137,12 @@ def measure_start(*, actor: Any, measure: Measure) -> Measure:
     measure.updated_by = actor
     measure.save(update_fields=["status", "started_at", "updated_by", "updated_at"])
     _tally_measure(measure, before, measure.status)
-    audit.record(
+    return audited(
+        measure,
         actor=actor,
         action="care.measure.start",
-        target=measure,
         changes={"status": [before, measure.status]},
     )
-    return measure
 
 
 PROOF_MAX_BYTES = 10 * 1024 * 1024
@@ -284,10 +284,9 @@ def measure_link_delivery(
             "updated_at",
         ]
     )
-    audit.record(
+    return audited(
+        measure,
         actor=actor,
         action="care.measure.link",
-        target=measure,
         changes={"delivery": [before, [measure.delivery_type, measure.delivery_id]]},
     )
-    return measure

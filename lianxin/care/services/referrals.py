@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lianxin.core import audit
 from lianxin.core.scoping import scope_of
+from lianxin.core.servicekit import audited
 from lianxin.registry.models import Household
 
 from ..models import CareCase, Discovery, DiscoverySource, Referral, ReferralStatus
@@ -248,13 +249,12 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str) -> Referral
             "decline_reason": _text(reason)[:300],
         },
     )
-    audit.record(
+    return audited(
+        referral,
         actor=actor,
         action="care.referral.decline",
-        target=referral,
         changes={
             "status": [ReferralStatus.PENDING, referral.status],
             "reason": referral.decline_reason,
         },
     )
-    return referral

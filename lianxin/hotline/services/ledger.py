@@ -16,6 +16,7 @@ from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, ApplicationError, InvalidTransition
 from lianxin.core.roles import AREA_STAFF_ROLES, Role
 from lianxin.core.scoping import scope_of
+from lianxin.core.servicekit import audited
 from lianxin.directory.models import DeptType
 
 from ..models import (
@@ -134,10 +135,6 @@ def ledger_item_close(*, actor: Any, item: ProblemLedgerItem, measures: str) -> 
     item.closed_at = timezone.now()
     item.updated_by = _user(actor)
     item.save()
-    audit.record(
-        actor=actor,
-        action="hotline.ledger.close",
-        target=item,
-        changes={"status": ["open", "closed"]},
+    return audited(
+        item, actor=actor, action="hotline.ledger.close", changes={"status": ["open", "closed"]}
     )
-    return item

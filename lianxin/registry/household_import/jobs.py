@@ -18,6 +18,7 @@ from lianxin.core import audit
 from lianxin.core.errors import AccessDenied, InvalidTransition
 from lianxin.core.roles import AREA_STAFF_ROLES
 from lianxin.core.scoping import scope_of
+from lianxin.core.servicekit import audited
 from lianxin.core.spreadsheet import UnusableFile
 from lianxin.core.tasks import enqueue_on_commit
 
@@ -83,13 +84,9 @@ def import_job_create(
         job.status = ImportStatus.REFUSED
         job.message = f"文件大小{size / 1048576:.1f}MB，超过上限{max_bytes // 1048576}MB"
         job.save()
-        audit.record(
-            actor=actor,
-            action="registry.import.refuse",
-            target=job,
-            changes={"reason": job.message},
+        return audited(
+            job, actor=actor, action="registry.import.refuse", changes={"reason": job.message}
         )
-        return job
     folder = Path(settings.VAR_DIR) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     suffix = (
