@@ -24,3 +24,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(_dir / f"lianxin-test-{_os.getpid()}.sqlite3")
     }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The suite's own database: a commit need not wait for the disk (tests that commit —
+    # live-server pages, thread races — return sooner; nothing here survives a crash anyway).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
