@@ -5,6 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import navigation as nav
 from .roles import Role
@@ -31,13 +33,26 @@ def _role_labels(roles: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted({labels.get(r, r) for r in roles}))
 
 
+def _link(label: str, url: str, active: bool) -> str:
+    """One entry as base.html wrote it with a template loop (the same bytes, for a fraction of
+    the time: the loop was most of the base layout's rendering on every page)."""
+    active_class = 'class="active"' if active else ""
+    return f'<a href="{escape(url)}" {active_class}>{escape(label)}</a>'
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_entries": [], "user_roles": []}
+        return {"nav_entries": [], "nav_html": "", "user_roles": []}
     roles = scope_of(user).roles
     items = [
         {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
         for label, url in _entries(roles, get_script_prefix(), len(nav._ENTRIES))
     ]
-    return {"nav_entries": items, "user_roles": list(_role_labels(roles))}
+    return {
+        "nav_entries": items,
+        "nav_html": mark_safe(  # noqa: S308  # nosec B308 (labels and URLs are escaped)
+            "".join(_link(i["label"], i["url"], i["active"]) for i in items)
+        ),
+        "user_roles": list(_role_labels(roles)),
+    }
