@@ -45,14 +45,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_entries": [], "nav_html": "", "user_roles": []}
     roles = scope_of(user).roles
-    items = [
-        {"label": label, "url": url, "active": request.path.startswith(url) and url != "/"}
+    links = [
+        (label, url, request.path.startswith(url) and url != "/")
         for label, url in _entries(roles, get_script_prefix(), len(nav._ENTRIES))
     ]
     return {
-        "nav_entries": items,
+        "nav_entries": [{"label": t, "url": u, "active": a} for t, u, a in links],
         "nav_html": mark_safe(  # noqa: S308  # nosec B308 (labels and URLs are escaped)
-            "".join(_link(i["label"], i["url"], i["active"]) for i in items)
+            "".join(_link(t, u, a) for t, u, a in links)
         ),
         "user_roles": list(_role_labels(roles)),
     }
