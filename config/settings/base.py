@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lianxin.core.middleware.SessionTouchMiddleware",
+    "lianxin.core.middleware.PanelsForgetMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -198,6 +199,9 @@ SESSION_COOKIE_AGE = 30 * 60
 # not on every request: one UPDATE and one commit fewer per page (issue #15, load test).
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
+# The home page's panels (counts over the user's areas) are kept per user this long
+# (lianxin.core.workpanels; the user's own writes drop them at once; 0 turns it off).
+LIANXIN_HOME_PANELS_SECONDS = int(os.environ.get("LIANXIN_HOME_PANELS_SECONDS", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from .context import RequestContext, current
+from .workpanels import forget_panels
 
 access_log = logging.getLogger("lianxin.request")
 
@@ -55,6 +56,24 @@ class RequestContextMiddleware:
         finally:
             current.reset(token)
         response["X-Request-ID"] = request_id[:64]
+        return response
+
+
+class PanelsForgetMiddleware:
+    """After a user's successful write (POST, PUT, PATCH, DELETE answered below 400, pages and
+    API alike), the user's home-page panels kept in the cache are dropped, so that the next
+    visit counts the user's own work (``lianxin.core.workpanels``). Placed after the
+    authentication middleware; an API request's user is the one DRF authenticated."""
+
+    SAFE = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in self.SAFE and response.status_code < 400:
+            forget_panels(getattr(request, "user", None))
         return response
 
 
