@@ -347,6 +347,11 @@ def run_pipeline(
             for roster in others:
                 _normalise_roster(db, roster, mode)
             _stack_rows(db, others, mode)
+            # The files as read are not needed once normalised: dropping them halves what the
+            # engine holds (at 7.2 M residents, what it would otherwise spill to disk).
+            rows = {r: db.count(f"raw_{r}") for r in ROSTER_ORDER if r in staged}
+            for roster in ROSTER_ORDER:
+                db.drop(f"raw_{roster}")
             timings["normalise"] = time.perf_counter() - started
             _link(db, mode, params)
             timings["link"] = time.perf_counter() - started
@@ -372,7 +377,7 @@ def run_pipeline(
                 REVIEW_HEADER,
             )
             timings["rules"] = time.perf_counter() - started
-            result = _collect(db, mode, staged, files, skipped, run_rules, out, review_path, as_of)
+            result = _collect(db, mode, rows, files, skipped, run_rules, out, review_path, as_of)
         finally:
             db.close()
     seconds = time.perf_counter() - started
@@ -389,7 +394,7 @@ def run_pipeline(
 def _collect(
     db: Engine,
     mode: LinkMode,
-    staged: dict[str, RosterFile],
+    rows: dict[str, int],
     files: dict[str, Path],
     skipped: list[Any],
     run_rules: list[Any],
@@ -397,7 +402,6 @@ def _collect(
     review_path: Path,
     as_of: dt.date,
 ) -> dict[str, Any]:
-    rows = {r: db.count(f"raw_{r}") for r in ROSTER_ORDER if r in staged}
     link_rows = {
         (source, method): count
         for source, method, count in db.rows(
@@ -414,7 +418,7 @@ def _collect(
             review=int(review_rows.get(roster, 0)),
         )
         for roster in ROSTER_ORDER
-        if roster in staged and roster != "residents"
+        if roster in rows and roster != "residents"
     }
     per_rule = dict(db.rows("SELECT rule, count(*) FROM alerts GROUP BY rule"))
     return {
