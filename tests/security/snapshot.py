@@ -30,9 +30,9 @@ def _snapshot_sql() -> tuple[tuple[str, ...], str]:
     labels, parts = [], []
     for model in tracked_models():
         has_updated = any(f.name == "updated_at" for f in model._meta.concrete_fields)
-        latest = (
-            f"MAX({quote(model._meta.get_field('updated_at').column)})" if has_updated else "NULL"
-        )
+        # as text, so that every branch of the UNION has one type on PostgreSQL too
+        column = quote(model._meta.get_field("updated_at").column) if has_updated else "NULL"
+        latest = f"CAST(MAX({column}) AS VARCHAR(64))"
         labels.append(model._meta.label)
         parts.append(
             f"SELECT {len(parts)} AS i, COUNT(*) AS n, {latest} AS m "  # noqa: S608 (model tables)
