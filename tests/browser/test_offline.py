@@ -76,7 +76,9 @@ def _open_offline_app(page: Any, login_as: Any, user: Any) -> None:
     assert page.locator("link[rel=manifest]").count() == 1
     page.goto("/offline/")
     page.wait_for_selector("body[data-sw=ready]")
-    _until(page, "() => navigator.serviceWorker.controller !== null")
+    # installing precaches the shell's static files through the test server: on a loaded
+    # machine that took over 30 s once (PostgreSQL suite, 2026-12-02)
+    _until(page, "() => navigator.serviceWorker.controller !== null", timeout=90)
     _until(page, "async () => (await caches.match('/offline/')) !== undefined")
     page.wait_for_selector("[data-testid=household]")
 
