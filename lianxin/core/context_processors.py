@@ -5,8 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from . import navigation as nav
 from .roles import Role
@@ -33,11 +33,13 @@ def _role_labels(roles: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted({labels.get(r, r) for r in roles}))
 
 
-def _link(label: str, url: str, active: bool) -> str:
+def _link(label: str, url: str, active: bool) -> SafeString:
     """One entry as base.html wrote it with a template loop (the same bytes, for a fraction of
-    the time: the loop was most of the base layout's rendering on every page)."""
-    active_class = 'class="active"' if active else ""
-    return f'<a href="{escape(url)}" {active_class}>{escape(label)}</a>'
+    the time: the loop was most of the base layout's rendering on every page); label and URL
+    escaped by format_html."""
+    if active:
+        return format_html('<a href="{}" class="active">{}</a>', url, label)
+    return format_html('<a href="{}" >{}</a>', url, label)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -51,8 +53,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     return {
         "nav_entries": [{"label": t, "url": u, "active": a} for t, u, a in links],
-        "nav_html": mark_safe(  # noqa: S308  # nosec B308 (labels and URLs are escaped)
-            "".join(_link(t, u, a) for t, u, a in links)
-        ),
+        "nav_html": format_html_join("", "{}", ((_link(t, u, a),) for t, u, a in links)),
         "user_roles": list(_role_labels(roles)),
     }
