@@ -15,7 +15,7 @@ from typing import Any, Literal
 from . import normalise as n
 from .engines import DuckDBEngine, Engine, SparkEngine, quote_literal
 from .errors import PipelineError, RosterMissingError
-from .linkage import link_exact, link_probabilistic
+from .linkage import LinkerWarmUp, link_exact, link_probabilistic
 from .params import RuleParams
 from .rosters import ROSTER_COLUMNS, ROSTER_TITLES, RosterFile, find_roster_sources, stage_roster
 from .rules import RULE_CODES, alerts_sql, applicable_rules, facts_sql
@@ -94,11 +94,12 @@ class PipelineResult:
 
 def _empty_raw(roster: str) -> str:
     columns = ", ".join(f"CAST(NULL AS STRING) AS {c}" for c in ROSTER_COLUMNS[roster])
-    return f"SELECT CAST(NULL AS BIGINT) AS row_no, {columns} WHERE 1 = 0"
+    return f"SELECT {columns} WHERE 1 = 0"
 
 
 def _normalise_residents(engine: Engine, mode: LinkMode) -> None:
-    """`res`: one row per resident with normalised ID, name, birth date, sex, household.
+    """`res`: one row per resident with normalised ID, name, birth date and household, and the
+    sex as typed (normalised only for the few residents Splink compares: linkage.py).
 
     Residents' ID numbers are not checksum-tested here: a roster row only links exactly
     to a resident whose ID equals its own valid one.
@@ -107,29 +108,27 @@ def _normalise_residents(engine: Engine, mode: LinkMode) -> None:
     household = n.sql_text(engine, "household_no")
     inner = f"{n.sql_date_text(engine, 'birth_date')} AS birth_t"
     if mode == "exact_raw":
-        engine.materialise(
+        engine.materialise_numbered(
             "res",
-            f"SELECT row_no AS resident_key, id_number AS id_raw, {birth} AS birth_date, "
+            f"SELECT id_number AS id_raw, {birth} AS birth_date, "
             f"{household} AS household_no FROM (SELECT *, {inner} FROM raw_residents) a",
+            {"resident_key": 0},
         )
         return
-    sex = (
-        "CASE WHEN sex IN ('男', '男性', 'M', 'm', '1') THEN 'M' "
-        "WHEN sex IN ('女', '女性', 'F', 'f', '2') THEN 'F' END"
-    )
-    engine.materialise(
+    engine.materialise_numbered(
         "res",
-        f"""SELECT resident_key, id_raw, id_norm, coalesce(birth_parsed, id_birth) AS birth_date,
-  id_birth, name_norm, {sex.replace("sex", "sex_text")} AS sex, household_no
+        f"""SELECT id_raw, id_norm, coalesce(birth_parsed, id_birth) AS birth_date,
+  id_birth, name_norm, sex_raw, household_no
 FROM (SELECT *, CASE WHEN birth_parsed IS NULL THEN {n.sql_id_birth_date(engine, "id_norm")} END
              AS id_birth
-      FROM (SELECT row_no AS resident_key, id_number AS id_raw,
+      FROM (SELECT id_number AS id_raw,
                    {n.sql_id_number(engine, "id_number")} AS id_norm,
                    {n.sql_name(engine, "name")} AS name_norm,
                    {birth} AS birth_parsed,
-                   {n.sql_text(engine, "sex")} AS sex_text,
+                   sex AS sex_raw,
                    {household} AS household_no
             FROM (SELECT *, {inner} FROM raw_residents) r) a) b""",
+        {"resident_key": 0},
     )
 
 
@@ -169,8 +168,8 @@ def _roster_specific(engine: Engine, roster: str) -> str:
 def _normalise_roster(engine: Engine, roster: str, mode: LinkMode) -> None:
     """`n_<roster>`: a department roster with its row identity and normalised fields."""
     index = ROSTER_ORDER.index(roster)
+    numbers = {"uid": index * UID_STRIDE, "row_no": 0}
     common = (
-        f"CAST({index} AS BIGINT) * {UID_STRIDE} + row_no AS uid, row_no, "
         f"'{roster}' AS source, id_number AS id_raw, name AS name_raw, "
         f"birth_date AS birth_raw, {_roster_specific(engine, roster)}"
     )
@@ -179,33 +178,60 @@ def _normalise_roster(engine: Engine, roster: str, mode: LinkMode) -> None:
         texts += f", {n.sql_date_text(engine, 'death_date')} AS death_t"
     raw = f"(SELECT *, {texts} FROM raw_{roster}) t"
     if mode == "exact_raw":
-        engine.materialise(f"n_{roster}", f"SELECT {common} FROM {raw}")
+        engine.materialise_numbered(f"n_{roster}", f"SELECT {common} FROM {raw}", numbers)
         return
-    engine.materialise(
+    id_head, id_tail = n.sql_id_parts("id_norm")
+    check_char = n.sql_id_check_char(
+        engine, "id_norm", shaped="id_shaped", parts=("id_head9", "id_tail8")
+    )
+    engine.materialise_numbered(
         f"n_{roster}",
         f"""SELECT b.*,
   coalesce(check_char = substr(id_norm, 18, 1) AND id_birth IS NOT NULL, FALSE) AS id_valid
-FROM (SELECT a.*, {n.sql_id_check_char(engine, "id_norm", shaped="id_shaped")} AS check_char,
+FROM (SELECT a.*, {check_char} AS check_char,
              {n.sql_id_birth_date(engine, "id_norm", shaped="id_shaped")} AS id_birth
-      FROM (SELECT a0.*, {n.sql_id_shaped(engine, "id_norm")} AS id_shaped
+      FROM (SELECT a0.*, {n.sql_id_shaped(engine, "id_norm")} AS id_shaped,
+                   {id_head} AS id_head9, {id_tail} AS id_tail8
             FROM (SELECT {common}, {n.sql_id_number(engine, "id_number")} AS id_norm,
                          {n.sql_name(engine, "name")} AS name_norm,
                          {n.sql_date_parse(engine, "birth_date", "birth_t")} AS birth_date
                   FROM {raw}) a0) a) b""",
+        numbers,
     )
+
+
+def _read_file(
+    engine: Engine, roster: str, staged: dict[str, RosterFile], mode: LinkMode, rows: dict[str, int]
+) -> None:
+    """One file read and normalised, its rows counted into `rows`. The file is read by the
+    normalising statement itself (DuckDB: a view over the file; Spark: a frame dropped once
+    normalised, which at 7.2 M residents it would otherwise hold)."""
+    if roster in staged:
+        engine.load_roster(f"raw_{roster}", staged[roster])
+    else:
+        engine.materialise(f"raw_{roster}", _empty_raw(roster))
+    if roster == "residents":
+        _normalise_residents(engine, mode)
+    else:
+        _normalise_roster(engine, roster, mode)
+    engine.drop(f"raw_{roster}")
+    if roster in staged:
+        rows[roster] = engine.count("res" if roster == "residents" else f"n_{roster}")
 
 
 def _stack_rows(engine: Engine, rosters: list[str], mode: LinkMode) -> None:
     columns = "uid, source, row_no, id_raw, name_raw, birth_raw"
     if mode == "pipeline":
         columns += (
-            ", id_norm, id_valid, id_birth, birth_date, name_norm, CAST(NULL AS STRING) AS sex"
+            ", id_norm, id_valid, id_birth, birth_date, name_norm, CAST(NULL AS STRING) AS sex_raw"
         )
     parts = [f"SELECT {columns} FROM n_{r}" for r in rosters]
     engine.materialise("roster_rows", " UNION ALL ".join(parts))
 
 
-def _link(engine: Engine, mode: LinkMode, params: RuleParams) -> None:
+def _link(
+    engine: Engine, mode: LinkMode, params: RuleParams, warm: LinkerWarmUp | None = None
+) -> None:
     """`link(uid, resident_key, method)` and `review(...)` for every roster row."""
     if mode == "exact_raw":
         engine.materialise(
@@ -221,7 +247,7 @@ def _link(engine: Engine, mode: LinkMode, params: RuleParams) -> None:
         )
         return
     link_exact(engine)
-    link_probabilistic(engine, params.link)
+    link_probabilistic(engine, params.link, warm)
     engine.materialise(
         "link",
         "SELECT uid, resident_key, 'exact' AS method FROM link_exact UNION ALL "
@@ -335,25 +361,14 @@ def run_pipeline(
             )
         timings["stage"] = time.perf_counter() - started
         db = _make_engine(engine, staging, spark_session, threads, memory_limit)
+        warm = LinkerWarmUp(db, params.link) if engine == "duckdb" and mode == "pipeline" else None
         try:
-            for roster in ROSTER_ORDER:
-                if roster in staged:
-                    db.load_roster(f"raw_{roster}", staged[roster])
-                else:
-                    db.materialise(f"raw_{roster}", _empty_raw(roster))
-            timings["load"] = time.perf_counter() - started
-            _normalise_residents(db, mode)
-            others = [r for r in ROSTER_ORDER if r != "residents"]
-            for roster in others:
-                _normalise_roster(db, roster, mode)
-            _stack_rows(db, others, mode)
-            # The files as read are not needed once normalised: dropping them halves what the
-            # engine holds (at 7.2 M residents, what it would otherwise spill to disk).
-            rows = {r: db.count(f"raw_{r}") for r in ROSTER_ORDER if r in staged}
-            for roster in ROSTER_ORDER:
-                db.drop(f"raw_{roster}")
+            counted: dict[str, int] = {}
+            db.each(ROSTER_ORDER, lambda e, roster: _read_file(e, roster, staged, mode, counted))
+            rows = {r: counted[r] for r in ROSTER_ORDER if r in counted}
+            _stack_rows(db, [r for r in ROSTER_ORDER if r != "residents"], mode)
             timings["normalise"] = time.perf_counter() - started
-            _link(db, mode, params)
+            _link(db, mode, params, warm)
             timings["link"] = time.perf_counter() - started
             if scores_out is not None and mode == "pipeline":
                 _write_scores(db, staged, Path(scores_out))
@@ -379,6 +394,8 @@ def run_pipeline(
             timings["rules"] = time.perf_counter() - started
             result = _collect(db, mode, rows, files, skipped, run_rules, out, review_path, as_of)
         finally:
+            if warm is not None:
+                warm.close()
             db.close()
     seconds = time.perf_counter() - started
     return PipelineResult(

@@ -42,11 +42,13 @@ def sql_date(engine: DuckDBEngine, value: str | None) -> object:
 
 def sql_id(engine: DuckDBEngine, value: str) -> tuple[str, bool, dt.date | None]:
     norm = n.sql_id_number(engine, "v")
-    check = n.sql_id_check_char(engine, "i")
+    head, tail = n.sql_id_parts("i")
+    check = n.sql_id_check_char(engine, "i", parts=("h", "t"))  # as the pipeline computes it
     birth = n.sql_id_birth_date(engine, "i")
     row = engine.rows(
         f"SELECT i, coalesce({check} = substr(i, 18, 1) AND {birth} IS NOT NULL, FALSE), {birth} "
-        f"FROM (SELECT {norm} AS i FROM (SELECT {quote_literal(value)} AS v) t) u"
+        f"FROM (SELECT i, {head} AS h, {tail} AS t FROM "
+        f"(SELECT {norm} AS i FROM (SELECT {quote_literal(value)} AS v) t0) u0) u"
     )[0]
     return row[0], row[1], row[2]
 
