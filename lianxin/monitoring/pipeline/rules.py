@@ -72,11 +72,24 @@ def _str(expr: str) -> str:
     return f"CAST({expr} AS STRING)"
 
 
-def facts_sql(as_of: dt.date, params: RuleParams) -> str:
-    """One row per resident the rules can concern (linked to a roster row, or old enough
-    to be flagged as living alone) with everything the rules look at."""
-    assisted = ", ".join(quote_literal(t) for t in params.assisted_household_types)
+def subjects_sql(as_of: dt.date, params: RuleParams) -> str:
+    """The residents the rules can concern: linked to a roster row, or old enough to be flagged
+    as living alone; with what facts_sql reads of them. A table of its own, made first: in one
+    statement with the facts, DuckDB joined every resident to each fact before keeping the
+    subjects (1 M residents: 0.65 CPU-s for the facts)."""
     cutoff = birthday_cutoff(as_of, params.elderly_age)
+    return f"""
+SELECT x.resident_key, x.id_raw, x.birth_date, x.household_no,
+       x.birth_date <= {_date(cutoff)} AS elderly
+FROM res x
+WHERE x.birth_date <= {_date(cutoff)} OR x.resident_key IN (SELECT resident_key FROM link)
+"""
+
+
+def facts_sql(as_of: dt.date, params: RuleParams) -> str:
+    """One row per subject (subjects_sql, materialised as `subjects`) with everything the rules
+    look at."""
+    assisted = ", ".join(quote_literal(t) for t in params.assisted_household_types)
     year_filter = "" if params.medical_year is None else f" AND m.year = {int(params.medical_year)}"
     return f"""
 WITH dead AS (
@@ -123,17 +136,13 @@ WITH dead AS (
            row_number() OVER (PARTITION BY resident_key ORDER BY total DESC, year DESC) AS rank_no
     FROM med_year) t
   WHERE rank_no = 1
-), elderly AS (
-  SELECT resident_key, household_no FROM res WHERE birth_date <= {_date(cutoff)}
 ), alive_household AS (
   SELECT x.household_no, count(*) AS alive_members
   FROM res x LEFT JOIN dead d ON d.resident_key = x.resident_key
   WHERE d.resident_key IS NULL
-    AND x.household_no IN (SELECT household_no FROM elderly WHERE household_no IS NOT NULL)
+    AND x.household_no IN (SELECT household_no FROM subjects
+                           WHERE elderly AND household_no IS NOT NULL)
   GROUP BY x.household_no
-), subjects AS (
-  SELECT DISTINCT resident_key FROM link
-  UNION SELECT resident_key FROM elderly
 )
 SELECT x.resident_key, x.id_raw, x.birth_date, x.household_no,
        d.resident_key IS NOT NULL AS deceased, d.death_date,
@@ -146,8 +155,7 @@ SELECT x.resident_key, x.id_raw, x.birth_date, x.household_no,
        coalesce(s.gets_nursing, 0) = 1 AS gets_nursing, s.nursing_amount,
        m.year AS medical_year, m.total AS medical_total,
        ah.alive_members
-FROM subjects j
-JOIN res x ON x.resident_key = j.resident_key
+FROM subjects x
 LEFT JOIN dead d ON d.resident_key = x.resident_key
 LEFT JOIN cert c ON c.resident_key = x.resident_key
 LEFT JOIN civ v ON v.resident_key = x.resident_key

@@ -18,7 +18,7 @@ from .errors import PipelineError, RosterMissingError
 from .linkage import LinkerWarmUp, link_exact, link_probabilistic
 from .params import RuleParams
 from .rosters import ROSTER_COLUMNS, ROSTER_TITLES, RosterFile, find_roster_sources, stage_roster
-from .rules import RULE_CODES, alerts_sql, applicable_rules, facts_sql
+from .rules import RULE_CODES, alerts_sql, applicable_rules, facts_sql, subjects_sql
 
 EngineName = Literal["duckdb", "spark"]
 LinkMode = Literal["pipeline", "exact_raw"]
@@ -373,6 +373,7 @@ def run_pipeline(
             if scores_out is not None and mode == "pipeline":
                 _write_scores(db, staged, Path(scores_out))
             run_rules, skipped = applicable_rules(set(staged))
+            db.materialise("subjects", subjects_sql(as_of, params))
             db.materialise("facts", facts_sql(as_of, params))
             db.materialise("alerts", alerts_sql(run_rules, as_of, params))
             db.write_csv(
