@@ -32,8 +32,13 @@ class Engine(Protocol):
     def load_roster(self, table: str, roster: RosterFile) -> None: ...
     def materialise(self, table: str, select_sql: str) -> None: ...
     def materialise_numbered(
-        self, table: str, select_sql: str, numbers: dict[str, int]
+        self,
+        table: str,
+        select_sql: str,
+        numbers: dict[str, int],
+        derived: dict[str, str] | None = None,
     ) -> None: ...
+    def view(self, table: str, select_sql: str) -> None: ...
     def load_pairs(
         self, table: str, columns: Sequence[str], rows: Sequence[tuple[str, str]]
     ) -> None: ...
@@ -128,17 +133,31 @@ class DuckDBEngine:
         except self._duckdb.Error as error:
             raise self._file_error(error, select_sql) from error
 
-    def materialise_numbered(self, table: str, select_sql: str, numbers: dict[str, int]) -> None:
+    def view(self, table: str, select_sql: str) -> None:
+        """`table` as a name for `select_sql`, computed where it is read."""
+        self.con.execute(f"CREATE OR REPLACE VIEW {table} AS {select_sql}")
+
+    def materialise_numbered(
+        self,
+        table: str,
+        select_sql: str,
+        numbers: dict[str, int],
+        derived: dict[str, str] | None = None,
+    ) -> None:
         """`table` from `select_sql`, whose rows come in the order of the file it reads, plus a
-        column per entry of `numbers`: the row's place in the file (from 1) plus the offset.
+        column per entry of `numbers`: the row's place in the file (from 1) plus the offset,
+        and a column per entry of `derived` (name → SQL over the selected columns), computed
+        when read rather than stored (DuckDB; Spark stores them).
+
         A new table's rowid numbers its rows in insertion order, which is the file's (DuckDB
         preserves insertion order): no row_number() window, which held every row once more."""
         self.materialise(f"{table}_data", select_sql)
-        numbered = ", ".join(
+        columns = [
             f"CAST(rowid + {1 + offset} AS BIGINT) AS {name}" for name, offset in numbers.items()
-        )
+        ]
+        columns += [f"{expression} AS {name}" for name, expression in (derived or {}).items()]
         self.con.execute(
-            f"CREATE OR REPLACE VIEW {table} AS SELECT {numbered}, * FROM {table}_data"
+            f"CREATE OR REPLACE VIEW {table} AS SELECT {', '.join(columns)}, * FROM {table}_data"
         )
         self._views.add(table)
 
@@ -304,7 +323,16 @@ class SparkEngine:
     def materialise(self, table: str, select_sql: str) -> None:
         self._register(table, self.spark.sql(select_sql))
 
-    def materialise_numbered(self, table: str, select_sql: str, numbers: dict[str, int]) -> None:
+    def view(self, table: str, select_sql: str) -> None:
+        self.spark.sql(select_sql).createOrReplaceTempView(table)
+
+    def materialise_numbered(
+        self,
+        table: str,
+        select_sql: str,
+        numbers: dict[str, int],
+        derived: dict[str, str] | None = None,
+    ) -> None:
         """As DuckDBEngine.materialise_numbered: the place of a row in its file, from the order
         Spark reads it in (partition by partition, row by row)."""
         from pyspark.sql import Window
@@ -317,6 +345,7 @@ class SparkEngine:
                 (place + F.lit(offset)).cast("bigint").alias(name)
                 for name, offset in numbers.items()
             ),
+            *(F.expr(expression).alias(name) for name, expression in (derived or {}).items()),
             *frame.columns,
         )
         self._register(table, frame)
