@@ -9,6 +9,8 @@ A script puts the checkout on ``sys.path`` first (``sys.path.insert(0, str(ROOT)
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -90,3 +92,18 @@ def fake_user(
         grants=(Grant(role, area_code, None, organisation_id),),
     )
     return user
+
+
+def machine() -> str:
+    """The machine a figure was measured on: cores, memory, architecture, Python, load."""
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    load = os.getloadavg()
+    return (
+        f"{len(os.sched_getaffinity(0))} CPU cores, {mem_kb / 1024 / 1024:.1f} GiB RAM, "
+        f"{platform.machine()}, Python {platform.python_version()}, "
+        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+    )

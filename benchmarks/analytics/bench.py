@@ -25,21 +25,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-from benchmarks._common import row_counts  # noqa: E402
+from benchmarks._common import machine, row_counts  # noqa: E402
 from benchmarks.analytics.seed import SEEDED_TABLES  # noqa: E402
 
 COUNTY = "640104"  # 兴庆区
 TOWNSHIP = "640104001"
 SNAPSHOT_MONTH = dt.date(2000, 1, 1)  # a month no one reports: deleted before and after
-
-
-def machine() -> str:
-    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
-    load = os.getloadavg()
-    return (
-        f"nproc {os.cpu_count()}, RAM {int(mem) / 1024 / 1024:.1f} GiB, "
-        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
-    )
 
 
 def pct(samples: list[float], q: float) -> float:

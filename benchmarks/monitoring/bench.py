@@ -25,16 +25,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(HERE)]
 
+from benchmarks._common import machine  # noqa: E402
+
 AS_OF = dt.date(2025, 12, 31)
-
-
-def machine() -> str:
-    mem_kb = 0
-    with open("/proc/meminfo", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    return f"{os.cpu_count()} CPU cores, {mem_kb / 1024 / 1024:.1f} GiB RAM"
 
 
 def ensure_data(n: int, seed: int, data_dir: Path) -> Path:

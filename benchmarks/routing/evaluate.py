@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import random
 import statistics
 import sys
@@ -38,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from benchmarks._common import machine  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 CITIZENS = HERE / "citizens.csv"
 CITIZENS_B = HERE / "citizens_b.csv"
@@ -46,19 +47,6 @@ OTHER = HERE / "other_provinces.csv"
 PROBE = HERE / "probe.csv"
 RESULTS = HERE / "RESULTS.md"
 TARGETS = {"dept_top1": 0.85, "unit_top1": 0.80, "top3": 0.95, "p95_ms": 30.0}
-
-
-def machine() -> str:
-    mem_kb = 0
-    with open("/proc/meminfo", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    cpus = len(os.sched_getaffinity(0))
-    return (
-        f"{cpus} cores, {mem_kb / 1024 / 1024:.1f} GiB memory, {platform.machine()}, "
-        f"Python {platform.python_version()}"
-    )
 
 
 def directory_units() -> list[dict[str, Any]]:
