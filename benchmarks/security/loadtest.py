@@ -44,6 +44,7 @@ API_PAGES = [
     "/api/v1/persons/",
     "/api/v1/hotline/workorders/",
 ]
+RUN = f"{os.getpid()}.{int(time.time())}"
 INTAKE_TEXTS = [
     "小区门口路灯不亮，晚上出行不便，请尽快维修。",
     "楼道里的暖气不热，家里有老人，请供热公司来看看。",
@@ -221,7 +222,9 @@ class User(threading.Thread):
             if len(self.account["area_code"]) >= 6
             else "640104001007",
         }
-        key = f"load-{self.account['username']}-{self.random.randrange(10**9)}"
+        # the run's own prefix: a second run on the same database (--no-prepare, --base-url)
+        # takes new requests instead of replaying the first run's keys (seeded per user)
+        key = f"load-{RUN}-{self.account['username']}-{self.random.randrange(10**9)}"
         headers = {
             "Content-Type": "application/json",
             "Authorization": f"Token {self.token}",
