@@ -42,6 +42,10 @@ SEARCH_HASH_KEY = os.environ.get("SEARCH_HASH_KEY", "lianxin-dev-only-search-has
 AUDIT_CHAIN_KEYS = [k for k in os.environ.get("LIANXIN_AUDIT_CHAIN_KEYS", "").split(",") if k] or [
     "lianxin-dev-only-audit-chain-key"
 ]
+# The rows committed in this many seconds are linked into the chain in one pass by a background
+# thread of the process, after the request (lianxin.core.audit._BackgroundChainer; 0: inline,
+# in each writing request, as the tests do). The scheduler's `audit chain` runs every minute.
+AUDIT_CHAIN_DELAY_SECONDS = float(os.environ.get("LIANXIN_AUDIT_CHAIN_DELAY_SECONDS", "0.25"))
 AUDIT_CHECKPOINT_FILE = Path(
     os.environ.get("LIANXIN_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.log")
 )
@@ -165,7 +169,8 @@ else:
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend; the session's user is read with his grants (one statement)
+    "lianxin.accounts.backends.ScopedModelBackend",
 ]
 # Argon2id tuned for a login within 300 ms on a two-core server (ADR 0013); PBKDF2 hashes stored
 # before it still verify and are rehashed with Argon2id at the user's next successful login.

@@ -7,6 +7,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # the cache outlives each test's rolled-back data (same user ids): the home panels are counted
 # afresh in tests, except in the tests of the keeping itself (tests/ops/test_home_panels_cache.py)
 LIANXIN_HOME_PANELS_SECONDS = 0
+# audit rows linked inline after each commit (the background chainer's own tests turn it on:
+# tests/security/test_audit_links.py)
+AUDIT_CHAIN_DELAY_SECONDS = 0.0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,11 +8,27 @@ from lianxin.core.scoping import Grant, Scope
 
 from .models import Assignment
 
+#: the attribute the session's user carries his active grants in, read with him in one
+#: statement (``backends.ScopedModelBackend``); absent, they are read on first use
+GRANTS_ATTRIBUTE = "_lianxin_grant_rows"
+
 
 def scope_for_user(user: Any) -> Scope:
     """The user's grants from active assignments of an active user (settings.LIANXIN_SCOPE_RESOLVER)."""
     if not user.is_active:
         return Scope(user_id=user.pk)
+    rows = getattr(user, GRANTS_ATTRIBUTE, None)  # read with the user (backends.py)
+    if rows is not None:
+        grants = tuple(
+            Grant(
+                role=r["role"],
+                area_code=r["area"],
+                grid_id=r["grid"],
+                organisation_id=r["organisation"],
+            )
+            for r in rows
+        )
+        return Scope(user_id=user.pk, grants=grants)
     grants = tuple(
         Grant(
             role=a.role, area_code=a.area_id, grid_id=a.grid_id, organisation_id=a.organisation_id

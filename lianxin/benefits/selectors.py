@@ -9,11 +9,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from lianxin.core import inputs
 from lianxin.core.querysets import filter_given
-from lianxin.core.scoping import get_for_user_or_404, scope_of
+from lianxin.core.scoping import get_for_user_or_404, prefix_q, scope_of
 from lianxin.registry.models import Household, Person
 
 from . import eligibility
@@ -190,6 +191,50 @@ def department_types_of(user: Any) -> list[str]:
     )
 
 
+def monthly_summaries(
+    *, department_types: Iterable[str], area_codes: Iterable[str], month: dt.date
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """``monthly_summary`` for every (department, area), keyed so. Areas of one length at or
+    above a county are read from the aggregates in one statement (grouped by the code's
+    prefix); others one by one. Pairs without a row map to an empty list."""
+    departments, codes = list(department_types), list(dict.fromkeys(area_codes))
+    lengths = {len(c) for c in codes}
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {
+        (d, c): [] for d in departments for c in codes
+    }
+    if len(lengths) != 1 or lengths.pop() > AGGREGATE_AREA_LENGTH:
+        for d in departments:
+            for c in codes:
+                out[d, c] = monthly_summary(department_type=d, area_code=c, month=month)
+        return out
+    if not departments or not codes:
+        return out
+    length = len(codes[0])
+    rows = (
+        MonthlyAggregate.objects.filter(
+            prefix_q("area_code", codes), department_type__in=departments, month=month
+        )
+        .annotate(prefix=Substr("area_code", 1, length))
+        .values("department_type", "prefix", "policy__name", "source__name")
+        .annotate(entries=Sum("entry_count"), paid=Sum("payment_fen"), reversed=Sum("reversal_fen"))
+        .order_by("department_type", "prefix", "policy__name", "source__name")
+    )
+    for r in rows:
+        out[r["department_type"], r["prefix"]].append(_summary_row(r))
+    return out
+
+
+def _summary_row(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "policy": r["policy__name"],
+        "source": r["source__name"],
+        "entries": r["entries"] or 0,
+        "paid_fen": r["paid"] or 0,
+        "reversed_fen": r["reversed"] or 0,
+        "net_fen": (r["paid"] or 0) + (r["reversed"] or 0),
+    }
+
+
 def monthly_summary(
     *, department_type: str, area_code: str, month: dt.date
 ) -> list[dict[str, Any]]:
@@ -221,17 +266,7 @@ def monthly_summary(
             )
             .order_by("policy__name", "source__name")
         )
-    return [
-        {
-            "policy": r["policy__name"],
-            "source": r["source__name"],
-            "entries": r["entries"] or 0,
-            "paid_fen": r["paid"] or 0,
-            "reversed_fen": r["reversed"] or 0,
-            "net_fen": (r["paid"] or 0) + (r["reversed"] or 0),
-        }
-        for r in rows
-    ]
+    return [_summary_row(r) for r in rows]
 
 
 def union_orgs_of(*, user: Any) -> QuerySet[Any]:

@@ -438,18 +438,17 @@ def run_index(request: HttpRequest) -> HttpResponse:
     areas = _area_choices(user)
     departments = _department_choices(user)
     counties = [(c, n) for c, n in areas if len(c) == 6]
-    summaries = []
-    for dept, label in departments:
-        for code, name in counties or [(c, n) for c, n in areas if len(c) < 6]:
-            summaries.append(
-                {
-                    "department": label,
-                    "area": name,
-                    "rows": selectors.monthly_summary(
-                        department_type=dept, area_code=code, month=month
-                    ),
-                }
-            )
+    shown = counties or [(c, n) for c, n in areas if len(c) < 6]
+    totals = selectors.monthly_summaries(
+        department_types=[d for d, _ in departments],
+        area_codes=[c for c, _ in shown],
+        month=month,
+    )
+    summaries = [
+        {"department": label, "area": name, "rows": totals[dept, code]}
+        for dept, label in departments
+        for code, name in shown
+    ]
     page = paginate(request, selectors.run_list(user=user).order_by("-month", "-id"))
     return render(
         request,

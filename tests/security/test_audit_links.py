@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lianxin.core import audit
@@ -139,6 +140,94 @@ def test_concurrent_writers_chain_every_committed_row_exactly_once():
         threads_n * per - rolled_back
     )
     _assert_every_committed_row_linked_once()
+
+
+# --- the background chainer (production: AUDIT_CHAIN_DELAY_SECONDS > 0) -------------------------
+
+
+def _wait_until_linked(seconds: float = 5.0) -> float:
+    start = time.monotonic()
+    while AuditEvent.objects.filter(link__isnull=True).exists():
+        assert time.monotonic() - start < seconds, "committed rows left unlinked"
+        time.sleep(0.02)
+    return time.monotonic() - start
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_chainer_links_committed_rows_within_its_delay(settings):
+    """The writing request spends no statement on the chain; the process's chainer links the
+    rows of every transaction that committed meanwhile, once each, within the delay."""
+    settings.AUDIT_CHAIN_DELAY_SECONDS = 0.2
+    try:
+        with CaptureQueriesContext(connection) as ctx:
+            rows = _rows(3)
+            with transaction.atomic():
+                audit.record_many([{"action": "test.link.bulk"}] * 4)
+        assert not [q for q in ctx.captured_queries if "auditlink" in q["sql"]]
+        assert AuditLink.objects.count() == 0  # not in the request
+        assert _wait_until_linked() < 2
+        linked = list(AuditLink.objects.order_by("seq").values_list("event_id", flat=True))
+        assert linked[:3] == [r.pk for r in rows]
+        _assert_every_committed_row_linked_once()
+        # later rows: the thread is woken again
+        later = _rows(2)
+        _wait_until_linked()
+        assert AuditLink.objects.filter(event_id__in=[r.pk for r in later]).count() == 2
+        _assert_every_committed_row_linked_once()
+    finally:
+        audit._background.stop()
+
+
+def test_a_process_links_what_its_chainer_has_not_yet_linked_when_it_stops(db):
+    """Rows waiting for the background pass are linked by ``flush`` (registered at exit)."""
+    waiting = audit._BackgroundChainer()
+    waiting._pid, waiting._since = os.getpid(), 0  # woken, its pass not yet run
+    left = AuditEvent(
+        occurred_at=timezone.now(), action="test.link.left", key_id=audit.current_chain_key()[0]
+    )
+    left.hash = left.content_digest()
+    left.save()  # a plain save: no chainer of its own
+    assert AuditLink.objects.count() == 0
+    waiting.flush()
+    assert list(AuditLink.objects.values_list("event_id", flat=True)) == [left.pk]
+    other = audit._BackgroundChainer()  # never woken in this process: nothing to link
+    other.flush()
+    assert other._since is None
+    _assert_every_committed_row_linked_once()
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_with_the_background_chainer_chain_every_row_once(settings):
+    settings.AUDIT_CHAIN_DELAY_SECONDS = 0.1
+    threads_n, per = 8, 6
+    barrier = threading.Barrier(threads_n)
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            barrier.wait()
+            for j in range(per):
+                with transaction.atomic():
+                    audit.record(actor=None, action=f"test.link.{index}.{j}")
+                time.sleep(0.01 * (index % 3))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert _wait_until_linked() < 2
+        assert AuditEvent.objects.count() == threads_n * per
+        _assert_every_committed_row_linked_once()
+    finally:
+        audit._background.stop()
 
 
 # --- one chainer per transaction, after commit -------------------------------------------------

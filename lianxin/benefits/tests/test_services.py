@@ -198,6 +198,32 @@ def test_reversal_goes_to_the_next_month_after_close(setup):
     assert summary == [("困难残疾人生活补贴", entry.source.name, 0, -entry.amount_fen)]
 
 
+def test_the_summaries_of_many_areas_are_each_areas_summary(setup):
+    """The run page reads every (department, county) summary in one statement: the same rows
+    as one summary per pair, and a county or department without entries has none."""
+    from lianxin.benefits.selectors import monthly_summaries, monthly_summary
+
+    world, a, pols = setup
+    f.approved_living_subsidy(world, a, world.a)
+    f.booked_run(a.county, pols["living"], world.a.county, dt.date(2026, 11, 1), checker=a.county2)
+    month = dt.date(2026, 11, 1)
+    departments = ["civil_affairs", "disabled_persons_federation"]
+    for codes in ([world.a.county.code, world.b.county.code], [world.a.city.code, "64"]):
+        many = monthly_summaries(department_types=departments, area_codes=codes, month=month)
+        assert set(many) == {(d, c) for d in departments for c in codes}
+        for (department, code), rows in many.items():
+            one = monthly_summary(department_type=department, area_code=code, month=month)
+            assert rows == one
+    county = monthly_summaries(
+        department_types=departments, area_codes=[world.a.county.code], month=month
+    )
+    assert sorted(r["paid_fen"] for r in county["civil_affairs", world.a.county.code]) == [
+        3600,
+        8400,
+    ]
+    assert county["disabled_persons_federation", world.a.county.code] == []
+
+
 def services_summary(month, area):
     from lianxin.benefits.selectors import monthly_summary
 
