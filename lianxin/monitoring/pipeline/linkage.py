@@ -264,12 +264,13 @@ def prepare_candidates(engine: Engine) -> None:
     # Residents sharing a blocking key with a residual row, found straight from `res`
     # (the keys computed on the fly exactly as _candidate_columns derives them).
     full = "length(x.id_norm) = 18"
+    # The two birth-date keys in one join (one pass over the residents instead of two: 1 M
+    # residents, 0.14 → 0.08 s; the same at 7.2 M).
     engine.materialise(
         "cand_res_keys",
         "SELECT x.resident_key AS unique_id FROM res x JOIN cand_rows_base r "
-        "ON r.birth_date = x.birth_date AND r.surname = substr(x.name_norm, 1, 1) "
-        "UNION SELECT x.resident_key FROM res x JOIN cand_rows_base r "
-        "ON r.birth_date = x.birth_date AND r.given_name = NULLIF(substr(x.name_norm, 2), '') "
+        "ON r.birth_date = x.birth_date AND (r.surname = substr(x.name_norm, 1, 1) "
+        "OR r.given_name = NULLIF(substr(x.name_norm, 2), '')) "
         "UNION SELECT x.resident_key FROM res x JOIN cand_rows_base r "
         f"ON r.id_head = CASE WHEN {full} THEN substr(x.id_norm, 1, 14) END "
         "UNION SELECT x.resident_key FROM res x JOIN cand_rows_base r "

@@ -108,7 +108,8 @@ WITH dead AS (
   GROUP BY l.resident_key
 ), civ_household_rows AS (
   SELECT x.household_no, c.assistance_type
-  FROM link l JOIN n_civil_affairs c ON c.uid = l.uid JOIN res x ON x.resident_key = l.resident_key
+  FROM link l JOIN n_civil_affairs c ON c.uid = l.uid
+  JOIN subjects x ON x.resident_key = l.resident_key
   UNION ALL
   SELECT c.household_no, c.assistance_type FROM n_civil_affairs c
 ), assisted_household AS (
