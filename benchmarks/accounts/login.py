@@ -144,5 +144,6 @@ if __name__ == "__main__":
     print(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[1]}")
     print(f"Configured PASSWORD_HASHERS[0]: {settings.PASSWORD_HASHERS[0]}")
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the home-panel cache a login clears
     hashers(args.tries)
     logins(args.tries)
