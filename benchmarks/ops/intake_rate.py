@@ -28,7 +28,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks" / "security")]
 
-from loadtest import DEFAULT_DB, INTAKE_TEXTS, accounts, percentile, start_server  # noqa: E402
+from loadtest import (  # noqa: E402
+    INTAKE_TEXTS,
+    accounts,
+    add_server_options,
+    percentile,
+    start_server,
+)
 
 from benchmarks._common import machine  # noqa: E402
 
@@ -124,14 +130,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--senders", type=int, default=24, help="client threads")
-    parser.add_argument(
-        "--database-url", default=os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DB)
-    )
-    parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--no-prepare", action="store_true", help="do not run `lianxin demo` first")
-    parser.add_argument("--households", type=int, default=100)
+    add_server_options(parser, port=8766, households=100)
     args = parser.parse_args()
     server = start_server(
         args.database_url,

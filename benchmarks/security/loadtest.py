@@ -303,6 +303,18 @@ def start_server(
     raise SystemExit("gunicorn did not start")
 
 
+def add_server_options(parser: argparse.ArgumentParser, *, port: int, households: int) -> None:
+    """The options of the gunicorn a benchmark starts (start_server) on the demo database."""
+    parser.add_argument(
+        "--database-url", default=os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DB)
+    )
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--no-prepare", action="store_true", help="do not run `lianxin demo` first")
+    parser.add_argument("--households", type=int, default=households)
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -334,14 +346,7 @@ def main() -> int:
     parser.add_argument(
         "--base-url", default="", help="test a running server instead of starting gunicorn"
     )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DB)
-    )
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--no-prepare", action="store_true", help="do not run `lianxin demo` first")
-    parser.add_argument("--households", type=int, default=300)
+    add_server_options(parser, port=8765, households=300)
     parser.add_argument(
         "--check", action="store_true", help="exit 1 unless errors=0, p95<=300ms, p99<=800ms"
     )
