@@ -511,7 +511,12 @@
     window.addEventListener("online", function () { render(); syncAll().then(refreshPack); });
     window.addEventListener("offline", render);
     if (navigator.serviceWorker) {
-      navigator.serviceWorker.ready.then(function () { document.body.setAttribute("data-sw", "ready"); });
+      navigator.serviceWorker.ready.then(function (registration) {
+        document.body.setAttribute("data-sw", "ready");
+        if (!navigator.serviceWorker.controller && registration.active) {
+          registration.active.postMessage("claim"); // missed the worker's claim (sw.js)
+        }
+      });
     }
     Promise.all([store.getPack(), loadItems()]).then(function (results) {
       var pack = results[0];

@@ -32,8 +32,15 @@ self.addEventListener("activate", function (event) {
       return Promise.all(keys.filter(function (k) {
         return k.indexOf("lianxin-offline-") === 0 && k !== CACHE;
       }).map(function (k) { return caches["delete"](k); }));
-    }).then(function () { return self.clients.claim(); })
+    })["catch"](function () { return undefined; }).then(function () { return self.clients.claim(); })
   );
+});
+
+/* A page that was loading while this worker activated can miss the claim above (it was not a
+ * client yet) and stay uncontrolled until reloaded: such a page asks again (offline.js), so a
+ * first visit works offline without a reload (seen under load in the browser tests). */
+self.addEventListener("message", function (event) {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
 });
 
 function shellResponse(event) {
