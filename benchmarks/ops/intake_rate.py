@@ -33,7 +33,7 @@ from loadtest import (  # noqa: E402
     accounts,
     add_server_options,
     percentile,
-    start_server,
+    server_from,
 )
 
 from benchmarks._common import machine  # noqa: E402
@@ -132,14 +132,7 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=24, help="client threads")
     add_server_options(parser, port=8766, households=100)
     args = parser.parse_args()
-    server = start_server(
-        args.database_url,
-        args.port,
-        args.workers,
-        args.threads,
-        not args.no_prepare,
-        args.households,
-    )
+    server = server_from(args)
     try:
         agents = [a for a in accounts() if a["role"] == "hotline_agent"]
         if not agents:

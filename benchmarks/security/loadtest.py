@@ -315,6 +315,18 @@ def add_server_options(parser: argparse.ArgumentParser, *, port: int, households
     parser.add_argument("--households", type=int, default=households)
 
 
+def server_from(args: argparse.Namespace) -> subprocess.Popen:
+    """start_server with the options of add_server_options."""
+    return start_server(
+        args.database_url,
+        args.port,
+        args.workers,
+        args.threads,
+        not args.no_prepare,
+        args.households,
+    )
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -359,14 +371,7 @@ def main() -> int:
     server = None
     base = args.base_url.rstrip("/")
     if not base:
-        server = start_server(
-            args.database_url,
-            args.port,
-            args.workers,
-            args.threads,
-            not args.no_prepare,
-            args.households,
-        )
+        server = server_from(args)
         base = f"http://127.0.0.1:{args.port}"
     try:
         pool = accounts()
