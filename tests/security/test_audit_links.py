@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -100,10 +101,9 @@ class _Rollback(Exception):
     pass
 
 
-@postgres_only
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_chain_every_committed_row_exactly_once():
-    threads_n, per = 12, 6
+def _writers(threads_n: int, per: int, write: Any) -> None:
+    """``write(index, j)`` ``per`` times in each of ``threads_n`` threads started together, each
+    with its own connection; any error of a thread fails the test."""
     barrier = threading.Barrier(threads_n)
     errors: list[BaseException] = []
 
@@ -111,16 +111,7 @@ def test_concurrent_writers_chain_every_committed_row_exactly_once():
         try:
             barrier.wait()
             for j in range(per):
-                try:
-                    with transaction.atomic():
-                        audit.record(actor=None, action=f"test.link.{index}.{j}")
-                        if j % 3 == 2:
-                            audit.record_many([{"action": f"test.bulk.{index}.{j}"}] * 3)
-                        time.sleep(0.002 * (index % 3))
-                        if (index + j) % 4 == 0:
-                            raise _Rollback
-                except _Rollback:
-                    pass
+                write(index, j)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -132,6 +123,26 @@ def test_concurrent_writers_chain_every_committed_row_exactly_once():
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_chain_every_committed_row_exactly_once():
+    threads_n, per = 12, 6
+
+    def write(index: int, j: int) -> None:
+        try:
+            with transaction.atomic():
+                audit.record(actor=None, action=f"test.link.{index}.{j}")
+                if j % 3 == 2:
+                    audit.record_many([{"action": f"test.bulk.{index}.{j}"}] * 3)
+                time.sleep(0.002 * (index % 3))
+                if (index + j) % 4 == 0:
+                    raise _Rollback
+        except _Rollback:
+            pass
+
+    _writers(threads_n, per, write)
     # every writer's own chainer ran on commit: nothing is left for the scheduler
     assert not AuditEvent.objects.filter(link__isnull=True).exists()
     assert AuditEvent.objects.filter(action__startswith="test.bulk.").count() % 3 == 0
@@ -201,28 +212,14 @@ def test_a_process_links_what_its_chainer_has_not_yet_linked_when_it_stops(db):
 def test_concurrent_writers_with_the_background_chainer_chain_every_row_once(settings):
     settings.AUDIT_CHAIN_DELAY_SECONDS = 0.1
     threads_n, per = 8, 6
-    barrier = threading.Barrier(threads_n)
-    errors: list[BaseException] = []
 
-    def work(index: int) -> None:
-        try:
-            barrier.wait()
-            for j in range(per):
-                with transaction.atomic():
-                    audit.record(actor=None, action=f"test.link.{index}.{j}")
-                time.sleep(0.01 * (index % 3))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def write(index: int, j: int) -> None:
+        with transaction.atomic():
+            audit.record(actor=None, action=f"test.link.{index}.{j}")
+        time.sleep(0.01 * (index % 3))
 
     try:
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        _writers(threads_n, per, write)
         assert _wait_until_linked() < 2
         assert AuditEvent.objects.count() == threads_n * per
         _assert_every_committed_row_linked_once()
